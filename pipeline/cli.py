@@ -1,0 +1,78 @@
+"""The `press` command (also `python -m pipeline`): a thin layer over pipeline.build."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.build import export as run_export
+from pipeline.fields import parse_moment
+from pipeline.problems import Problem
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path, Path.cwd()) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+class ConsoleReporter:
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+
+    def problem(self, problem: Problem) -> None:
+        click.echo(problem.format(shown(problem.path)), err=True)
+
+    def release(self, status: str, path: Path, detail: str = "") -> None:
+        if not self.quiet:
+            click.echo(f"{status:>9}  {shown(path)}" + (f" ({detail})" if detail else ""))
+
+
+class Moment(click.ParamType):
+    name = "TIME"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        moment = parse_moment(value, timezone.utc)
+        if moment is None:
+            self.fail(f"'{value}' is not an ISO 8601 time; use e.g. 2026-11-26T10:00+01:00", param, ctx)
+        return moment
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="press")
+def main() -> None:
+    """Publish press releases: one Markdown source each, every format out."""
+
+
+@main.command()
+@click.argument("sources", default="sources", type=click.Path(file_okay=False, path_type=Path))
+@click.option("-o", "--output", "dist", default="dist", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: dist).")
+@click.option("--now", type=Moment(), help="The time embargoes are judged against (ISO 8601; default: the clock). A time without offset is UTC.")
+@click.option("-q", "--quiet", is_flag=True, help="Print problems and the summary only.")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+def export(sources: Path, dist: Path, now: datetime | None, quiet: bool, debug: bool) -> None:
+    """Build SOURCES (default: sources/) into the output folder.
+
+    Every release that is public at --now gets an HTML page, a PDF and wire
+    text; the press room gets its index page, feeds and manifest.json.
+    """
+    if not sources.is_dir():
+        raise click.UsageError(f"sources folder '{sources}' does not exist")
+    now = now or datetime.now(timezone.utc)
+    summary = run_export(sources, dist, now, ConsoleReporter(quiet), debug=debug)
+    line = (
+        f"{summary.published} published, {summary.skipped} skipped (embargo/draft), "
+        f"{summary.failed} failed: {summary.errors} errors, {summary.warnings} warnings"
+    )
+    click.echo(line, err=not summary.ok)
+    if not summary.ok:
+        sys.exit(1)

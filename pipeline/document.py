@@ -1,0 +1,63 @@
+"""Stage 2: a loaded `Release` becomes a `Document`: its body checked and converted once."""
+
+from __future__ import annotations
+
+import copy
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline.body import BodyChecker, normalise_dash_quotes
+from pipeline.convert import ast_to_html, markdown_to_ast
+from pipeline.model import Release, Site
+from pipeline.problems import ContentError, Problem, Problems
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    release: Release
+    site: Site
+    body_html: str  # HTML fragment; file links point at published names beside the page
+    blocks: list = field(repr=False)  # checked pandoc AST blocks, read by the wire-text renderer
+    files: dict[str, Path] = field(default_factory=dict)  # published name -> source file
+    outline: tuple[tuple[int, str, str], ...] = ()  # (level, text, id) of body headings
+    warnings: tuple[Problem, ...] = ()
+
+
+def convert(release: Release, site: Site) -> Document:
+    """Check and convert the body; raises ContentError listing every problem if it cannot publish."""
+    problems = Problems(release.path)
+    markdown = normalise_dash_quotes(release.body, release.lang)
+    ast = markdown_to_ast(markdown)
+    checker = BodyChecker(markdown, release.body_line, release.path.parent, site.root, problems)
+    blocks = checker.run(ast["blocks"])
+    files = dict(checker.files)
+    for path in [a.src for a in release.attachments] + ([release.image.src] if release.image else []):
+        if files.get(path.name, path) != path:
+            problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
+        files[path.name] = path
+    if problems.has_errors:
+        raise ContentError(problems.items)
+    body_html = ast_to_html({**ast, "blocks": _html_blocks(copy.deepcopy(blocks))}) if blocks else ""
+    return Document(
+        release=release, site=site, body_html=body_html, blocks=blocks, files=files,
+        outline=tuple(checker.outline), warnings=tuple(problems.items),
+    )
+
+
+def _html_blocks(blocks: list) -> list:
+    """Fact boxes become <aside> labelled by their heading; pandoc would write a plain <div>."""
+    out = []
+    for block in blocks:
+        if block["t"] == "Div" and "factbox" in block["c"][0][1]:
+            inner = block["c"][1]
+            heading = next((b for b in inner if b["t"] == "Header"), None)
+            label = f' aria-labelledby="{html.escape(heading["c"][1][0])}"' if heading and heading["c"][1][0] else ""
+            out.append({"t": "RawBlock", "c": ["html", f'<aside class="factbox"{label}>']})
+            out.extend(_html_blocks(inner))
+            out.append({"t": "RawBlock", "c": ["html", "</aside>"]})
+        elif block["t"] == "Div":
+            out.append({"t": "Div", "c": [block["c"][0], _html_blocks(block["c"][1])]})
+        else:
+            out.append(block)
+    return out

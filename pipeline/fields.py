@@ -1,0 +1,192 @@
+"""Typed reading of YAML nodes that remembers each value's line, for `path:line:` messages.
+
+We compose YAML to nodes instead of loading it to dicts: the nodes keep their
+marks (line numbers) and their raw text, so `phone: 0729837488` keeps its
+leading zero and a date is parsed by one rule whether it was quoted or not.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import langcodes
+import yaml
+
+from pipeline.problems import Problems
+
+_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
+
+
+def compose(text: str, problems: Problems, first_line: int) -> yaml.Node | None:
+    """Parse YAML text that starts on `first_line` of its file; report syntax errors there."""
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.error(line, f"the YAML cannot be read: {exc.problem}; check indentation, colons and quotes on this line")
+        return None
+
+
+def closest(key: str, known: list[str]) -> str | None:
+    match = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+class Fields:
+    """One YAML mapping, read key by key; every problem is added to `problems`."""
+
+    def __init__(self, node: yaml.Node, problems: Problems, first_line: int, where: str, known: list[str]):
+        self.problems = problems
+        self.first_line = first_line
+        self.where = where  # e.g. "contacts[1]" in messages; "" at top level
+        self.known = known
+        self.line0 = first_line + node.start_mark.line
+        self.nodes: dict[str, yaml.Node] = {}
+        self.key_lines: dict[str, int] = {}
+        self.ok = isinstance(node, yaml.MappingNode)
+        if not self.ok:
+            problems.error(self.line0, f"{where or 'the front matter'} must be a mapping of `key: value` lines")
+            return
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            line = first_line + key_node.start_mark.line
+            if key in self.nodes:
+                problems.error(line, f"'{self._name(key)}' is given twice; keep one of them")
+                continue
+            self.nodes[key] = value_node
+            self.key_lines[key] = line
+            if key not in known:
+                hint = closest(key, known)
+                fix = f"did you mean '{hint}'?" if hint else f"known keys are: {', '.join(known)}"
+                problems.warning(line, f"unknown key '{self._name(key)}' is ignored; {fix}")
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def line(self, key: str) -> int:
+        return self.key_lines.get(key, self.line0)
+
+    def has(self, key: str) -> bool:
+        node = self.nodes.get(key)
+        return node is not None and not _is_null(node)
+
+    def _missing(self, key: str, required: bool, hint: str) -> None:
+        if required:
+            typo = [k for k in self.nodes if k not in self.known and closest(k, [key])]
+            also = f" ('{typo[0]}' looks like a misspelling of it)" if typo else ""
+            self.problems.error(self.line0, f"required key '{self._name(key)}' is missing{also}; add {hint}")
+
+    def text(self, key: str, required: bool = False, hint: str = "it") -> str | None:
+        node = self.nodes.get(key)
+        if node is None or _is_null(node):
+            self._missing(key, required, hint)
+            return None
+        if not isinstance(node, yaml.ScalarNode):
+            self.problems.error(self.line(key), f"'{self._name(key)}' must be text, not a list or mapping; write it on one line after the colon")
+            return None
+        value = str(node.value).strip()
+        if not value and required:
+            self.problems.error(self.line(key), f"'{self._name(key)}' is empty; write {hint}")
+            return None
+        return value
+
+    def flag(self, key: str, default: bool) -> bool:
+        node = self.nodes.get(key)
+        if node is None or _is_null(node):
+            return default
+        raw = str(node.value).strip().lower() if isinstance(node, yaml.ScalarNode) else ""
+        if raw in ("true", "yes", "on"):
+            return True
+        if raw in ("false", "no", "off"):
+            return False
+        self.problems.error(self.line(key), f"'{self._name(key)}' must be true or false, not '{raw or node.tag}'")
+        return default
+
+    def moment(self, key: str, tz: ZoneInfo, required: bool = False) -> datetime | None:
+        text = self.text(key, required, hint="a date such as 2026-11-26 or 2026-11-26T09:00+01:00")
+        if text is None:
+            return None
+        value = parse_moment(text, tz)
+        if value is None:
+            self.problems.error(
+                self.line(key),
+                f"'{self._name(key)}' has '{text}', which is not a valid date; use 2026-11-26 or 2026-11-26T09:00+01:00",
+            )
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        """A list of short texts; a single text is taken as a list of one."""
+        node = self.nodes.get(key)
+        if node is None or _is_null(node):
+            return ()
+        if isinstance(node, yaml.ScalarNode):
+            return (str(node.value).strip(),) if str(node.value).strip() else ()
+        if not isinstance(node, yaml.SequenceNode):
+            self.problems.error(self.line(key), f"'{self._name(key)}' must be a list, e.g. [Stadsutveckling, Samverkan]")
+            return ()
+        out = []
+        for item in node.value:
+            if not isinstance(item, yaml.ScalarNode) or not str(item.value).strip():
+                self.problems.error(self.first_line + item.start_mark.line, f"each entry of '{self._name(key)}' must be a short text")
+                continue
+            out.append(str(item.value).strip())
+        return tuple(dict.fromkeys(out))
+
+    def mapping(self, key: str, known: list[str], required: bool = False, hint: str = "it") -> Fields | None:
+        node = self.nodes.get(key)
+        if node is None or _is_null(node):
+            self._missing(key, required, hint)
+            return None
+        sub = Fields(node, self.problems, self.first_line, self._name(key), known)
+        return sub if sub.ok else None
+
+    def mappings(self, key: str, known: list[str]) -> list[Fields]:
+        node = self.nodes.get(key)
+        if node is None or _is_null(node):
+            return []
+        if not isinstance(node, yaml.SequenceNode):
+            self.problems.error(self.line(key), f"'{self._name(key)}' must be a list of entries, each starting with '- '")
+            return []
+        out = []
+        for i, item in enumerate(node.value, 1):
+            sub = Fields(item, self.problems, self.first_line, f"{self._name(key)}[{i}]", known)
+            if sub.ok:
+                out.append(sub)
+        return out
+
+    def raw(self, key: str) -> yaml.Node | None:
+        return self.nodes.get(key)
+
+
+def _is_null(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL")
+
+
+def parse_moment(text: str, tz: ZoneInfo) -> datetime | None:
+    """ISO 8601 date or date-time; a date alone is 00:00 and a missing offset is the site's zone."""
+    text = text.strip()
+    try:
+        if len(text) == 10:
+            d = date.fromisoformat(text)
+            return datetime(d.year, d.month, d.day, tzinfo=tz)
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=tz)
+
+
+def check_lang(tag: str) -> str | None:
+    """A well-formed BCP 47 tag whose language is a known ISO 639 code; returns the message if not."""
+    if not langcodes.tag_is_valid(tag):
+        return f"'{tag}' is not a known language tag; use a BCP 47 tag such as sv, en, nb, fi or en-GB"
+    return None
+
+
+def check_email(value: str) -> str | None:
+    if not _EMAIL.match(value):
+        return f"'{value}' is not an e-mail address; write it as name@example.org"
+    return None

@@ -1,0 +1,253 @@
+"""Stage 1: read `site.yaml` and release files into the frozen model, collecting every problem."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pipeline.fields import Fields, check_email, check_lang, compose
+from pipeline.model import Attachment, Boilerplate, Contact, Correction, Image, Release, Site
+from pipeline.problems import Problems
+
+SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts"]
+RELEASE_KEYS = [
+    "title", "date", "type", "lang", "place", "lead", "topics", "regions", "contacts", "image",
+    "attachments", "embargo", "id", "updated", "corrections", "draft", "boilerplate",
+]
+CONTACT_KEYS = ["name", "role", "phone", "email"]
+IMAGE_KEYS = ["src", "alt", "caption", "credit", "decorative"]
+ATTACHMENT_KEYS = ["src", "title"]
+CORRECTION_KEYS = ["date", "text"]
+BOILERPLATE_KEYS = ["title", "text"]
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.error(1, f"the file is not UTF-8 text (byte {exc.start}); save it with UTF-8 encoding")
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def load_site(path: Path) -> tuple[Site | None, Problems]:
+    problems = Problems(path)
+    if not path.is_file():
+        problems.error(1, "the press room settings file is missing; create site.yaml with at least name, url and lang")
+        return None, problems
+    text = read_text(path, problems)
+    node = compose(text, problems, 1) if text is not None else None
+    if node is None:
+        if text is not None and not problems.items:
+            problems.error(1, "site.yaml is empty; give at least name, url and lang")
+        return None, problems
+    f = Fields(node, problems, 1, "", SITE_KEYS)
+    if not f.ok:
+        return None, problems
+    root = path.parent
+    name = f.text("name", required=True, hint="the organisation's name, e.g. 'name: Halmstads kommun'")
+    url = f.text("url", required=True, hint="the public address of the press room, e.g. 'url: https://press.example.org/'")
+    if url is not None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            problems.error(f.line("url"), f"url '{url}' is not an absolute web address; write it as https://press.example.org/")
+            url = None
+        elif not url.endswith("/"):
+            url += "/"
+    lang = _lang(f, "lang", required=True)
+    timezone = f.text("timezone") or "Europe/Stockholm"
+    tz = _zone(f, timezone)
+    logo = None
+    if (lf := f.mapping("logo", IMAGE_KEYS)) is not None:
+        logo = _image(lf, root, root, problems)
+    contacts = tuple(c for c in (_contact(cf, problems) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
+    boilerplate = _site_boilerplate(f, problems)
+    title = f.text("title") or name
+    theme = f.text("theme") or "default"
+    if not _ID.match(theme):
+        problems.error(f.line("theme"), f"theme '{theme}' must be a folder name under themes/, such as 'default'")
+    if problems.has_errors or tz is None:
+        return None, problems
+    site = Site(
+        path=path, root=root, name=name, url=url, lang=lang, title=title,
+        description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
+        boilerplate=boilerplate, contacts=contacts,
+    )
+    return site, problems
+
+
+def _site_boilerplate(f: Fields, problems: Problems) -> dict[str, Boilerplate]:
+    node = f.raw("boilerplate")
+    if node is None or not f.has("boilerplate"):
+        return {}
+    probe = Fields(node, Problems(f.problems.path), f.first_line, "boilerplate", BOILERPLATE_KEYS)
+    keys = set(probe.nodes)
+    if probe.ok and keys and not keys <= set(BOILERPLATE_KEYS) and all(check_lang(k) is None for k in keys):
+        by_lang = f.mapping("boilerplate", sorted(keys))
+        out = {}
+        for key in sorted(keys):
+            sub = by_lang.mapping(key, BOILERPLATE_KEYS) if by_lang else None
+            if sub and (b := _boilerplate(sub)):
+                out[key] = b
+        return out
+    one = f.mapping("boilerplate", BOILERPLATE_KEYS)
+    b = _boilerplate(one) if one else None
+    return {"": b} if b else {}
+
+
+def _boilerplate(f: Fields) -> Boilerplate | None:
+    text = f.text("text", required=True, hint="the text about the organisation")
+    return Boilerplate(title=f.text("title"), text=text) if text else None
+
+
+def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
+    problems = Problems(path)
+    root = site.root
+    if not path.resolve().is_relative_to(root.resolve()):
+        problems.error(1, "this file is a link to a place outside the sources folder; copy the file into sources/ instead")
+        return None, problems
+    raw = path.read_bytes()
+    text = read_text(path, problems)
+    if text is None:
+        return None, problems
+    split = split_front_matter(text)
+    if split is None:
+        problems.error(1, "the front matter is missing; start the file with a '---' line, the fields, and another '---' line")
+        return None, problems
+    front, body, body_line = split
+    node = compose(front, problems, 2)
+    if node is None:
+        if not problems.items:
+            problems.error(1, "the front matter is empty; give at least title and date")
+        return None, problems
+    f = Fields(node, problems, 2, "", RELEASE_KEYS)
+    if not f.ok:
+        return None, problems
+    tz = ZoneInfo(site.timezone)
+    title = f.text("title", required=True, hint="'title: <the headline>'")
+    date = f.moment("date", tz, required=True)
+    lang = _lang(f, "lang") or site.lang
+    release_id = f.text("id") or path.stem
+    if not _ID.match(release_id):
+        problems.error(f.line("id"), f"id '{release_id}' may hold only letters, digits, '.', '_' and '-'; e.g. 'halmstad-2026-quality-mark'")
+    slug = slugify(_DATE_PREFIX.sub("", path.stem)) or slugify(path.stem)
+    image = None
+    if (imf := f.mapping("image", IMAGE_KEYS)) is not None:
+        image = _image(imf, path.parent, root, problems)
+    attachments = []
+    for af in f.mappings("attachments", ATTACHMENT_KEYS):
+        src = _file(af, "src", path.parent, root, problems, what="attachment")
+        title_a = af.text("title", required=True, hint="a title for the link, e.g. 'title: Beslutet (PDF)'")
+        if src and title_a:
+            attachments.append(Attachment(src=src, title=title_a))
+    corrections = []
+    for cf in f.mappings("corrections", CORRECTION_KEYS):
+        cdate = cf.moment("date", tz, required=True)
+        ctext = cf.text("text", required=True, hint="what was corrected")
+        if cdate and ctext:
+            corrections.append(Correction(date=cdate, text=ctext))
+    updated = f.moment("updated", tz)
+    if updated and not corrections:
+        problems.warning(f.line("updated"), "'updated' is given without a 'corrections' entry; say what changed under 'corrections:'")
+    if updated and date and updated < date:
+        problems.error(f.line("updated"), "'updated' is earlier than 'date'; give the time of the last correction")
+    embargo = f.moment("embargo", tz)
+    contacts = tuple(c for c in (_contact(cf, problems) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
+    release = Release(
+        path=path, source=_source_path(path, root), id=release_id, slug=slug, title=title or "",
+        date=date, lang=lang, type=f.text("type"), place=f.text("place"), lead=f.text("lead"),
+        topics=f.texts("topics"), regions=f.texts("regions"), contacts=contacts, image=image,
+        attachments=tuple(attachments), embargo=embargo, updated=updated,
+        corrections=tuple(sorted(corrections, key=lambda c: c.date)),
+        draft=f.flag("draft", False), boilerplate=f.flag("boilerplate", True),
+        body=body, body_line=body_line, source_bytes=raw,
+    )
+    return (None if problems.has_errors else release), problems
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, line where the body starts) or None when there is no front matter."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i]) + "\n", "\n".join(lines[i + 1 :]), i + 2
+    return None
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower case, words joined by '-': safe in a URL and a file name on any system."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+
+
+def _source_path(path: Path, root: Path) -> str:
+    return (Path(root.name) / path.relative_to(root)).as_posix()
+
+
+def _lang(f: Fields, key: str, required: bool = False) -> str | None:
+    tag = f.text(key, required=required, hint="a language tag such as 'sv' or 'en'")
+    if tag is None:
+        return None
+    if (msg := check_lang(tag)) is not None:
+        f.problems.error(f.line(key), msg)
+        return None
+    return tag
+
+
+def _zone(f: Fields, name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        f.problems.error(f.line("timezone"), f"timezone '{name}' is not a known IANA time zone; use e.g. Europe/Stockholm")
+        return None
+
+
+def _contact(f: Fields, problems: Problems) -> Contact | None:
+    name = f.text("name", required=True, hint="the contact's name")
+    email = f.text("email")
+    if email and (msg := check_email(email)):
+        problems.error(f.line("email"), msg)
+        email = None
+    return Contact(name=name, role=f.text("role"), phone=f.text("phone"), email=email) if name else None
+
+
+def _image(f: Fields, base: Path, root: Path, problems: Problems) -> Image | None:
+    src = _file(f, "src", base, root, problems, what="image")
+    decorative = f.flag("decorative", False)
+    alt = f.text("alt")
+    if alt is None and not decorative:
+        where = f"{f.where}.alt" if f.where else "alt"
+        problems.error(f.line0, f"'{where}' is missing: describe the image for people who cannot see it (or set 'decorative: true' and alt: \"\")")
+    if src is None or (alt is None and not decorative):
+        return None
+    return Image(src=src, alt=alt or "", caption=f.text("caption"), credit=f.text("credit"), decorative=decorative)
+
+
+def _file(f: Fields, key: str, base: Path, root: Path, problems: Problems, what: str) -> Path | None:
+    ref = f.text(key, required=True, hint=f"the {what}'s file name, relative to this file")
+    if ref is None:
+        return None
+    path, message = resolve_inside(ref, base, root, what)
+    if message:
+        problems.error(f.line(key), message)
+    return path
+
+
+def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | None, str | None]:
+    """Resolve a referenced file; refuse remote URLs and anything that leaves the sources folder."""
+    if urlsplit(ref).scheme and not re.match(r"^[A-Za-z]:[\\/]", ref):
+        return None, f"{what} '{ref}' is a remote address; nothing is fetched from the network, so copy the file into sources/ and give its path"
+    target = (base / ref).resolve()
+    if not target.is_relative_to(root.resolve()):
+        return None, f"{what} '{ref}' is outside the sources folder; copy the file into sources/ and give its path relative to this file"
+    if not target.is_file():
+        return None, f"{what} '{ref}' does not exist; check the file name (paths are relative to this file)"
+    return target, None

@@ -1,0 +1,107 @@
+"""The model at the centre: a press room (`Site`) and its releases, frozen once loaded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    src: Path  # resolved file inside sources/
+    alt: str
+    caption: str | None = None
+    credit: str | None = None
+    decorative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    src: Path  # resolved file inside sources/
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    date: datetime
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Boilerplate:
+    title: str | None
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    path: Path  # sources/site.yaml
+    root: Path  # the sources folder
+    name: str
+    url: str  # always ends with "/"
+    lang: str
+    title: str
+    description: str | None
+    timezone: str
+    logo: Image | None
+    theme: str
+    boilerplate: dict[str, Boilerplate]  # keyed by language; "" for one text in every language
+    contacts: tuple[Contact, ...]
+
+    def boilerplate_for(self, lang: str) -> Boilerplate | None:
+        """The exact tag, then its primary language, then the site's language."""
+        for key in (lang, lang.split("-")[0], self.lang, ""):
+            if key in self.boilerplate:
+                return self.boilerplate[key]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    path: Path  # the Markdown file
+    source: str  # path relative to the folder holding sources/, as the manifest gives it
+    id: str
+    slug: str
+    title: str
+    date: datetime
+    lang: str
+    type: str | None = None
+    place: str | None = None
+    lead: str | None = None
+    topics: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    image: Image | None = None
+    attachments: tuple[Attachment, ...] = ()
+    embargo: datetime | None = None
+    updated: datetime | None = None
+    corrections: tuple[Correction, ...] = ()
+    draft: bool = False
+    boilerplate: bool = True
+    body: str = ""
+    body_line: int = 1  # line of the file where the body starts
+    source_bytes: bytes = field(default=b"", repr=False)
+
+    @property
+    def public_time(self) -> datetime:
+        """When the release may first be seen: its date, or its embargo if later."""
+        if self.embargo and self.embargo > self.date:
+            return self.embargo
+        return self.date
+
+    def is_public(self, now: datetime) -> bool:
+        return not self.draft and self.public_time <= now
+
+    @property
+    def folder(self) -> str:
+        """Where its outputs live under dist/, e.g. '2026/halmstad-quality-mark'."""
+        return f"{self.date.year}/{self.slug}"

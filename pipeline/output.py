@@ -1,0 +1,99 @@
+"""The only module that writes to dist/: atomic writes, the manifest, removal of what is gone."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pipeline.artifact import Artifact
+
+MANIFEST = "manifest.json"
+
+
+class UnsafePath(ValueError):
+    """An output path that would leave dist/: a bug, never a communicator's problem."""
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def target(dist: Path, relative: str) -> Path:
+    path = (dist / relative).resolve()
+    if not path.is_relative_to(dist.resolve()) or path == dist.resolve():
+        raise UnsafePath(f"output path {relative!r} leaves the output folder")
+    return path
+
+
+def write(dist: Path, artifact: Artifact) -> str:
+    """Write one output atomically (temporary file + rename); returns its sha256."""
+    return write_bytes(dist, artifact.path, artifact.data)
+
+
+def write_bytes(dist: Path, relative: str, data: bytes) -> str:
+    path = target(dist, relative)
+    digest = sha256(data)
+    if path.is_file() and path.stat().st_size == len(data) and sha256(path.read_bytes()) == digest:
+        return digest  # unchanged: keep the file (and its time) as it is
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return digest
+
+
+def read_manifest(dist: Path) -> dict:
+    """The previous build's manifest, or an empty one if there is none (or it cannot be read)."""
+    try:
+        data = json.loads((dist / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {"releases": [], "feeds": []}
+    return data if isinstance(data, dict) else {"releases": [], "feeds": []}
+
+
+def manifest_paths(manifest: dict) -> set[str]:
+    """Every file a manifest says this pipeline wrote."""
+    paths = set()
+    for entry in manifest.get("releases", []):
+        paths |= {o.get("path") for o in entry.get("outputs", {}).values()}
+        paths |= {f.get("path") for f in entry.get("files", [])}
+    for key in ("feeds", "pages", "assets"):
+        paths |= {f.get("path") for f in manifest.get(key, [])}
+    return {p for p in paths if isinstance(p, str)}
+
+
+def write_manifest(dist: Path, manifest: dict) -> None:
+    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+    write_bytes(dist, MANIFEST, text.encode("utf-8"))
+
+
+def remove_stale(dist: Path, before: dict, after: dict) -> list[str]:
+    """Delete files the previous build published and this one does not; never anything else."""
+    removed = []
+    for relative in sorted(manifest_paths(before) - manifest_paths(after)):
+        try:
+            path = target(dist, relative)
+        except UnsafePath:
+            continue
+        if path.is_file():
+            path.unlink()
+            removed.append(relative)
+            _prune_empty(path.parent, dist.resolve())
+    return removed
+
+
+def _prune_empty(folder: Path, stop: Path) -> None:
+    while folder != stop and folder.is_relative_to(stop) and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,0 +1,63 @@
+"""The only module that imports WeasyPrint: the release page, through the print stylesheet, to PDF."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+
+import weasyprint
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from pipeline.artifact import Artifact
+from pipeline.problems import ContentError, Problem
+
+LOGGER = logging.getLogger("weasyprint")
+# Performance advice about the font subsetter, not a problem with the output.
+_HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)
+
+
+class AllowListFetcher(URLFetcher):
+    """Serves exactly the files the page needs, by public URL; refuses everything else.
+
+    The page is rendered with its public URL as base, so links in the PDF are the
+    published addresses, and no request can reach a file or host outside this list.
+    """
+
+    def __init__(self, files: dict[str, Path]):
+        super().__init__()
+        self.files = files
+
+    def fetch(self, url, headers=None):
+        path = self.files.get(url.split("#")[0])
+        if path is None:
+            raise ValueError(f"refused: {url} is not a file of this release or theme")
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+
+
+class _Collect(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if not message.startswith(_HARMLESS):
+            self.messages.append(message)
+
+
+def render_pdf(html: str, base_url: str, files: dict[str, Path], path: str, source: Path) -> Artifact:
+    """Render one release page; any WeasyPrint warning (a missing image or font) fails the release."""
+    collect = _Collect()
+    LOGGER.addHandler(collect)
+    try:
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AllowListFetcher(files))
+        data = document.write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True, uncompressed_pdf=False)
+    finally:
+        LOGGER.removeHandler(collect)
+    if collect.messages:
+        raise ContentError(
+            [Problem(source, 1, "error", f"the PDF could not be made: {m}; fix the image, font or theme file it names") for m in collect.messages]
+        )
+    return Artifact(path, data, "pdf")

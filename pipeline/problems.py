@@ -1,0 +1,46 @@
+"""Problems in the content: what a communicator can act on, kept apart from bugs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    path: Path
+    line: int
+    severity: Severity
+    message: str  # "what is wrong; how to fix it"
+
+    def format(self, shown_path: str) -> str:
+        return f"{shown_path}:{self.line}: {self.severity}: {self.message}"
+
+
+class Problems:
+    """Collects every problem found in one file, so all are reported, not just the first."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.items: list[Problem] = []
+
+    def error(self, line: int, message: str) -> None:
+        self.items.append(Problem(self.path, line, "error", message))
+
+    def warning(self, line: int, message: str) -> None:
+        self.items.append(Problem(self.path, line, "warning", message))
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.severity == "error" for p in self.items)
+
+
+class ContentError(Exception):
+    """Raised by a stage when the content (not the code) makes an output impossible."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems

@@ -1,0 +1,53 @@
+"""Themes: templates and static files, a press room's own theme layered over the built-in default."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+BUILTIN = Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    layers: tuple[Path, ...]  # most specific first; the built-in default last
+
+    @property
+    def static(self) -> dict[str, Path]:
+        """Published path (under dist/theme/) -> file; a press room's file wins over the default's."""
+        files: dict[str, Path] = {}
+        for layer in reversed(self.layers):
+            root = layer / "static"
+            if root.is_dir():
+                for path in sorted(root.rglob("*")):
+                    if path.is_file():
+                        files[path.relative_to(root).as_posix()] = path
+        return files
+
+    def environment(self) -> jinja2.Environment:
+        loaders = [jinja2.FileSystemLoader(str(layer / "templates")) for layer in self.layers]
+        return jinja2.Environment(
+            loader=jinja2.ChoiceLoader(loaders),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+
+
+def find_theme(sources: Path, name: str) -> Theme | None:
+    """`themes/NAME` beside the sources folder, over the built-in default; None if NAME is nowhere."""
+    layers = []
+    local = sources.parent / "themes" / name
+    if local.is_dir() and local.resolve() != (BUILTIN.parent / name).resolve():
+        layers.append(local)
+    builtin = BUILTIN.parent / name
+    if builtin.is_dir() and builtin != BUILTIN:
+        layers.append(builtin)
+    if not layers and name != "default":
+        return None
+    layers.append(BUILTIN)
+    return Theme(tuple(layers))

@@ -1,0 +1,280 @@
+"""Plain text for wire services, rendered from the checked AST (pandoc's plain writer drops URLs)."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+
+from pipeline.artifact import Artifact
+from pipeline.body import stringify
+from pipeline.document import Document
+from pipeline.labels import labels, long_date, weekday_date
+from pipeline.model import Contact
+from pipeline.pages import public_url
+
+AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
+EXTRA = {
+    "en": {"header": "PRESS RELEASE", "immediate": "FOR IMMEDIATE RELEASE", "media_contact": "Media contact",
+           "table": "The full table: {url}", "quote": "“{}”"},
+    "sv": {"media_contact": "Kontakt", "table": "Hela tabellen: {url}", "quote": "”{}”"},
+}
+
+
+def _extra(lang: str, key: str) -> str | None:
+    return EXTRA.get(lang.split("-")[0], {}).get(key) or (EXTRA["en"][key] if key in ("table", "quote") else None)
+
+
+def text_path(doc: Document) -> str:
+    return f"{doc.release.folder}/{doc.release.slug}.txt"
+
+
+def render_text(doc: Document, now: datetime) -> Artifact:
+    """The release as one paragraph per line, in the conventions of its language."""
+    r, site = doc.release, doc.site
+    l = labels(r.lang)
+    english = r.lang.split("-")[0] == "en"
+    url = public_url(site, r)
+    out: list[str] = []
+    if english:
+        out.append(r.type.upper() if r.type else EXTRA["en"]["header"])
+        if r.embargo and r.embargo > now:
+            out.append(f"EMBARGOED UNTIL {ap_time(r.embargo, site.timezone)}")
+        else:
+            out.append(EXTRA["en"]["immediate"])
+    else:
+        out.append((r.type or l["type"]).upper())
+        out.append(f"{site.name}, {weekday_date(r.date, r.lang, site.timezone)}")
+        if r.embargo and r.embargo > now:
+            out.append("EMBARGO: " + l["embargo"].format(when=local_time(r.embargo, r.lang, site.timezone)))
+    out += ["", r.title]
+    for c in r.corrections:
+        out.append(f"{l['updated']} {long_date(c.date, r.lang, site.timezone)}: {c.text}")
+    out.append("")
+    writer = _Writer(r.lang, url)
+    first = [r.lead] if r.lead else []
+    body = writer.blocks(doc.blocks)
+    if english:
+        dateline = ap_dateline(r.place, r.date, site.timezone)
+        if first:
+            first[0] = f"{dateline} {first[0]}"
+        elif body:
+            body[0] = f"{dateline} {body[0]}"
+    out += _paragraphs(first)
+    if r.image:
+        out += _paragraphs([_image_line(r.image.caption, r.image.credit, l) + "\n" + url + r.image.src.name])
+    out += _paragraphs(body)
+    if r.attachments:
+        out += _paragraphs([l["attachments"] + ":\n" + "\n".join(f"{a.title} ({url}{a.src.name})" for a in r.attachments)])
+    contacts = _contacts(r.contacts, l)
+    about = _about(doc, l)
+    if english:
+        out += ["###", ""]
+        out += _paragraphs(about)
+        if r.contacts or site.contacts:
+            out += _paragraphs([EXTRA["en"]["media_contact"] + "\n" + _contacts(r.contacts + site.contacts, l)])
+    else:
+        if contacts:
+            out += _paragraphs([l["contacts"] + "\n" + contacts])
+        if site.contacts:
+            out += _paragraphs([l["newsroom_contacts"] + "\n" + _contacts(site.contacts, l)])
+        out += _paragraphs(about)
+    text = "\n".join(out).strip("\n") + "\n"
+    return Artifact(text_path(doc), unicodedata.normalize("NFC", text).encode("utf-8"), "txt")
+
+
+def _paragraphs(items: list[str]) -> list[str]:
+    out = []
+    for item in items:
+        out += [item, ""]
+    return out
+
+
+def _about(doc: Document, l: dict) -> list[str]:
+    r, site = doc.release, doc.site
+    bp = site.boilerplate_for(r.lang) if r.boilerplate else None
+    if not bp:
+        return []
+    heading = l["about"].format(name=site.name)
+    lines = [p.strip() for p in bp.text.split("\n") if p.strip()]
+    prefix = heading.split(" ")[0].lower()
+    if bp.title and bp.title.lower().startswith(prefix):
+        heading = bp.title
+    elif bp.title:
+        lines.insert(0, bp.title)
+    return [heading + "\n" + "\n".join(lines)]
+
+
+def _contacts(contacts: tuple[Contact, ...], l: dict) -> str:
+    blocks = []
+    for c in contacts:
+        lines = [c.name + (f", {c.role}" if c.role else "")]
+        if c.phone:
+            lines.append(f"{l['phone']}: {c.phone}")
+        if c.email:
+            lines.append(f"{l['email']}: {c.email}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+def _image_line(caption: str | None, credit: str | None, l: dict) -> str:
+    parts = [f"{l['image']}: {caption}" if caption else f"{l['image']}:"]
+    if credit:
+        parts.append(credit if ":" in credit else f"{l['photo']}: {credit}")
+    return " ".join(parts)
+
+
+@cache
+def country_name(timezone: str) -> str | None:
+    """The English name of the country of an IANA zone ('Europe/Stockholm' -> 'Sweden')."""
+    import importlib.resources
+
+    try:
+        table = importlib.resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text()
+    except (FileNotFoundError, ModuleNotFoundError):
+        return None
+    for line in table.splitlines():
+        fields = line.split("\t")
+        if len(fields) >= 3 and fields[2] == timezone:
+            return Locale("en").territories.get(fields[0])
+    return None
+
+
+def ap_date(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{AP_MONTHS[local.month - 1]} {local.day}, {local.year}"
+
+
+def ap_dateline(place: str | None, moment: datetime, timezone: str) -> str:
+    """'HALMSTAD, Sweden, Nov. 26, 2026 --' (AP style)."""
+    where = []
+    if place:
+        where.append(place.upper())
+        if country := country_name(timezone):
+            where.append(country)
+    return ", ".join(where + [ap_date(moment, timezone)]) + " --"
+
+
+def ap_time(moment: datetime, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    hour = local.hour % 12 or 12
+    clock = f"{hour}" + (f":{local.minute:02d}" if local.minute else "") + (" a.m." if local.hour < 12 else " p.m.")
+    weekday = Locale("en").days["format"]["wide"][local.weekday()]
+    return f"{clock} {local.tzname()}, {weekday}, {ap_date(moment, timezone)}"
+
+
+def local_time(moment: datetime, lang: str, timezone: str) -> str:
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{weekday_date(moment, lang, timezone)} kl. {local.hour:02d}.{local.minute:02d}"
+
+
+class _Writer:
+    """Pandoc AST blocks to wire paragraphs (each a string, lines joined by newlines)."""
+
+    def __init__(self, lang: str, url: str):
+        self.lang = lang
+        self.url = url
+        self.l = labels(lang)
+
+    def blocks(self, blocks: list, depth: int = 0) -> list[str]:
+        out: list[str] = []
+        for block in blocks:
+            out += self.block(block, depth)
+        return out
+
+    def block(self, block: dict, depth: int) -> list[str]:
+        kind, c = block["t"], block.get("c")
+        if kind in ("Para", "Plain"):
+            return [self.inlines(c)]
+        if kind == "Header":
+            return [self.inlines(c[2])]
+        if kind == "BulletList":
+            return ["\n".join(self.item("• ", item, depth) for item in c)]
+        if kind == "OrderedList":
+            start = c[0][0]
+            return ["\n".join(self.item(f"{start + i}. ", item, depth) for i, item in enumerate(c[1]))]
+        if kind == "BlockQuote":
+            return [_extra(self.lang, "quote").format(p) for p in self.blocks(c, depth)]
+        if kind == "Div":
+            inner = self.blocks(c[1], depth)
+            return ["\n".join(inner)] if "factbox" in c[0][1] and inner else inner
+        if kind == "Figure":
+            image = _first_image(c[2])
+            caption = stringify([i for b in c[1][1] for i in b["c"]]) if c[1][1] else ""
+            line = f"{self.l['image']}: {caption or (stringify(image['c'][1]) if image else '')}"
+            return [line + (f"\n{self.url}{image['c'][2][0]}" if image else "")]
+        if kind == "Table":
+            return [self.table(c)]
+        if kind == "CodeBlock":
+            return [c[1]]
+        if kind == "LineBlock":
+            return ["\n".join(self.inlines(line) for line in c)]
+        if kind == "DefinitionList":
+            return [f"{self.inlines(term)}: " + " ".join(" ".join(self.blocks(d)) for d in defs) for term, defs in c]
+        return []
+
+    def item(self, marker: str, blocks: list, depth: int) -> str:
+        parts = self.blocks(blocks, depth + 1)
+        indent = "  " * depth
+        return indent + marker + ("\n" + indent + "  ").join(" ".join(parts).split("\n"))
+
+    def table(self, c: list) -> str:
+        head = [self._cell(cell) for row in c[3][1] for cell in row[1]]
+        rows = [[self._cell(cell) for cell in row[1]] for body in c[4] for row in body[2] + body[3]]
+        lines = []
+        for row in rows:
+            if len(row) == 2:
+                lines.append(f"{row[0]}: {row[1]}")
+            else:
+                pairs = [f"{h}: {v}" if h else v for h, v in zip(head or [""] * len(row), row)]
+                lines.append("; ".join(pairs))
+        lines.append(_extra(self.lang, "table").format(url=self.url))
+        return "\n".join(lines)
+
+    def _cell(self, cell: list) -> str:
+        return " ".join(self.blocks(cell[4]))
+
+    def inlines(self, inlines: list) -> str:
+        parts = []
+        for inline in inlines:
+            kind, c = inline["t"], inline.get("c")
+            if kind == "Str":
+                parts.append(c)
+            elif kind in ("Space", "SoftBreak"):
+                parts.append(" ")
+            elif kind == "LineBreak":
+                parts.append("\n")
+            elif kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
+                parts.append(self.inlines(c))
+            elif kind in ("Span", "Cite"):
+                parts.append(self.inlines(c[1]))
+            elif kind == "Quoted":
+                parts.append(_extra(self.lang, "quote").format(self.inlines(c[1])))
+            elif kind == "Code":
+                parts.append(c[1])
+            elif kind == "Image":
+                parts.append(stringify(c[1]))
+            elif kind == "Link":
+                parts.append(self.link(self.inlines(c[1]), c[2][0]))
+            elif kind == "Note":
+                parts.append(" (" + " ".join(self.blocks(c)) + ")")
+        return "".join(parts)
+
+    def link(self, text: str, target: str) -> str:
+        shown = target.removeprefix("mailto:").removeprefix("tel:")
+        if "://" not in target and not target.startswith(("mailto:", "tel:", "#")):
+            shown = target = self.url + target
+        if target.startswith("#") or text.strip() == shown:
+            return text
+        return f"{text} ({shown})"
+
+
+def _first_image(blocks: list) -> dict | None:
+    for block in blocks:
+        for inline in block.get("c", []) if block["t"] in ("Plain", "Para") else []:
+            if inline["t"] == "Image":
+                return inline
+    return None
