@@ -52,6 +52,7 @@ class BodyChecker:
         self.files: dict[str, Path] = {}  # published file name -> source file
         self.heading_stack: list[tuple[int, int]] = []  # (written level, published level)
         self.outline: list[tuple[int, str, str]] = []  # (level, text, id)
+        self.raw_lines: set[int] = set()  # one message per line, not one per tag
 
     def line_of(self, needle: str) -> int:
         for i, line in enumerate(self.lines):
@@ -78,9 +79,9 @@ class BodyChecker:
         if kind == "Div":
             return [self.div(c)]
         if kind in ("Para", "Plain"):
-            figure = self.figure(c)
-            if figure:
-                return [figure]
+            if _lone_image(c):
+                figure = self.figure(c)
+                return [figure] if figure else []
             if kind == "Para":
                 _normalise_em_dash(c)
             return [{"t": kind, "c": self.inlines(c)}]
@@ -112,9 +113,12 @@ class BodyChecker:
 
     def raw(self, text: str) -> None:
         snippet = text.strip().split("\n")[0][:40]
+        line = self.line_of(snippet)
+        if line in self.raw_lines:
+            return
+        self.raw_lines.add(line)
         self.problems.error(
-            self.line_of(snippet),
-            f"raw HTML '{snippet}' is not allowed in the body; use Markdown (e.g. **bold**, [link](https://…)) or remove it",
+            line, f"raw HTML '{snippet}' is not allowed in the body; use Markdown (e.g. **bold**, [link](https://…)) or remove it"
         )
 
     def header(self, c: list) -> dict:
@@ -161,10 +165,8 @@ class BodyChecker:
             self.heading_stack, self.outline = saved, saved_outline
 
     def figure(self, inlines: list) -> dict | None:
-        content = [i for i in inlines if i["t"] not in ("Space", "SoftBreak")]
-        if len(content) != 1 or content[0]["t"] != "Image":
-            return None
-        image = self.inlines(content)
+        """A paragraph holding one image is a figure; its title is the caption."""
+        image = self.inlines(_lone_image(inlines))
         if not image:
             return None
         attr, alt, (src, title) = image[0]["c"]
@@ -225,7 +227,8 @@ class BodyChecker:
         return published or url
 
     def local_file(self, ref: str, line: int, what: str) -> str | None:
-        path, message = resolve_inside(unquote(urlsplit(ref).path), self.base, self.root, what)
+        parts = urlsplit(ref)
+        path, message = resolve_inside(ref if parts.scheme else unquote(parts.path), self.base, self.root, what)
         if message:
             self.problems.error(line, message)
             return None
@@ -235,6 +238,11 @@ class BodyChecker:
             return None
         self.files[name] = path
         return name
+
+
+def _lone_image(inlines: list) -> list:
+    content = [i for i in inlines if i["t"] not in ("Space", "SoftBreak")]
+    return content if len(content) == 1 and content[0]["t"] == "Image" else []
 
 
 def _normalise_em_dash(inlines: list) -> None:

@@ -7,12 +7,13 @@ import json
 import pypandoc
 
 # Pandoc Markdown as the source contract describes it. Raw HTML stays *on* in the
-# reader so that body.py can find it and refuse it with a line number; raw TeX,
+# reader (and <div>/<span> are not turned into native elements) so that body.py
+# can find it and refuse it with a line number; raw TeX,
 # math and smart punctuation are off so that the communicator's text comes out as
 # typed ("$" in a price, ”Swedish quotes”).
 READER = (
     "markdown-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
-    "-smart-implicit_figures-yaml_metadata_block-citations-pandoc_title_block"
+    "-smart-implicit_figures-yaml_metadata_block-citations-pandoc_title_block-native_divs-native_spans"
 )
 
 

@@ -26,6 +26,8 @@ def compose(text: str, problems: Problems, first_line: int) -> yaml.Node | None:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark and mark and mark.line >= text.count("\n"):
+            mark = exc.context_mark  # "unexpected end": point at what was left open instead
         line = first_line + (mark.line if mark else 0)
         problems.error(line, f"the YAML cannot be read: {exc.problem}; check indentation, colons and quotes on this line")
         return None
@@ -75,7 +77,9 @@ class Fields:
         return node is not None and not _is_null(node)
 
     def _missing(self, key: str, required: bool, hint: str) -> None:
-        if required:
+        if required and key in self.nodes:
+            self.problems.error(self.line(key), f"'{self._name(key)}' is empty; give {hint}")
+        elif required:
             typo = [k for k in self.nodes if k not in self.known and closest(k, [key])]
             also = f" ('{typo[0]}' looks like a misspelling of it)" if typo else ""
             self.problems.error(self.line0, f"required key '{self._name(key)}' is missing{also}; add {hint}")

@@ -1,0 +1,81 @@
+"""Shared helpers: run the real `press export` in-process on real or small made-up sources."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-27T12:00:00+01:00"  # after every example release
+
+SITE = """\
+name: Testkommunen
+url: https://press.example.org/
+lang: sv
+"""
+
+
+@dataclass
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def problems(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if ": error: " in line or ": warning: " in line]
+
+
+def export(*args: str) -> Run:
+    result = CliRunner().invoke(main, ["export", *args], catch_exceptions=False)
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(textwrap.dedent(content), encoding="utf-8")
+
+
+def release(front: str, body: str = "Brödtext.\n") -> str:
+    return "---\n" + textwrap.dedent(front) + "---\n\n" + textwrap.dedent(body)
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """An empty project folder as the working directory, with a minimal site.yaml."""
+    monkeypatch.chdir(tmp_path)
+    write_tree(tmp_path, {"sources/site.yaml": SITE})
+    return tmp_path
+
+
+@pytest.fixture(scope="session")
+def example_dist(tmp_path_factory) -> Path:
+    """The repository's example sources, exported once per test session."""
+    work = tmp_path_factory.mktemp("example")
+    shutil.copytree(ROOT / "sources", work / "sources")
+    run = export(str(work / "sources"), "-o", str(work / "dist"), "--now", NOW)
+    assert run.exit_code == 0, run.stderr
+    return work / "dist"
+
+
+def png(width: int = 40, height: int = 30) -> bytes:
+    """A small real PNG image."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 82, 143)).save(buffer, "PNG")
+    return buffer.getvalue()

@@ -1,0 +1,189 @@
+"""Bad input: one `path:line: severity: what; how to fix` line per problem, and the right exit code."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import NOW, SITE, export, png, release, write_tree
+
+BASIC = "title: Rubrik\ndate: 2026-11-26\n"
+
+CASES = {
+    "missing required title": (
+        {"sources/2026/r.md": release("date: 2026-11-26\n")},
+        ["sources/2026/r.md:2: error: required key 'title' is missing; add 'title: <the headline>'"],
+    ),
+    "misspelt key": (
+        {"sources/2026/r.md": release("titel: Rubrik\ndate: 2026-11-26\n")},
+        [
+            "sources/2026/r.md:2: warning: unknown key 'titel' is ignored; did you mean 'title'?",
+            "sources/2026/r.md:2: error: required key 'title' is missing ('titel' looks like a misspelling of it); add 'title: <the headline>'",
+        ],
+    ),
+    "impossible date": (
+        {"sources/2026/r.md": release("title: Rubrik\ndate: 2026-02-30\n")},
+        ["sources/2026/r.md:3: error: 'date' has '2026-02-30', which is not a valid date; use 2026-11-26 or 2026-11-26T09:00+01:00"],
+    ),
+    "date in another format": (
+        {"sources/2026/r.md": release('title: Rubrik\ndate: "26/11/2026"\n')},
+        ["sources/2026/r.md:3: error: 'date' has '26/11/2026', which is not a valid date; use 2026-11-26 or 2026-11-26T09:00+01:00"],
+    ),
+    "unknown language": (
+        {"sources/2026/r.md": release(BASIC + "lang: svenska\n")},
+        ["sources/2026/r.md:4: error: 'svenska' is not a known language tag; use a BCP 47 tag such as sv, en, nb, fi or en-GB"],
+    ),
+    "key image without alt text": (
+        {"sources/2026/r.md": release(BASIC + "image:\n  src: bild.png\n"), "sources/2026/bild.png": png()},
+        ["sources/2026/r.md:5: error: 'image.alt' is missing: describe the image for people who cannot see it (or set 'decorative: true' and alt: \"\")"],
+    ),
+    "image outside sources": (
+        {"sources/2026/r.md": release(BASIC + "image:\n  src: ../../hemlig.png\n  alt: Hemlig bild\n"), "hemlig.png": png()},
+        ["sources/2026/r.md:5: error: image '../../hemlig.png' is outside the sources folder; copy the file into sources/ and give its path relative to this file"],
+    ),
+    "remote image": (
+        {"sources/2026/r.md": release(BASIC + "image:\n  src: https://example.org/bild.jpg\n  alt: En bild\n")},
+        ["sources/2026/r.md:5: error: image 'https://example.org/bild.jpg' is a remote address; nothing is fetched from the network, so copy the file into sources/ and give its path"],
+    ),
+    "remote image in the body": (
+        {"sources/2026/r.md": release(BASIC, "Text.\n\n![Karta](http://example.org/karta.png)\n")},
+        ["sources/2026/r.md:8: error: image 'http://example.org/karta.png' is a remote address; nothing is fetched from the network, so copy the file into sources/ and give its path"],
+    ),
+    "raw HTML in the body": (
+        {"sources/2026/r.md": release(BASIC, 'Första stycket.\n\n<div class="x">Hej</div>\n\nText med <b>fet</b> stil.\n')},
+        [
+            "sources/2026/r.md:8: error: raw HTML '<div class=\"x\">' is not allowed in the body; use Markdown (e.g. **bold**, [link](https://…)) or remove it",
+            "sources/2026/r.md:10: error: raw HTML '<b>' is not allowed in the body; use Markdown (e.g. **bold**, [link](https://…)) or remove it",
+        ],
+    ),
+    "javascript link": (
+        {"sources/2026/r.md": release(BASIC, "Klicka [här](javascript:alert(1)).\n")},
+        ["sources/2026/r.md:6: error: link 'javascript:alert(1)' uses 'javascript:', which is not allowed; use an http:, https:, mailto: or tel: address"],
+    ),
+    "duplicate ids": (
+        {
+            "sources/2026/a.md": release("title: A\ndate: 2026-11-26\nid: samma\n"),
+            "sources/2026/b.md": release("title: B\ndate: 2026-11-26\nid: samma\n"),
+        },
+        [
+            "sources/2026/a.md:4: error: id 'samma' is also used by sources/2026/b.md; give each release its own 'id'",
+            "sources/2026/b.md:4: error: id 'samma' is also used by sources/2026/a.md; give each release its own 'id'",
+        ],
+    ),
+    "YAML syntax error": (
+        {"sources/2026/r.md": release(BASIC + "topics: [a, b\n")},
+        ["sources/2026/r.md:4: error: the YAML cannot be read: expected ',' or ']', but got '<stream end>'; check indentation, colons and quotes on this line"],
+    ),
+    "wrong types": (
+        {"sources/2026/r.md": release(BASIC + "topics: {a: b}\ndraft: kanske\n")},
+        [
+            "sources/2026/r.md:4: error: 'topics' must be a list, e.g. [Stadsutveckling, Samverkan]",
+            "sources/2026/r.md:5: error: 'draft' must be true or false, not 'kanske'",
+        ],
+    ),
+    "invalid e-mail address": (
+        {"sources/2026/r.md": release(BASIC + "contacts:\n  - name: Anna\n    email: anna.example.org\n")},
+        ["sources/2026/r.md:6: error: 'anna.example.org' is not an e-mail address; write it as name@example.org"],
+    ),
+    "no front matter": (
+        {"sources/2026/r.md": "Bara text.\n"},
+        ["sources/2026/r.md:1: error: the front matter is missing; start the file with a '---' line, the fields, and another '---' line"],
+    ),
+    "body image without alt text": (
+        {"sources/2026/r.md": release(BASIC, "Text.\n\n![](bild.png)\n"), "sources/2026/bild.png": png()},
+        ["sources/2026/r.md:8: error: image 'bild.png' has no alt text; describe it between the brackets: ![what the image shows](bild.png)"],
+    ),
+    "missing attachment": (
+        {"sources/2026/r.md": release(BASIC + "attachments:\n  - {src: beslut.pdf, title: Beslut}\n")},
+        ["sources/2026/r.md:5: error: attachment 'beslut.pdf' does not exist; check the file name (paths are relative to this file)"],
+    ),
+    "site.yaml with an empty url": (
+        {"sources/site.yaml": "name: X\nlang: sv\nurl:\n", "sources/2026/r.md": release(BASIC)},
+        ["sources/site.yaml:3: error: 'url' is empty; give the public address of the press room, e.g. 'url: https://press.example.org/'"],
+    ),
+    "unknown time zone": (
+        {"sources/site.yaml": SITE + "timezone: Europe/Halmstad\n", "sources/2026/r.md": release(BASIC)},
+        ["sources/site.yaml:4: error: timezone 'Europe/Halmstad' is not a known IANA time zone; use e.g. Europe/Stockholm"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_bad_input_is_reported_on_its_line(project, name):
+    files, expected = CASES[name]
+    write_tree(project, files)
+    run = export("sources", "--now", NOW, "-q")
+    assert run.problems == expected
+    assert run.exit_code == 1
+    assert run.stderr.rstrip().splitlines()[-1].endswith(f"{len([e for e in expected if ': error: ' in e])} errors, "
+                                                         f"{len([e for e in expected if ': warning: ' in e])} warnings")
+    assert not (project / "dist" / "2026").exists(), "a release with errors must publish nothing"
+
+
+WARNINGS = {
+    "heading levels are closed up": (
+        release(BASIC, "### Tre\n\nText.\n\n# Ett\n\nText.\n"),
+        [
+            "sources/2026/r.md:6: warning: heading 'Tre' is written at level 3 and published at level 2: heading levels must follow on from the one above without gaps; write it as ##",
+            "sources/2026/r.md:10: warning: heading 'Ett' is written at level 1 and published at level 2: the title is the only level-1 heading; write it as ##",
+        ],
+    ),
+    "updated without a correction": (
+        release(BASIC + "updated: 2026-11-27\n"),
+        ["sources/2026/r.md:4: warning: 'updated' is given without a 'corrections' entry; say what changed under 'corrections:'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", WARNINGS)
+def test_warnings_still_publish(project, name):
+    source, expected = WARNINGS[name]
+    write_tree(project, {"sources/2026/r.md": source})
+    run = export("sources", "--now", NOW, "-q")
+    assert run.problems == expected
+    assert run.exit_code == 0
+    assert (project / "dist/2026/r/index.html").is_file()
+
+
+def test_closed_up_headings_are_published_without_gaps(project):
+    write_tree(project, {"sources/2026/r.md": release(BASIC, "#### Fyra\n\nText.\n\n##### Fem\n\n## Två\n")})
+    export("sources", "--now", NOW, "-q")
+    page = (project / "dist/2026/r/index.html").read_text("utf-8")
+    assert '<h2 id="fyra">Fyra</h2>' in page
+    assert '<h3 id="fem">Fem</h3>' in page
+    assert '<h2 id="två">Två</h2>' in page
+
+
+def test_every_problem_in_a_file_is_reported_not_just_the_first(project):
+    write_tree(project, {"sources/2026/r.md": release("date: 2026-13-01\nlang: xx-yy-zz\ndraft: 3\n", "[a](file:///etc/passwd)\n")})
+    run = export("sources", "--now", NOW, "-q")
+    assert len(run.problems) == 4, run.stderr
+    assert run.exit_code == 1
+
+
+def test_a_bad_release_does_not_stop_the_others(project):
+    write_tree(project, {
+        "sources/2026/bra.md": release("title: Bra\ndate: 2026-11-20\n"),
+        "sources/2026/trasig.md": release("title: Trasig\ndate: 2026-99-01\n"),
+    })
+    run = export("sources", "--now", NOW)
+    assert run.exit_code == 1
+    assert (project / "dist/2026/bra/index.html").is_file()
+    assert not (project / "dist/2026/trasig").exists()
+    assert run.stderr.strip().endswith("1 published, 0 skipped (embargo/draft), 1 failed: 1 errors, 0 warnings")
+
+
+def test_broken_site_yaml_leaves_dist_untouched(project):
+    write_tree(project, {"sources/2026/r.md": release(BASIC)})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    before = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    write_tree(project, {"sources/site.yaml": "name: [oj\n"})
+    run = export("sources", "--now", NOW, "-q")
+    assert run.exit_code == 1
+    assert run.problems[0].startswith("sources/site.yaml:")
+    after = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_usage_errors_exit_2(project):
+    assert export("no-such-folder").exit_code == 2
+    assert export("sources", "--now", "tomorrow").exit_code == 2

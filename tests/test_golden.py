@@ -1,0 +1,31 @@
+"""Golden files for the seed release: a change in what a reader sees must be a reviewed change.
+
+Regenerate with `UPDATE_GOLDEN=1 make test`, then read every line of `git diff tests/golden`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+GOLDEN = Path(__file__).parent / "golden"
+FILES = {
+    "halmstad-quality-mark.html": "2026/halmstad-quality-mark/index.html",
+    "halmstad-quality-mark.txt": "2026/halmstad-quality-mark/halmstad-quality-mark.txt",
+    "harbour-cycle-route.txt": "2026/harbour-cycle-route/harbour-cycle-route.txt",
+    "feed.atom": "feed.atom",
+    "feed.rss": "feed.rss",
+    "index.html": "index.html",
+}
+
+
+@pytest.mark.parametrize("golden", FILES)
+def test_output_matches_golden_file(example_dist, golden):
+    actual = (example_dist / FILES[golden]).read_bytes()
+    expected_path = GOLDEN / golden
+    if os.environ.get("UPDATE_GOLDEN"):
+        expected_path.write_bytes(actual)
+    assert expected_path.exists(), f"no golden file {golden}: run with UPDATE_GOLDEN=1 and review it"
+    assert actual.decode("utf-8") == expected_path.read_text("utf-8")

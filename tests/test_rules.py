@@ -1,0 +1,165 @@
+"""The publishing rules: embargo, drafts, determinism, last good outputs, atomic writes, security."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, ROOT, export, png, release, write_tree
+from pipeline import output
+from pipeline.artifact import Artifact
+
+BASIC = "title: Rubrik\ndate: 2026-11-26\n"
+
+
+def tree(dist: Path) -> dict[str, bytes]:
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+def test_two_exports_from_different_folders_are_byte_identical(example_dist, tmp_path):
+    other = tmp_path / "elsewhere" / "deeper"
+    shutil.copytree(ROOT / "sources", other / "sources")
+    run = export(str(other / "sources"), "-o", str(other / "out"), "--now", NOW, "-q")
+    assert run.exit_code == 0, run.stderr
+    first, second = tree(example_dist), tree(other / "out")
+    assert first.keys() == second.keys()
+    different = [name for name in first if first[name] != second[name]]
+    assert different == [], "same sources must give the same bytes, PDFs included"
+    for name, data in first.items():
+        assert str(ROOT).encode() not in data and str(other).encode() not in data, f"absolute path in {name}"
+
+
+def test_embargoed_future_and_draft_releases_appear_nowhere(project):
+    write_tree(project, {
+        "sources/2026/public.md": release("title: Offentlig\ndate: 2026-11-20\n"),
+        "sources/2026/embargo.md": release("title: Hemlig nyhet\ndate: 2026-11-20\nembargo: 2026-12-01T10:00:00+01:00\nid: embargo-id\n"),
+        "sources/2026/future.md": release("title: Framtida nyhet\ndate: 2026-12-24T08:00\n"),
+        "sources/2026/draft.md": release("title: Utkast till nyhet\ndate: 2026-11-01\ndraft: true\n"),
+    })
+    run = export("sources", "--now", NOW)
+    assert run.exit_code == 0, run.stderr
+    assert "1 published, 3 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings" in run.stdout
+    files = tree(project / "dist")
+    assert sorted(f for f in files if f.startswith("2026/")) == [
+        "2026/public/index.html", "2026/public/public.pdf", "2026/public/public.txt",
+    ]
+    for name, data in files.items():
+        for secret in ("Hemlig nyhet", "Framtida nyhet", "Utkast till nyhet", "embargo-id", "2026/embargo", "2026/draft"):
+            assert secret.encode() not in data, f"{secret!r} leaked into {name}"
+
+
+def test_an_embargoed_release_appears_once_its_time_has_come(project):
+    write_tree(project, {"sources/2026/e.md": release(BASIC + "embargo: 2026-11-26T10:00:00+01:00\n")})
+    export("sources", "--now", "2026-11-26T09:59:59+01:00", "-q")
+    assert not (project / "dist/2026/e").exists()
+    export("sources", "--now", "2026-11-26T10:00:00+01:00", "-q")
+    assert (project / "dist/2026/e/index.html").is_file()
+    manifest = json.loads((project / "dist/manifest.json").read_text())
+    assert [e["id"] for e in manifest["releases"]] == ["e"]
+
+
+def test_a_release_that_fails_keeps_its_last_good_outputs(project):
+    write_tree(project, {
+        "sources/2026/a.md": release("title: Första\ndate: 2026-11-20\n"),
+        "sources/2026/b.md": release("title: Andra\ndate: 2026-11-21\n"),
+    })
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    before = tree(project / "dist")
+    manifest_before = json.loads(before["manifest.json"])
+    write_tree(project, {"sources/2026/a.md": release("title: Första, ändrad\ndate: 2026-11-20\nlang: qq-99\n")})
+    run = export("sources", "--now", NOW, "-q")
+    assert run.exit_code == 1
+    after = tree(project / "dist")
+    for name in ("2026/a/index.html", "2026/a/a.pdf", "2026/a/a.txt"):
+        assert after[name] == before[name], f"{name} must stay as last published"
+    manifest = json.loads(after["manifest.json"])
+    assert manifest["releases"] == manifest_before["releases"]
+    assert "Första".encode() in after["feed.atom"] and "Första".encode() in after["index.html"], "still listed"
+
+
+def test_outputs_of_removed_and_drafted_releases_are_removed(project):
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20\nimage: {src: bild.png, alt: En blå ruta}\n"),
+        "sources/2026/bild.png": png(),
+        "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n"),
+        "dist/keep-me.txt": "not ours",
+    })
+    export("sources", "--now", NOW, "-q")
+    assert (project / "dist/2026/a/bild.png").is_file()
+    (project / "sources/2026/a.md").unlink()
+    write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-21\ndraft: true\n")})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    assert not (project / "dist/2026").exists()
+    assert (project / "dist/keep-me.txt").read_text() == "not ours", "files the pipeline did not write are left alone"
+    assert json.loads((project / "dist/manifest.json").read_text())["releases"] == []
+
+
+def test_a_new_title_or_file_name_keeps_the_feed_identity(project):
+    write_tree(project, {"sources/2026/2026-11-20-namn.md": release("title: Gammal rubrik\ndate: 2026-11-20\nid: stabil\n")})
+    export("sources", "--now", NOW, "-q")
+    import feedparser
+
+    def ids():
+        atom = feedparser.parse((project / "dist/feed.atom").read_bytes())
+        rss = feedparser.parse((project / "dist/feed.rss").read_bytes())
+        return [e.id for e in atom.entries], [e.id for e in rss.entries]
+
+    first = ids()
+    (project / "sources/2026/2026-11-20-namn.md").unlink()
+    write_tree(project, {"sources/2026/2026-11-20-nytt-namn.md": release("title: Ny rubrik\ndate: 2026-11-20\nid: stabil\n")})
+    export("sources", "--now", NOW, "-q")
+    assert ids() == first and len(first[0]) == 1
+
+
+def test_writes_are_atomic(tmp_path, monkeypatch):
+    dist = tmp_path / "dist"
+    output.write(dist, Artifact("a/page.html", b"good"))
+
+    def crash(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(output.os, "replace", crash)
+    with pytest.raises(OSError):
+        output.write(dist, Artifact("a/page.html", b"half-written new version"))
+    assert (dist / "a/page.html").read_bytes() == b"good"
+    assert [p.name for p in (dist / "a").iterdir()] == ["page.html"], "no temporary file left behind"
+
+
+def test_output_paths_cannot_leave_dist(tmp_path):
+    for bad in ("../evil.html", "/etc/passwd", "a/../../evil"):
+        with pytest.raises(output.UnsafePath):
+            output.write(tmp_path / "dist", Artifact(bad, b"x"))
+
+
+def test_pdf_renderer_fetches_nothing_outside_its_allow_list(tmp_path):
+    from pipeline.pdf import AllowListFetcher
+
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(png())
+    fetcher = AllowListFetcher({"https://press.example.org/a.png": secret})
+    assert fetcher.fetch("https://press.example.org/a.png").read() == secret.read_bytes()
+    for url in (f"file://{secret}", "file:///etc/passwd", "http://example.org/x.png", "https://press.example.org/b.png"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_a_symlink_leading_outside_sources_is_refused(project):
+    (project / "outside.png").write_bytes(png())
+    write_tree(project, {"sources/2026/r.md": release(BASIC + "image: {src: bild.png, alt: En bild}\n")})
+    (project / "sources/2026/bild.png").symlink_to(project / "outside.png")
+    run = export("sources", "--now", NOW, "-q")
+    assert run.problems == [
+        "sources/2026/r.md:4: error: image 'bild.png' is outside the sources folder; copy the file into sources/ and give its path relative to this file"
+    ]
+
+
+def test_markup_in_fields_is_escaped_everywhere(project):
+    write_tree(project, {"sources/2026/r.md": release('title: "<script>alert(1)</script> & Co"\ndate: 2026-11-26\nlead: "<img src=x onerror=alert(1)>"\n')})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    for name, data in tree(project / "dist").items():
+        if name.endswith((".html", ".atom", ".rss")):
+            assert b"<script>alert" not in data and b"<img src=x" not in data, name
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in (project / "dist/2026/r/index.html").read_bytes()
