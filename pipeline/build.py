@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from pipeline.artifact import Artifact
 from pipeline.document import Document, convert
@@ -75,6 +76,8 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
         summary.failed += 1
         reporter.release("failed", release.path)
 
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=ZoneInfo(site.timezone))
     env = make_environment(theme.environment())
     previous = read_manifest(dist)
     previous_by_source = {e.get("source"): e for e in previous.get("releases", [])}

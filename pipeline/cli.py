@@ -41,7 +41,7 @@ class Moment(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, datetime):
             return value
-        moment = parse_moment(value, timezone.utc)
+        moment = parse_moment(value, None)  # without an offset: the press room's time zone
         if moment is None:
             self.fail(f"'{value}' is not an ISO 8601 time; use e.g. 2026-11-26T10:00+01:00", param, ctx)
         return moment
@@ -56,7 +56,7 @@ def main() -> None:
 @main.command()
 @click.argument("sources", default="sources", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "dist", default="dist", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: dist).")
-@click.option("--now", type=Moment(), help="The time embargoes are judged against (ISO 8601; default: the clock). A time without offset is UTC.")
+@click.option("--now", type=Moment(), help="Judge embargoes as if it were this time (ISO 8601; without an offset, the press room's time zone). Default: now.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems and the summary only.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def export(sources: Path, dist: Path, now: datetime | None, quiet: bool, debug: bool) -> None:

@@ -170,8 +170,8 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL")
 
 
-def parse_moment(text: str, tz: ZoneInfo) -> datetime | None:
-    """ISO 8601 date or date-time; a date alone is 00:00 and a missing offset is the site's zone."""
+def parse_moment(text: str, tz: ZoneInfo | None) -> datetime | None:
+    """ISO 8601 date or date-time; a date alone is 00:00 and a missing offset is `tz` (kept naive if None)."""
     text = text.strip()
     try:
         if len(text) == 10:

@@ -163,3 +163,50 @@ def test_markup_in_fields_is_escaped_everywhere(project):
         if name.endswith((".html", ".atom", ".rss")):
             assert b"<script>alert" not in data and b"<img src=x" not in data, name
     assert b"&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in (project / "dist/2026/r/index.html").read_bytes()
+
+
+def test_now_without_offset_is_the_press_rooms_time(project):
+    write_tree(project, {"sources/2026/e.md": release(BASIC + "embargo: 2026-11-26T10:00:00+01:00\n")})
+    export("sources", "--now", "2026-11-26T09:59", "-q")  # Stockholm time, one minute early
+    assert not (project / "dist/2026/e").exists()
+    export("sources", "--now", "2026-11-26T10:00", "-q")
+    assert (project / "dist/2026/e/index.html").is_file()
+
+
+def test_yaml_dates_and_quoted_dates_mean_the_same(project):
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20T08:00:00+01:00\n"),
+        "sources/2026/b.md": release('title: B\ndate: "2026-11-20T08:00:00+01:00"\n'),
+        "sources/2026/c.md": release("title: C\ndate: 2026-11-20 08:00\n"),
+        "sources/2026/d.md": release("title: D\ndate: 2026-11-20\n"),
+    })
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    dates = {e["id"]: e["date"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]}
+    assert dates == {
+        "a": "2026-11-20T08:00:00+01:00", "b": "2026-11-20T08:00:00+01:00",
+        "c": "2026-11-20T08:00:00+01:00", "d": "2026-11-20T00:00:00+01:00",
+    }
+
+
+def test_a_theme_beside_the_sources_overrides_single_files(project):
+    write_tree(project, {
+        "sources/site.yaml": "name: X\nurl: https://press.example.org/\nlang: sv\ntheme: egen\n",
+        "sources/2026/r.md": release(BASIC + "contacts: [{name: Anna, phone: '035-100'}]\n"),
+        "themes/egen/templates/contact.html": '<p class="own-contact">{{ c.name }}</p>\n',
+        "themes/egen/static/css/extra.css": "body { color: #000; }\n",
+    })
+    run = export("sources", "--now", NOW, "-q")
+    assert run.exit_code == 0, run.stderr
+    page = (project / "dist/2026/r/index.html").read_text("utf-8")
+    assert '<p class="own-contact">Anna</p>' in page, "the press room's template wins"
+    assert "Gå direkt till innehåll" in page, "the rest comes from the built-in default"
+    assert (project / "dist/theme/css/extra.css").is_file() and (project / "dist/theme/css/site.css").is_file()
+
+
+def test_an_unknown_theme_is_an_error_on_its_line(project):
+    write_tree(project, {"sources/site.yaml": "name: X\nurl: https://press.example.org/\nlang: sv\ntheme: saknas\n"})
+    run = export("sources", "--now", NOW, "-q")
+    assert run.problems == [
+        "sources/site.yaml:4: error: theme 'saknas' was not found; create themes/saknas/ beside the sources folder or use 'theme: default'"
+    ]
+    assert run.exit_code == 1

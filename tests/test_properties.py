@@ -1,0 +1,82 @@
+"""Invariants over many generated inputs (Hypothesis)."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.body import normalise_dash_quotes
+from pipeline.load import load_release, load_site, slugify
+from pipeline.output import UnsafePath, target
+
+# Printable text of any script, as a communicator might type it on one line.
+line_text = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"), blacklist_characters="\ufeff\x85"),
+    min_size=1, max_size=60,
+).filter(lambda s: s.strip())
+
+
+@given(st.text(max_size=80))
+def test_slugs_are_url_safe_and_stay_inside_dist(text):
+    slug = slugify(text)
+    assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug)
+    if slug:
+        dist = Path(tempfile.gettempdir()) / "dist"
+        assert target(dist, f"2026/{slug}/index.html").is_relative_to(dist.resolve())
+
+
+@given(st.lists(st.sampled_from(["..", ".", "a", "b", "/"]), min_size=1, max_size=6))
+def test_no_relative_path_escapes_dist(parts):
+    dist = Path(tempfile.gettempdir()) / "dist"
+    relative = "/".join(parts)
+    try:
+        path = target(dist, relative)
+    except UnsafePath:
+        return
+    assert path.is_relative_to(dist.resolve()) and path != dist.resolve()
+
+
+@given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=8), st.sampled_from(["sv", "en", "fi"]))
+def test_dash_quote_normalisation_keeps_every_line(lines, lang):
+    markdown = "\n".join(lines)
+    out = normalise_dash_quotes(markdown, lang)
+    assert out.count("\n") == markdown.count("\n")
+    if lang == "en":
+        assert out == markdown
+
+
+def test_a_real_list_is_never_turned_into_quotes():
+    markdown = "Intro.\n\n- ett\n- två\n\nSlut.\n\n- Ensam citat, säger hon.\n"
+    out = normalise_dash_quotes(markdown, "sv")
+    assert "- ett\n- två" in out and "– Ensam citat" in out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=line_text,
+    lead=line_text,
+    topics=st.lists(line_text, max_size=3, unique_by=str.strip),
+    minutes=st.integers(min_value=0, max_value=60 * 24 * 365 * 5),
+    offset=st.sampled_from([0, 60, 120, -300]),
+)
+def test_loading_a_dumped_release_gives_it_back(tmp_path_factory, title, lead, topics, minutes, offset):
+    root = tmp_path_factory.mktemp("src") / "sources"
+    root.mkdir()
+    (root / "site.yaml").write_text("name: X\nurl: https://press.example.org/\nlang: sv\n", "utf-8")
+    site, _ = load_site(root / "site.yaml")
+    date = datetime(2024, 1, 1, tzinfo=timezone(timedelta(minutes=offset))) + timedelta(minutes=minutes)
+    front = {"title": title, "date": date.isoformat(), "lead": lead, "topics": topics}
+    path = root / "r.md"
+    path.write_text("---\n" + yaml.safe_dump(front, allow_unicode=True) + "---\n\nText.\n", "utf-8")
+    release, problems = load_release(path, site)
+    assert release is not None, [p.message for p in problems.items]
+    assert release.title == title.strip()
+    assert release.lead == lead.strip()
+    assert release.topics == tuple(dict.fromkeys(t.strip() for t in topics))
+    assert release.date == date
