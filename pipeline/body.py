@@ -147,17 +147,17 @@ class BodyChecker:
             level = self.heading_stack[-1][1] + 1 if self.heading_stack else 2
             for i, b in enumerate(blocks):
                 if b["t"] == "Header":
-                    b["c"][0] = min(level, 6)
+                    written, b["c"][0] = b["c"][0], min(level, 6)
                     b["c"][2] = self.inlines(b["c"][2])
-                    rest = self.blocks_isolated(blocks[i + 1 :])
+                    rest = self.blocks_isolated(blocks[i + 1 :], (written, b["c"][0]))
                     return {"t": "Div", "c": [attr, blocks[:i] + [b] + rest]}
             line = self.line_of("factbox")
             self.problems.error(line, "the fact box has no title; start it with a heading, e.g. '### Om Quality Mark (QM)'")
         return {"t": "Div", "c": [attr, self.blocks(blocks)]}
 
-    def blocks_isolated(self, blocks: list) -> list:
-        """Headings inside a fact box are part of the box, not of the page's outline."""
-        saved, self.heading_stack = self.heading_stack, []
+    def blocks_isolated(self, blocks: list, title: tuple[int, int]) -> list:
+        """Headings inside a fact box follow on from its title and stay out of the page's outline."""
+        saved, self.heading_stack = self.heading_stack, [title]
         saved_outline = list(self.outline)
         try:
             return self.blocks(blocks)

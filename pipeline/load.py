@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import yaml
+
 from pipeline.fields import Fields, check_email, check_lang, compose
 from pipeline.model import Attachment, Boilerplate, Contact, Correction, Image, Release, Site
 from pipeline.problems import Problems
@@ -83,22 +85,23 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
 
 
 def _site_boilerplate(f: Fields, problems: Problems) -> dict[str, Boilerplate]:
+    """One {title, text} for every language, or one per language tag: {sv: {...}, en: {...}}."""
     node = f.raw("boilerplate")
     if node is None or not f.has("boilerplate"):
         return {}
-    probe = Fields(node, Problems(f.problems.path), f.first_line, "boilerplate", BOILERPLATE_KEYS)
-    keys = set(probe.nodes)
-    if probe.ok and keys and not keys <= set(BOILERPLATE_KEYS) and all(check_lang(k) is None for k in keys):
-        by_lang = f.mapping("boilerplate", sorted(keys))
-        out = {}
-        for key in sorted(keys):
-            sub = by_lang.mapping(key, BOILERPLATE_KEYS) if by_lang else None
-            if sub and (b := _boilerplate(sub)):
-                out[key] = b
-        return out
-    one = f.mapping("boilerplate", BOILERPLATE_KEYS)
-    b = _boilerplate(one) if one else None
-    return {"": b} if b else {}
+    keys = [str(k.value) for k, _ in node.value] if isinstance(node, yaml.MappingNode) else []
+    by_language = keys and not set(keys) & set(BOILERPLATE_KEYS) and all(check_lang(k) is None for k in keys)
+    if not by_language:
+        one = f.mapping("boilerplate", BOILERPLATE_KEYS)
+        b = _boilerplate(one) if one else None
+        return {"": b} if b else {}
+    languages = f.mapping("boilerplate", keys)
+    out = {}
+    for key in keys:
+        sub = languages.mapping(key, BOILERPLATE_KEYS) if languages else None
+        if sub and (b := _boilerplate(sub)):
+            out[key] = b
+    return out
 
 
 def _boilerplate(f: Fields) -> Boilerplate | None:

@@ -187,3 +187,21 @@ def test_broken_site_yaml_leaves_dist_untouched(project):
 def test_usage_errors_exit_2(project):
     assert export("no-such-folder").exit_code == 2
     assert export("sources", "--now", "tomorrow").exit_code == 2
+
+
+def test_a_bug_is_reported_as_an_internal_error_not_as_bad_content(project, monkeypatch):
+    import pipeline.build
+
+    def broken(doc, now):
+        raise KeyError("oops")
+
+    monkeypatch.setattr(pipeline.build, "render_text", broken)
+    write_tree(project, {"sources/2026/r.md": release(BASIC)})
+    run = export("sources", "--now", NOW, "-q")
+    assert run.problems == [
+        "sources/2026/r.md:1: error: internal error while building this release (KeyError: 'oops'); rerun with --debug for the traceback and report it"
+    ]
+    assert run.exit_code == 1 and "Traceback" not in run.stderr
+    assert not (project / "dist/2026/r").exists()
+    with pytest.raises(KeyError):
+        export("sources", "--now", NOW, "-q", "--debug")

@@ -210,3 +210,34 @@ def test_an_unknown_theme_is_an_error_on_its_line(project):
         "sources/site.yaml:4: error: theme 'saknas' was not found; create themes/saknas/ beside the sources folder or use 'theme: default'"
     ]
     assert run.exit_code == 1
+
+
+def test_fact_box_headings_fit_the_page(project):
+    body = "## Bakgrund\n\nText.\n\n::: factbox\n# Fakta\n\nText.\n\n#### Mer\n\nText.\n:::\n"
+    write_tree(project, {"sources/2026/r.md": release(BASIC, body)})
+    run = export("sources", "--now", NOW, "-q")
+    assert run.exit_code == 0
+    page = (project / "dist/2026/r/index.html").read_text("utf-8")
+    assert '<aside class="factbox" aria-labelledby="fakta">\n<h3 id="fakta">Fakta</h3>' in page
+    assert '<h4 id="mer">Mer</h4>' in page
+
+
+@pytest.mark.parametrize("lang, expected", [("en-GB", "About us"), ("sv", "Om oss"), ("fi", "Om oss")])
+def test_boilerplate_by_language_falls_back_to_the_site_language(project, lang, expected):
+    site = "name: X\nurl: https://press.example.org/\nlang: sv\nboilerplate:\n  sv: {title: Om oss, text: Svensk text.}\n  en: {title: About us, text: English text.}\n"
+    write_tree(project, {"sources/site.yaml": site, "sources/2026/r.md": release(BASIC + f"lang: {lang}\n")})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    assert f'<h2 id="boilerplate-heading">{expected}</h2>' in (project / "dist/2026/r/index.html").read_text("utf-8")
+
+
+def test_boilerplate_can_be_left_out(project):
+    site = "name: X\nurl: https://press.example.org/\nlang: sv\nboilerplate: {title: Om oss, text: Vi är en kommun.}\n"
+    write_tree(project, {
+        "sources/site.yaml": site,
+        "sources/2026/med.md": release(BASIC),
+        "sources/2026/utan.md": release("title: Utan\ndate: 2026-11-25\nboilerplate: false\n"),
+    })
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    assert "Vi är en kommun." in (project / "dist/2026/med/med.txt").read_text("utf-8")
+    assert "Vi är en kommun." not in (project / "dist/2026/utan/utan.txt").read_text("utf-8")
+    assert "Vi är en kommun." not in (project / "dist/2026/utan/index.html").read_text("utf-8")
