@@ -14,7 +14,13 @@ from pipeline.feeds import render_feeds
 from pipeline.load import load_release, load_site
 from pipeline.model import Release, Site
 from pipeline.output import read_manifest, remove_stale, write, write_manifest
-from pipeline.pages import make_environment, public_url, render_index, render_release_page, site_file_path
+from pipeline.pages import (
+    make_environment,
+    public_url,
+    render_index,
+    render_release_page,
+    site_file_path,
+)
 from pipeline.problems import ContentError, Problem
 from pipeline.theme import Theme, find_theme
 from pipeline.wiretext import render_text
@@ -145,7 +151,9 @@ def release_files(sources: Path) -> list[Path]:
 
 def render_release(doc: Document, env, theme: Theme, now: datetime) -> list[Artifact]:
     """Everything one release publishes, made in memory first: a failure writes nothing."""
-    from pipeline.pdf import render_pdf  # WeasyPrint costs a second to import: only when a PDF is due
+    from pipeline.pdf import (
+        render_pdf,  # WeasyPrint costs a second to import: only when a PDF is due
+    )
 
     r, site = doc.release, doc.site
     page = render_release_page(doc, env)

@@ -11,7 +11,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from pipeline.fields import Fields, check_email, check_lang, compose
-from pipeline.model import Attachment, Boilerplate, Contact, Correction, Image, Release, Site
+from pipeline.model import (
+    Attachment,
+    Boilerplate,
+    Contact,
+    Correction,
+    Image,
+    Release,
+    Site,
+)
 from pipeline.problems import Problems
 
 SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts"]
@@ -246,8 +254,11 @@ def _file(f: Fields, key: str, base: Path, root: Path, problems: Problems, what:
 
 def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | None, str | None]:
     """Resolve a referenced file; refuse remote URLs and anything that leaves the sources folder."""
-    if urlsplit(ref).scheme and not re.match(r"^[A-Za-z]:[\\/]", ref):
+    scheme = urlsplit(ref).scheme.lower()
+    if scheme in ("http", "https", "ftp"):
         return None, f"{what} '{ref}' is a remote address; nothing is fetched from the network, so copy the file into sources/ and give its path"
+    if scheme and not re.match(r"^[A-Za-z]:[\\/]", ref):
+        return None, f"{what} '{ref[:60]}' is a '{scheme}:' address, not a file; put the file in sources/ and give its path"
     target = (base / ref).resolve()
     if not target.is_relative_to(root.resolve()):
         return None, f"{what} '{ref}' is outside the sources folder; copy the file into sources/ and give its path relative to this file"

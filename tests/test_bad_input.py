@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import NOW, SITE, export, png, release, write_tree
 
 BASIC = "title: Rubrik\ndate: 2026-11-26\n"
@@ -47,6 +46,10 @@ CASES = {
     "remote image in the body": (
         {"sources/2026/r.md": release(BASIC, "Text.\n\n![Karta](http://example.org/karta.png)\n")},
         ["sources/2026/r.md:8: error: image 'http://example.org/karta.png' is a remote address; nothing is fetched from the network, so copy the file into sources/ and give its path"],
+    ),
+    "data: image in the body": (
+        {"sources/2026/r.md": release(BASIC, "![Punkt](data:image/png;base64,iVBORw0KGgo=)\n")},
+        ["sources/2026/r.md:6: error: image 'data:image/png;base64,iVBORw0KGgo=' is a 'data:' address, not a file; put the file in sources/ and give its path"],
     ),
     "raw HTML in the body": (
         {"sources/2026/r.md": release(BASIC, 'Första stycket.\n\n<div class="x">Hej</div>\n\nText med <b>fet</b> stil.\n')},

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import feedparser
 import pikepdf
+from conftest import ROOT
 from lxml import etree, html
 
-from conftest import ROOT
 from pipeline.output import sha256
 
 SEED = "2026/halmstad-quality-mark"

@@ -6,8 +6,8 @@ import os
 import re
 
 from click.testing import CliRunner
-
 from conftest import ROOT
+
 from pipeline.cli import main
 
 

@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, ROOT, export, png, release, write_tree
+
 from pipeline import output
 from pipeline.artifact import Artifact
 
