@@ -45,85 +45,81 @@ class Summary:
         return self.errors == 0 and self.failed == 0
 
 
-def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False) -> Summary:
-    summary = Summary()
+class _Run:
+    """One export's bookkeeping: counts problems and outcomes as they are reported."""
 
-    def report(problems: list[Problem]) -> None:
+    def __init__(self, reporter: Reporter):
+        self.reporter = reporter
+        self.summary = Summary()
+        self.failed_sources: set[str] = set()
+
+    def problems(self, problems: list[Problem]) -> None:
         for p in problems:
-            summary.errors += p.severity == "error"
-            summary.warnings += p.severity == "warning"
-            reporter.problem(p)
+            self.summary.errors += p.severity == "error"
+            self.summary.warnings += p.severity == "warning"
+            self.reporter.problem(p)
 
+    def failed(self, path: Path, source: str) -> None:
+        self.failed_sources.add(source)
+        self.summary.failed += 1
+        self.reporter.release("failed", path)
+
+    def skipped(self, path: Path, why: str) -> None:
+        self.summary.skipped += 1
+        self.reporter.release("skipped", path, why)
+
+
+def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False) -> Summary:
+    """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all."""
+    run = _Run(reporter)
     site, site_problems = load_site(sources / "site.yaml")
     theme = find_theme(sources, site.theme) if site else None
     if site and theme is None:
-        site_problems.error(_line_of(site.path, "theme:"), f"theme '{site.theme}' was not found; create themes/{site.theme}/ beside the sources folder or use 'theme: default'")
-    report(site_problems.items)
+        site_problems.error(
+            _line_of(site.path, "theme:"),
+            f"theme '{site.theme}' was not found; create themes/{site.theme}/ beside the sources folder or use 'theme: default'",
+        )
+    run.problems(site_problems.items)
     if site is None or theme is None:
-        summary.failed += 1
-        return summary
-
-    releases: list[Release] = []
-    failed_sources: set[str] = set()
-    for path in release_files(sources):
-        release, problems = load_release(path, site)
-        if release is None:
-            failed_sources.add(_source_of(path, sources))
-            report(problems.items)
-            summary.failed += 1
-            reporter.release("failed", path)
-            continue
-        report(problems.items)
-        releases.append(release)
-    releases, clashes = _unique(releases)
-    for release, problem in clashes:
-        report([problem])
-        failed_sources.add(release.source)
-        summary.failed += 1
-        reporter.release("failed", release.path)
-
+        run.summary.failed += 1
+        return run.summary
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
+
     env = make_environment(theme.environment())
-    previous = read_manifest(dist)
-    previous_by_source = {e.get("source"): e for e in previous.get("releases", [])}
     entries: list[dict] = []
     published: list[Document] = []
-    for release in sorted(releases, key=lambda r: (r.date, r.id), reverse=True):
+    for release in sorted(_load_releases(sources, site, run), key=lambda r: (r.date, r.id), reverse=True):
         if release.draft:
-            summary.skipped += 1
-            reporter.release("skipped", release.path, "draft")
+            run.skipped(release.path, "draft")
             continue
         try:
-            doc = convert(release, site)
-            report(list(doc.warnings))
+            doc = convert(release, site)  # embargoed releases are checked too, so problems show before the day
+            run.problems(list(doc.warnings))
             if not release.is_public(now):
-                summary.skipped += 1
-                reporter.release("skipped", release.path, f"embargo until {release.public_time.isoformat()}")
+                run.skipped(release.path, f"embargo until {release.public_time.isoformat()}")
                 continue
             artifacts = render_release(doc, env, theme, now)
         except ContentError as exc:
-            report(exc.problems)
-            failed_sources.add(release.source)
-            summary.failed += 1
-            reporter.release("failed", release.path)
+            run.problems(exc.problems)
+            run.failed(release.path, release.source)
             continue
         except Exception as exc:  # a bug: say so, keep the other releases going
             if debug:
                 raise
-            summary.errors += 1
-            summary.failed += 1
-            failed_sources.add(release.source)
-            reporter.problem(Problem(release.path, 1, "error", f"internal error while building this release ({type(exc).__name__}: {exc}); rerun with --debug for the traceback and report it"))
+            run.problems([Problem(release.path, 1, "error", f"internal error while building this release ({type(exc).__name__}: {exc}); rerun with --debug for the traceback and report it")])
+            run.failed(release.path, release.source)
             continue
         entries.append(_entry(release, site, {a.path: write(dist, a) for a in artifacts}, artifacts))
         published.append(doc)
-        summary.published += 1
+        run.summary.published += 1
         reporter.release("published", release.path)
 
     # A release that fails now keeps what it published before: a typo never unpublishes it.
-    kept = [previous_by_source[s] for s in sorted(failed_sources) if s in previous_by_source]
-    entries = sorted(entries + kept, key=lambda e: (e["date"], e["id"]), reverse=True)
+    previous = read_manifest(dist)
+    previous_by_source = {e.get("source"): e for e in previous.get("releases", [])}
+    kept = [previous_by_source[s] for s in sorted(run.failed_sources) if s in previous_by_source]
+    entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
 
     collection = site_artifacts(site, theme) + [render_index(entries, site, env)] + render_feeds(published, kept, site)
     digests = {a.path: write(dist, a) for a in collection}
@@ -137,8 +133,25 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
         "assets": [{"path": a.path, "sha256": digests[a.path]} for a in collection if a.kind is None],
     }
     write_manifest(dist, manifest)
-    summary.removed = remove_stale(dist, previous, manifest)
-    return summary
+    run.summary.removed = remove_stale(dist, previous, manifest)
+    return run.summary
+
+
+def _load_releases(sources: Path, site: Site, run: _Run) -> list[Release]:
+    """Every release that loads without errors and has an id and address of its own."""
+    releases = []
+    for path in release_files(sources):
+        release, problems = load_release(path, site)
+        run.problems(problems.items)
+        if release is None:
+            run.failed(path, _source_of(path, sources))
+        else:
+            releases.append(release)
+    releases, clashes = _unique(releases)
+    for release, problem in clashes:
+        run.problems([problem])
+        run.failed(release.path, release.source)
+    return releases
 
 
 def release_files(sources: Path) -> list[Path]:

@@ -241,3 +241,16 @@ def test_boilerplate_can_be_left_out(project):
     assert "Vi är en kommun." in (project / "dist/2026/med/med.txt").read_text("utf-8")
     assert "Vi är en kommun." not in (project / "dist/2026/utan/utan.txt").read_text("utf-8")
     assert "Vi är en kommun." not in (project / "dist/2026/utan/index.html").read_text("utf-8")
+
+
+def test_newest_first_compares_times_not_text(project):
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20T08:30:00+01:00\n"),  # 07:30 UTC: the newer
+        "sources/2026/b.md": release("title: B\ndate: 2026-11-20T09:00:00+02:00\n"),  # 07:00 UTC
+    })
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    assert [e["id"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]] == ["a", "b"]
+    # The same order must hold when one of them is kept from an earlier build.
+    write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-20T09:00:00+02:00\nlang: 123\n")})
+    export("sources", "--now", NOW, "-q")
+    assert [e["id"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]] == ["a", "b"]
