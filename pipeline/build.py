@@ -10,17 +10,13 @@ from zoneinfo import ZoneInfo
 
 from pipeline.artifact import Artifact
 from pipeline.document import Document, convert
-from pipeline.feeds import render_feeds
+from pipeline.feeds import FEED_SIZE, feed_items, render_feeds
+from pipeline.listings import listings, render_listing
 from pipeline.load import load_release, load_site
 from pipeline.model import Release, Site
 from pipeline.output import read_manifest, remove_stale, write, write_manifest
-from pipeline.pages import (
-    make_environment,
-    public_url,
-    render_index,
-    render_release_page,
-    site_file_path,
-)
+from pipeline.pages import PdfInfo, make_environment, render_release_page
+from pipeline.paths import pdf_name, public_url, site_file_path
 from pipeline.problems import ContentError, Problem
 from pipeline.theme import Theme, find_theme
 from pipeline.wiretext import render_text
@@ -121,16 +117,23 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
     kept = [previous_by_source[s] for s in sorted(run.failed_sources) if s in previous_by_source]
     entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
 
-    collection = site_artifacts(site, theme) + [render_index(entries, site, env)] + render_feeds(published, kept, site)
-    digests = {a.path: write(dist, a) for a in collection}
+    items = feed_items(published, kept)
+    every_listing = listings(entries, site)
+    pages: list[Artifact] = []
+    feeds: list[dict] = []
+    for listing in every_listing:
+        pages += render_listing(listing, every_listing, site, env)
+        for feed in render_feeds(listing.entries, items, site, listing.folder, listing.title):
+            feeds.append({
+                "path": feed.path, "format": feed.kind, "scope": listing.scope, "key": listing.key,
+                "entries": min(len(listing.entries), FEED_SIZE), "sha256": write(dist, feed),
+            })
+    assets = site_artifacts(site, theme)
     manifest = {
         "releases": entries,
-        "feeds": [
-            {"path": a.path, "format": a.kind, "scope": "site", "key": None, "entries": len(entries), "sha256": digests[a.path]}
-            for a in collection if a.kind in ("atom", "rss")
-        ],
-        "pages": [{"path": a.path, "sha256": digests[a.path]} for a in collection if a.kind == "html"],
-        "assets": [{"path": a.path, "sha256": digests[a.path]} for a in collection if a.kind is None],
+        "feeds": feeds,
+        "pages": [{"path": a.path, "sha256": write(dist, a)} for a in pages],
+        "assets": [{"path": a.path, "sha256": write(dist, a)} for a in assets],
     }
     write_manifest(dist, manifest)
     run.summary.removed = remove_stale(dist, previous, manifest)
@@ -169,13 +172,15 @@ def render_release(doc: Document, env, theme: Theme, now: datetime) -> list[Arti
     )
 
     r, site = doc.release, doc.site
-    page = render_release_page(doc, env)
     base = public_url(site, r)
     files = {site.url + "theme/" + name: path for name, path in theme.static.items()}
     if site.logo:
         files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
     files |= {base + name: path for name, path in doc.files.items()}
-    pdf = render_pdf(page.data.decode("utf-8"), base, files, f"{r.folder}/{r.slug}.pdf", r.path)
+    # The PDF is made from the page without its own download link; the page then names its pages and size.
+    printable = render_release_page(doc, env).data.decode("utf-8")
+    pdf, page_count = render_pdf(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path)
+    page = render_release_page(doc, env, PdfInfo(pages=page_count, size=len(pdf.data)))
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
     return [page, pdf, render_text(doc, now)] + media
 
@@ -199,6 +204,8 @@ def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: lis
         "source": release.source,
         "type": release.type,
         "lead": release.lead,
+        "topics": list(release.topics),
+        "regions": list(release.regions),
         "outputs": {a.kind: {"path": a.path, "sha256": digests[a.path]} for a in artifacts if a.kind},
         "files": [{"path": a.path, "sha256": digests[a.path]} for a in artifacts if not a.kind],
     }

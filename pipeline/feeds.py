@@ -21,9 +21,10 @@ from pipeline.artifact import Artifact
 from pipeline.document import Document
 from pipeline.labels import labels
 from pipeline.model import Site
-from pipeline.pages import pdf_name, public_url
+from pipeline.paths import pdf_name, public_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+FEED_SIZE = 50  # newest entries per feed
 _RELATIVE = re.compile(r'\b(src|href)="(?![A-Za-z][A-Za-z0-9+.-]*:|#|/)([^"]*)"')
 
 
@@ -59,15 +60,23 @@ def entry_content(doc: Document) -> str:
     return "\n".join(parts)
 
 
-def render_feeds(docs: list[Document], kept: list[dict], site: Site) -> list[Artifact]:
-    """Site-wide feeds, newest first; the feed's time is its newest entry's, never the build time.
+def feed_items(docs: list[Document], kept: list[dict]) -> dict[str, dict]:
+    """Every entry a feed can hold, by release id.
 
     `kept` are manifest entries of releases that failed this time: they stay in the
-    feed with their last published title and lead, so a typo never drops an item.
+    feeds with their last published title and lead, so a typo never drops an item.
     """
     items = [_item(doc) for doc in docs] + [_kept_item(entry) for entry in kept]
-    items.sort(key=lambda i: (i["date"], i["id"]), reverse=True)
-    return [_feed(items, site, "atom", "feed.atom"), _feed(items, site, "rss", "feed.rss")]
+    return {item["id"]: item for item in items}
+
+
+def render_feeds(entries: tuple[dict, ...], items: dict[str, dict], site: Site, folder: str, title: str) -> list[Artifact]:
+    """RSS and Atom for one listing, newest first; a feed's time is its newest entry's, never the build time."""
+    chosen = [items[e["id"]] for e in entries if e["id"] in items][:FEED_SIZE]
+    return [
+        _feed(chosen, site, "atom", f"{folder}feed.atom", title, site.url + folder),
+        _feed(chosen, site, "rss", f"{folder}feed.rss", title, site.url + folder),
+    ]
 
 
 def _item(doc: Document) -> dict:
@@ -92,14 +101,14 @@ def _kept_item(entry: dict) -> dict:
     }
 
 
-def _feed(items: list[dict], site: Site, fmt: str, path: str) -> Artifact:
+def _feed(items: list[dict], site: Site, fmt: str, path: str, title: str, listing_url: str) -> Artifact:
     fg = FeedGenerator()
-    fg.id(site.url)
-    fg.title(site.title)
+    fg.id(listing_url)
+    fg.title(title)
     fg.subtitle(site.description or site.title)
     fg.author({"name": site.name})
     fg.link(href=site.url + path, rel="self", type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
-    fg.link(href=site.url, rel="alternate", type="text/html")
+    fg.link(href=listing_url, rel="alternate", type="text/html")
     fg.language(site.lang)
     fg.generator("press-pipeline", version=__version__)
     fg.docs(None)

@@ -57,12 +57,12 @@ class Site:
     boilerplate: dict[str, Boilerplate]  # keyed by language; "" for one text in every language
     contacts: tuple[Contact, ...]
 
-    def boilerplate_for(self, lang: str) -> Boilerplate | None:
-        """The exact tag, then its primary language, then the site's language."""
+    def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
+        """(its language, the text): the exact tag, then its primary language, then the site's language."""
         for key in (lang, lang.split("-")[0], self.lang, ""):
             if key in self.boilerplate:
-                return self.boilerplate[key]
-        return None
+                return key or self.lang, self.boilerplate[key]
+        return None, None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,12 @@
-"""HTML pages (Jinja templates of the theme): one page per release and the press-room index."""
+"""HTML pages of a release (Jinja templates of the theme), and what the templates are given."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from pathlib import Path
+import json
+from dataclasses import dataclass
 
 import jinja2
+import langcodes
 from babel.numbers import format_decimal
 from markupsafe import Markup
 from PIL import Image as PILImage
@@ -15,8 +16,15 @@ from pipeline.artifact import Artifact
 from pipeline.document import Document
 from pipeline.labels import babel_locale, labels, long_date
 from pipeline.model import Release, Site
+from pipeline.paths import listing_folder, page_path, pdf_name, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"
+
+
+@dataclass(frozen=True, slots=True)
+class PdfInfo:
+    pages: int
+    size: int
 
 
 def tel_href(phone: str) -> str:
@@ -30,58 +38,56 @@ def make_environment(env: jinja2.Environment) -> jinja2.Environment:
     return env
 
 
-def page_path(release: Release) -> str:
-    return f"{release.folder}/index.html"
-
-
-def pdf_name(release: Release) -> str:
-    return f"{release.slug}.pdf"
-
-
-def public_url(site: Site, release: Release) -> str:
-    return f"{site.url}{release.folder}/"
-
-
 def type_label(release: Release) -> str:
     return release.type or labels(release.lang)["type"]
 
 
-def _logo(site: Site) -> dict | None:
-    if not site.logo:
-        return None
-    return {"path": site_file_path(site, site.logo.src), "alt": site.logo.alt}
-
-
-def site_file_path(site: Site, path: Path) -> str:
-    """Files of the press room (the logo) keep their place under the sources folder."""
-    return path.relative_to(site.root.resolve()).as_posix()
-
-
-def _size_text(size: int, lang: str) -> str:
+def size_text(size: int, lang: str) -> str:
+    """'84 kB', '1,2 MB' with the language's decimal mark."""
     if size < 1000 * 1000:
         return f"{format_decimal(max(1, round(size / 1000)), locale=babel_locale(lang))} kB"
     return f"{format_decimal(round(size / 1e6, 1), locale=babel_locale(lang))} MB"
 
 
-def release_context(doc: Document) -> dict:
+def og_locale(lang: str) -> str:
+    """'sv' -> 'sv_SE' (Open Graph wants language_TERRITORY)."""
+    full = langcodes.Language.get(lang).maximize()
+    return f"{full.language}_{full.territory}" if full.territory else full.language
+
+
+def chrome(site: Site, path: str, lang: str) -> dict:
+    """What every page's frame needs: the press room, the way back to dist/, labels in `lang`."""
+    return {
+        "site": site, "root": root_of(path), "lang": lang, "l": labels(lang), "generator": GENERATOR,
+        "logo": {"path": site_file_path(site, site.logo.src), "alt": site.logo.alt} if site.logo else None,
+        "feeds": {"title": site.title, "atom": "feed.atom", "rss": "feed.rss"},
+        "printable": False,
+    }
+
+
+def release_context(doc: Document, pdf: PdfInfo | None) -> dict:
     r, site = doc.release, doc.site
     l = labels(r.lang)
     tz = site.timezone
-    page = l["page"]
-    before, rest = page.split("{page}", 1)
-    middle, after = rest.split("{pages}", 1)
+    url = public_url(site, r)
+    path = page_path(r)
     image = None
     if r.image:
         with PILImage.open(r.image.src) as im:
             width, height = im.size
         image = {
             "name": r.image.src.name, "alt": r.image.alt, "caption": r.image.caption,
-            "credit": r.image.credit, "width": width, "height": height,
+            "credit": r.image.credit, "width": width, "height": height, "url": url + r.image.src.name,
         }
-    boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else None
+    bp_lang, boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else (None, None)
+    before, rest = l["page"].split("{page}", 1)
+    middle, after = rest.split("{pages}", 1)
     return {
-        "lang": r.lang, "l": l, "site": site, "r": r, "root": "../../", "logo": _logo(site),
-        "generator": GENERATOR, "url": public_url(site, r), "type_label": type_label(r),
+        **chrome(site, path, r.lang),
+        # The PDF is made from the page without a PDF link. There the logo carries the organisation's
+        # name as alt text (a tagged PDF needs one); on the web page the link text already says it.
+        "printable": pdf is None,
+        "r": r, "url": url, "type_label": type_label(r),
         "date_iso": r.date.isoformat(), "date_text": long_date(r.date, r.lang, tz),
         "updated_iso": r.updated.isoformat() if r.updated else None,
         "updated_text": long_date(r.updated, r.lang, tz) if r.updated else None,
@@ -91,44 +97,66 @@ def release_context(doc: Document) -> dict:
         ],
         "image": image,
         "body_html": Markup(doc.body_html),
+        "tags": [
+            {"key": key, "heading": l[key], "items": [
+                {"name": name, "href": root_of(path) + listing_folder(site, scope, name) + "index.html"} for name in names
+            ]}
+            for key, scope, names in (("topics", "topic", r.topics), ("regions", "region", r.regions)) if names
+        ],
         "attachments": [
             {"name": a.src.name, "title": a.title, "kind": a.src.suffix.lstrip(".").upper() or "file",
-             "size": _size_text(a.src.stat().st_size, r.lang)}
+             "size": size_text(a.src.stat().st_size, r.lang)}
             for a in r.attachments
         ],
-        "pdf_name": pdf_name(r),
+        "pdf": {
+            "name": pdf_name(r),
+            "text": l["pdf_link"].format(
+                pages=pdf.pages, unit=l["page_one"] if pdf.pages == 1 else l["pages"], size=size_text(pdf.size, r.lang)
+            ),
+        } if pdf else None,
+        "site_lang": None if site.lang == r.lang else site.lang,
         "boilerplate": {
             "title": boilerplate.title,
             "paragraphs": [p for p in boilerplate.text.split("\n") if p.strip()],
+            "lang": None if bp_lang == r.lang else bp_lang,
         } if boilerplate else None,
         "about": l["about"].format(name=site.name),
-        "page_label_before": _css_string(before), "page_label_middle": _css_string(middle),
-        "page_label_after": _css_string(after),
+        "page_label": [_css_string(before), _css_string(middle), _css_string(after)],
+        "og_locale": og_locale(r.lang),
+        "json_ld": _json_ld(doc, url, image),
     }
+
+
+def _json_ld(doc: Document, url: str, image: dict | None) -> Markup:
+    r, site = doc.release, doc.site
+    organisation = {"@type": "Organization", "name": site.name, "url": site.url}
+    if site.logo:
+        organisation["logo"] = site.url + site_file_path(site, site.logo.src)
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": r.title,
+        "description": r.lead,
+        "datePublished": r.date.isoformat(),
+        "dateModified": (r.updated or r.date).isoformat(),
+        "inLanguage": r.lang,
+        "author": organisation,
+        "publisher": organisation,
+        "mainEntityOfPage": url,
+        "url": url,
+        "image": [image["url"]] if image else None,
+        "keywords": list(r.topics) or None,
+    }
+    text = json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=False, indent=1)
+    # "<" cannot end the script element early once escaped; the JSON means the same.
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
 def _css_string(text: str) -> Markup:
     return Markup(text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c "))
 
 
-def render_release_page(doc: Document, env: jinja2.Environment) -> Artifact:
-    html = env.get_template("release.html").render(release_context(doc))
+def render_release_page(doc: Document, env: jinja2.Environment, pdf: PdfInfo | None = None) -> Artifact:
+    """The release's page; without `pdf` it is the page the PDF is made from (no link to itself)."""
+    html = env.get_template("release.html").render(release_context(doc, pdf))
     return Artifact(page_path(doc.release), html.encode("utf-8"), "html")
-
-
-def render_index(entries: list[dict], site: Site, env: jinja2.Environment) -> Artifact:
-    """The press room's front page from the manifest entries, newest first."""
-    l = labels(site.lang)
-    items = [
-        {
-            "title": e["title"], "href": e["outputs"]["html"]["path"], "lang": e["lang"],
-            "type_label": e.get("type") or labels(e["lang"])["type"], "lead": e.get("lead"),
-            "date_iso": e["date"],
-            "date_text": long_date(datetime.fromisoformat(e["date"]), e["lang"], site.timezone),
-        }
-        for e in entries
-    ]
-    html = env.get_template("index.html").render(
-        lang=site.lang, l=l, site=site, root="", logo=_logo(site), generator=GENERATOR, items=items,
-    )
-    return Artifact("index.html", html.encode("utf-8"), "html")

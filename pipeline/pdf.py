@@ -47,17 +47,19 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
-def render_pdf(html: str, base_url: str, files: dict[str, Path], path: str, source: Path) -> Artifact:
-    """Render one release page; any WeasyPrint warning (a missing image or font) fails the release."""
+def render_pdf(html: str, base_url: str, files: dict[str, Path], path: str, source: Path) -> tuple[Artifact, int]:
+    """Render one release page to (PDF, number of pages); any WeasyPrint warning (a missing image or font) fails it."""
     collect = _Collect()
     LOGGER.addHandler(collect)
     try:
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AllowListFetcher(files))
-        data = document.write_pdf(pdf_variant="pdf/a-3u", pdf_tags=True, uncompressed_pdf=False)
+        options = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}
+        html_doc = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AllowListFetcher(files))
+        document = html_doc.render(**options)
+        data = document.write_pdf(**options)
     finally:
         LOGGER.removeHandler(collect)
     if collect.messages:
         raise ContentError(
             [Problem(source, 1, "error", f"the PDF could not be made: {m}; fix the image, font or theme file it names") for m in collect.messages]
         )
-    return Artifact(path, data, "pdf")
+    return Artifact(path, data, "pdf"), len(document.pages)

@@ -14,7 +14,7 @@ from pipeline.body import stringify
 from pipeline.document import Document
 from pipeline.labels import labels, long_date, weekday_date
 from pipeline.model import Contact
-from pipeline.pages import public_url
+from pipeline.paths import public_url, text_path
 
 AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 EXTRA = {
@@ -26,10 +26,6 @@ EXTRA = {
 
 def _extra(lang: str, key: str) -> str | None:
     return EXTRA.get(lang.split("-")[0], {}).get(key) or (EXTRA["en"][key] if key in ("table", "quote") else None)
-
-
-def text_path(doc: Document) -> str:
-    return f"{doc.release.folder}/{doc.release.slug}.txt"
 
 
 def render_text(doc: Document, now: datetime) -> Artifact:
@@ -83,7 +79,7 @@ def render_text(doc: Document, now: datetime) -> Artifact:
             out += _paragraphs([l["newsroom_contacts"] + "\n" + _contacts(site.contacts, l)])
         out += _paragraphs(about)
     text = "\n".join(out).strip("\n") + "\n"
-    return Artifact(text_path(doc), unicodedata.normalize("NFC", text).encode("utf-8"), "txt")
+    return Artifact(text_path(r), unicodedata.normalize("NFC", text).encode("utf-8"), "txt")
 
 
 def _paragraphs(items: list[str]) -> list[str]:
@@ -95,7 +91,7 @@ def _paragraphs(items: list[str]) -> list[str]:
 
 def _about(doc: Document, l: dict) -> list[str]:
     r, site = doc.release, doc.site
-    bp = site.boilerplate_for(r.lang) if r.boilerplate else None
+    bp = site.boilerplate_for(r.lang)[1] if r.boilerplate else None
     if not bp:
         return []
     heading = l["about"].format(name=site.name)

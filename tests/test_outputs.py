@@ -36,7 +36,11 @@ def test_every_example_release_is_published_with_every_output(example_dist):
     assert seed["outputs"]["html"]["path"] == "2026/halmstad-quality-mark/index.html"
     for feed in manifest["feeds"]:
         assert sha256((example_dist / feed["path"]).read_bytes()) == feed["sha256"]
-        assert feed["entries"] == len(manifest["releases"])
+    site_feeds = [f for f in manifest["feeds"] if f["scope"] == "site"]
+    assert sorted(f["path"] for f in site_feeds) == ["feed.atom", "feed.rss"]
+    assert all(f["entries"] == len(manifest["releases"]) for f in site_feeds)
+    topic = next(f for f in manifest["feeds"] if f["scope"] == "topic" and f["key"] == "Stadsutveckling" and f["format"] == "rss")
+    assert topic["path"] == "amnen/stadsutveckling/feed.rss" and topic["entries"] == 2
 
 
 def test_release_page_is_semantic_and_accessible(example_dist):
@@ -72,7 +76,7 @@ def test_image_table_list_and_link_release(example_dist):
     assert doc.xpath("//table/thead//th")[0].text == "Dag"
     assert len(doc.xpath("//ol/li")) == 3
     assert doc.xpath("//a[@href='https://www.halmstad.se/bibliotek']")[0].text == "bibliotekets webbplats"
-    assert all(i.get("alt") for i in doc.xpath("//img"))
+    assert all(i.get("alt") for i in doc.xpath("//main//img")), "content images describe themselves"
     attachment = doc.xpath("//section[@class='attachments']//a")[0]
     assert (example_dist / "2026/bibliotekets-oppettider-jul" / attachment.get("href")).is_file()
 

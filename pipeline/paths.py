@@ -1,0 +1,48 @@
+"""Where everything is published: paths under dist/ and public URLs, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.labels import labels
+from pipeline.load import slugify
+from pipeline.model import Release, Site
+
+
+def page_path(release: Release) -> str:
+    return f"{release.folder}/index.html"
+
+
+def pdf_name(release: Release) -> str:
+    return f"{release.slug}.pdf"
+
+
+def text_path(release: Release) -> str:
+    return f"{release.folder}/{release.slug}.txt"
+
+
+def public_url(site: Site, release: Release) -> str:
+    return f"{site.url}{release.folder}/"
+
+
+def site_file_path(site: Site, path: Path) -> str:
+    """Files of the press room (the logo) keep their place under the sources folder."""
+    return path.relative_to(site.root.resolve()).as_posix()
+
+
+def listing_folder(site: Site, scope: str, key: str | None) -> str:
+    """'' for the whole press room, 'amnen/stadsutveckling/' for a topic, 'en/' for a language.
+
+    Folder words follow the press room's language, so addresses read naturally.
+    """
+    if scope == "site":
+        return ""
+    if scope == "lang":
+        return f"{key.lower()}/"
+    word = labels(site.lang)["topics_path" if scope == "topic" else "regions_path"]
+    return f"{word}/{slugify(key) or 'x'}/"
+
+
+def root_of(path: str) -> str:
+    """The relative prefix from a file at `path` back to dist/ ('2026/x/index.html' -> '../../')."""
+    return "../" * path.count("/")
