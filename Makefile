@@ -27,11 +27,22 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Command-line tools the tests use to look at PDFs (pdftotext, pdffonts, qpdf).
-test-tools:
-	@command -v pdftotext >/dev/null && command -v qpdf >/dev/null || { \
-	  echo "installing poppler-utils and qpdf"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf >/dev/null; }
+# What the tests check outputs with: poppler-utils and qpdf (PDF), Debian's Chromium
+# (axe-core runs in it), Java (the Nu Html Checker), and the two npm packages in tests/tools.
+test-tools: tests/tools/node_modules/.installed
+	@missing=""; \
+	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
+	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+tests/tools/node_modules/.installed: tests/tools/package.json tests/tools/package-lock.json
+	cd tests/tools && npm ci --silent --no-audit --no-fund
+	touch $@
 
 clean:
 	rm -rf dist .cache .pytest_cache

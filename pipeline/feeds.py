@@ -19,7 +19,7 @@ from lxml import etree
 from pipeline import __version__
 from pipeline.artifact import Artifact
 from pipeline.document import Document
-from pipeline.labels import labels
+from pipeline.labels import labels, long_date
 from pipeline.model import Site
 from pipeline.paths import pdf_name, public_url
 
@@ -42,7 +42,10 @@ def entry_content(doc: Document) -> str:
     """Full content for readers: corrections, lead, key image, body and contacts, with absolute URLs."""
     r, l = doc.release, labels(doc.release.lang)
     base = public_url(doc.site, r)
-    parts = [f"<p><strong>{l['updated']} {c.date.date().isoformat()}:</strong> {html.escape(c.text)}</p>" for c in r.corrections]
+    tz = doc.site.timezone
+    parts = [
+        f"<p><strong>{l['updated']} {long_date(c.date, r.lang, tz)}:</strong> {html.escape(c.text)}</p>" for c in r.corrections
+    ]
     if r.lead:
         parts.append(f"<p><strong>{html.escape(r.lead)}</strong></p>")
     if r.image:

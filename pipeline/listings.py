@@ -32,8 +32,9 @@ class Listing:
     entries: tuple[dict, ...]  # manifest entries, newest first
 
 
-def language_name(tag: str, in_lang: str) -> str:
-    name = Locale.parse(babel_locale(tag)).get_display_name(babel_locale(in_lang)) or tag
+def language_name(tag: str) -> str:
+    """The language's own name for itself ('English', 'Svenska'): what its readers look for."""
+    name = Locale.parse(babel_locale(tag)).get_display_name(babel_locale(tag)) or tag
     return name[:1].upper() + name[1:]
 
 
@@ -56,7 +57,7 @@ def listings(entries: list[dict], site: Site) -> list[Listing]:
     langs = sorted({e["lang"] for e in entries})
     if len(langs) > 1:
         for lang in langs:
-            name = language_name(lang, site.lang)
+            name = language_name(lang)
             folder = listing_folder(site, "lang", lang)
             entries_in = tuple(e for e in entries if e["lang"] == lang)
             out.append(Listing("lang", lang, name, folder, f"{l['releases']} – {name}", entries_in))
@@ -86,7 +87,7 @@ def render_listing(listing: Listing, everything: list[Listing], site: Site, env:
             ] if count > 1 else [],
             "newer": root + paths[number - 2] if number > 1 else None,
             "older": root + paths[number] if number < count else None,
-            "browse": _browse(everything, root) if listing.scope == "site" and number == 1 else [],
+            "browse": _browse(everything, root, site.lang) if listing.scope == "site" and number == 1 else [],
             "home": None if listing.scope == "site" else root + "index.html",
         }
         html = env.get_template("listing.html").render(context)
@@ -103,12 +104,13 @@ def _item(entry: dict, root: str, site: Site) -> dict:
     }
 
 
-def _browse(everything: list[Listing], root: str) -> list[dict]:
+def _browse(everything: list[Listing], root: str, site_lang: str) -> list[dict]:
     """On the front page: the topic, region and language pages, so every listing can be reached."""
     groups = []
     for scope, key in (("topic", "topics"), ("region", "regions"), ("lang", "languages")):
         links = [
-            {"name": x.name, "href": root + x.folder + "index.html", "count": len(x.entries)}
+            {"name": x.name, "href": root + x.folder + "index.html", "count": len(x.entries),
+             "lang": x.key if scope == "lang" and x.key != site_lang else None}
             for x in everything if x.scope == scope
         ]
         if links:

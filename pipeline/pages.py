@@ -62,6 +62,8 @@ def chrome(site: Site, path: str, lang: str) -> dict:
         "logo": {"path": site_file_path(site, site.logo.src), "alt": site.logo.alt} if site.logo else None,
         "feeds": {"title": site.title, "atom": "feed.atom", "rss": "feed.rss"},
         "printable": False,
+        # Texts of site.yaml (title, newsroom contacts) are in the press room's language.
+        "site_lang": None if lang == site.lang else site.lang,
     }
 
 
@@ -114,7 +116,6 @@ def release_context(doc: Document, pdf: PdfInfo | None) -> dict:
                 pages=pdf.pages, unit=l["page_one"] if pdf.pages == 1 else l["pages"], size=size_text(pdf.size, r.lang)
             ),
         } if pdf else None,
-        "site_lang": None if site.lang == r.lang else site.lang,
         "boilerplate": {
             "title": boilerplate.title,
             "paragraphs": [p for p in boilerplate.text.split("\n") if p.strip()],

@@ -70,6 +70,22 @@ def example_dist(tmp_path_factory) -> Path:
     return work / "dist"
 
 
+@pytest.fixture(scope="session")
+def paged_dist(tmp_path_factory) -> Path:
+    """A press room with more releases than fit on one listing page, in two languages."""
+    work = tmp_path_factory.mktemp("paged")
+    files = {"sources/site.yaml": SITE}
+    for n in range(1, 23):
+        lang = "en" if n % 5 == 0 else "sv"
+        files[f"sources/2026/2026-10-{n:02d}-nyhet-{n}.md"] = release(
+            f"title: Nyhet nummer {n}\ndate: 2026-10-{n:02d}T09:00\nlang: {lang}\nlead: Ingress {n}.\ntopics: [Skola]\n"
+        )
+    write_tree(work, files)
+    run = export(str(work / "sources"), "-o", str(work / "dist"), "--now", NOW, "-q")
+    assert run.exit_code == 0, run.stderr
+    return work / "dist"
+
+
 def png(width: int = 40, height: int = 30) -> bytes:
     """A small real PNG image."""
     import io
