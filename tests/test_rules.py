@@ -194,6 +194,7 @@ def test_a_theme_beside_the_sources_overrides_single_files(project):
         "sources/2026/r.md": release(BASIC + "contacts: [{name: Anna, phone: '035-100'}]\n"),
         "themes/egen/templates/contact.html": '<p class="own-contact">{{ c.name }}</p>\n',
         "themes/egen/static/css/extra.css": "body { color: #000; }\n",
+        "themes/egen/static/css/custom.css": ":root { --accent: #8a1538; }\n",
     })
     run = export("sources", "--now", NOW, "-q")
     assert run.exit_code == 0, run.stderr
@@ -201,6 +202,7 @@ def test_a_theme_beside_the_sources_overrides_single_files(project):
     assert '<p class="own-contact">Anna</p>' in page, "the press room's template wins"
     assert "Gå direkt till innehåll" in page, "the rest comes from the built-in default"
     assert (project / "dist/theme/css/extra.css").is_file() and (project / "dist/theme/css/site.css").is_file()
+    assert (project / "dist/theme/css/custom.css").read_text() == ":root { --accent: #8a1538; }\n", "own colours"
 
 
 def test_an_unknown_theme_is_an_error_on_its_line(project):
@@ -254,3 +256,21 @@ def test_newest_first_compares_times_not_text(project):
     write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-20T09:00:00+02:00\nlang: 123\n")})
     export("sources", "--now", NOW, "-q")
     assert [e["id"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]] == ["a", "b"]
+
+
+@pytest.mark.parametrize("lang, skip, contacts, type_label", [
+    ("sv", "Gå direkt till innehåll", "Kontaktpersoner", "Pressmeddelande"),
+    ("en", "Skip to content", "Contact persons", "Press release"),
+    ("nb", "Gå til hovedinnhold", "Kontaktpersoner", "Pressemelding"),
+    ("nn", "Gå til hovudinnhald", "Kontaktpersonar", "Pressemelding"),
+    ("da", "Gå til indhold", "Kontaktpersoner", "Pressemeddelelse"),
+    ("fi", "Siirry sisältöön", "Yhteyshenkilöt", "Tiedote"),
+    ("de", "Skip to content", "Contact persons", "Press release"),  # no German labels yet: English
+])
+def test_labels_follow_the_release_language(project, lang, skip, contacts, type_label):
+    write_tree(project, {"sources/2026/r.md": release(BASIC + f"lang: {lang}\ncontacts: [{{name: Anna}}]\n")})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    page = (project / "dist/2026/r/index.html").read_text("utf-8")
+    assert f'<html lang="{lang}">' in page
+    for label in (skip, contacts, type_label):
+        assert f">{label}<" in page, label
