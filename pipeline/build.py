@@ -167,9 +167,9 @@ def release_files(sources: Path) -> list[Path]:
 
 def render_release(doc: Document, env, theme: Theme, now: datetime) -> list[Artifact]:
     """Everything one release publishes, made in memory first: a failure writes nothing."""
-    from pipeline.pdf import (
-        render_pdf,  # WeasyPrint costs a second to import: only when a PDF is due
-    )
+    # WeasyPrint and pikepdf cost a second to import: only when a PDF is due.
+    from pipeline.pdf import render_pdf
+    from pipeline.pdf_archive import embedded_for
 
     r, site = doc.release, doc.site
     base = public_url(site, r)
@@ -179,7 +179,7 @@ def render_release(doc: Document, env, theme: Theme, now: datetime) -> list[Arti
     files |= {base + name: path for name, path in doc.files.items()}
     # The PDF is made from the page without its own download link; the page then names its pages and size.
     printable = render_release_page(doc, env).data.decode("utf-8")
-    pdf, page_count = render_pdf(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path)
+    pdf, page_count = render_pdf(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r))
     page = render_release_page(doc, env, PdfInfo(pages=page_count, size=len(pdf.data)))
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
     return [page, pdf, render_text(doc, now)] + media

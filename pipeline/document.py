@@ -36,6 +36,10 @@ def convert(release: Release, site: Site) -> Document:
         if files.get(path.name, path) != path:
             problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
         files[path.name] = path
+    for name, path in files.items():
+        if message := unreadable_image(path):
+            problems.error(_line_naming(release, name),
+                           f"image '{name}' cannot be read ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
     if problems.has_errors:
         raise ContentError(problems.items)
     body_html = ast_to_html({**ast, "blocks": _html_blocks(copy.deepcopy(blocks))}) if blocks else ""
@@ -43,6 +47,32 @@ def convert(release: Release, site: Site) -> Document:
         release=release, site=site, body_html=body_html, blocks=blocks, files=files,
         outline=tuple(checker.outline), warnings=tuple(problems.items),
     )
+
+
+def _line_naming(release: Release, name: str) -> int:
+    """The first line of the source that mentions a file: where the communicator refers to it."""
+    text = release.source_bytes.decode("utf-8", "replace")
+    for number, line in enumerate(text.split("\n"), 1):
+        if name in line:
+            return number
+    return 1
+
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
+
+
+def unreadable_image(path: Path) -> str | None:
+    """Why a raster image cannot be read, or None; a broken image would silently change the PDF."""
+    if path.suffix.lower() not in IMAGE_SUFFIXES:
+        return None
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        return str(exc).split(" (")[0] or type(exc).__name__
+    return None
 
 
 def _html_blocks(blocks: list) -> list:

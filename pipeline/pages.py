@@ -19,6 +19,9 @@ from pipeline.model import Release, Site
 from pipeline.paths import listing_folder, page_path, pdf_name, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"
+# Alt text of a decorative image in the page the PDF is made from: WeasyPrint demands
+# alt text, and pdf_archive.py turns figures carrying this mark into artifacts.
+DECORATIVE = "\u2063"
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +78,12 @@ def release_context(doc: Document, pdf: PdfInfo | None) -> dict:
     path = page_path(r)
     image = None
     if r.image:
-        with PILImage.open(r.image.src) as im:
-            width, height = im.size
+        width = height = None
+        if r.image.src.suffix.lower() != ".svg":
+            with PILImage.open(r.image.src) as im:
+                width, height = im.size
         image = {
-            "name": r.image.src.name, "alt": r.image.alt, "caption": r.image.caption,
+            "name": r.image.src.name, "alt": r.image.alt or (DECORATIVE if pdf is None else ""), "caption": r.image.caption,
             "credit": r.image.credit, "width": width, "height": height, "url": url + r.image.src.name,
         }
     bp_lang, boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else (None, None)

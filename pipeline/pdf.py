@@ -6,13 +6,17 @@ import logging
 import mimetypes
 from pathlib import Path
 
+import pikepdf
 import weasyprint
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from pipeline import __version__
 from pipeline.artifact import Artifact
+from pipeline.pdf_archive import Embedded, finish
 from pipeline.problems import ContentError, Problem
 
 LOGGER = logging.getLogger("weasyprint")
+PRODUCER = f"press-pipeline {__version__} (WeasyPrint {weasyprint.__version__}, pikepdf {pikepdf.__version__})"
 # Performance advice about the font subsetter, not a problem with the output.
 _HARMLESS = ("Using fontTools instead of HarfBuzz-Subset",)
 
@@ -47,7 +51,9 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
-def render_pdf(html: str, base_url: str, files: dict[str, Path], path: str, source: Path) -> tuple[Artifact, int]:
+def render_pdf(
+    html: str, base_url: str, files: dict[str, Path], path: str, source: Path, embedded: list[Embedded]
+) -> tuple[Artifact, int]:
     """Render one release page to (PDF, number of pages); any WeasyPrint warning (a missing image or font) fails it."""
     collect = _Collect()
     LOGGER.addHandler(collect)
@@ -62,4 +68,4 @@ def render_pdf(html: str, base_url: str, files: dict[str, Path], path: str, sour
         raise ContentError(
             [Problem(source, 1, "error", f"the PDF could not be made: {m}; fix the image, font or theme file it names") for m in collect.messages]
         )
-    return Artifact(path, data, "pdf"), len(document.pages)
+    return Artifact(path, finish(data, PRODUCER, embedded), "pdf"), len(document.pages)
