@@ -274,3 +274,16 @@ def test_labels_follow_the_release_language(project, lang, skip, contacts, type_
     assert f'<html lang="{lang}">' in page
     for label in (skip, contacts, type_label):
         assert f">{label}<" in page, label
+
+
+def test_another_process_gives_the_same_bytes(example_dist, tmp_path):
+    """Hash seeds, import order and caches differ between processes; the output must not."""
+    import subprocess
+    import sys
+
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    subprocess.run(
+        [sys.executable, "-m", "pipeline", "export", "sources", "-o", "out", "--now", NOW, "-q"],
+        cwd=tmp_path, check=True, capture_output=True, env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
+    )
+    assert tree(tmp_path / "out") == tree(example_dist)
