@@ -28,13 +28,15 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	touch $@
 
 # What the tests check outputs with: poppler-utils and qpdf (PDF), Debian's Chromium
-# (axe-core runs in it), Java (the Nu Html Checker), and the two npm packages in tests/tools.
+# (axe-core runs in it), Java (the Nu Html Checker), newsboat (a real feed reader),
+# and the two npm packages in tests/tools.
 test-tools: tests/tools/node_modules/.installed
 	@missing=""; \
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v newsboat >/dev/null || missing="$$missing newsboat"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

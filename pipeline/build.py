@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.artifact import Artifact
 from pipeline.document import Document, convert
-from pipeline.feeds import FEED_SIZE, feed_items, render_feeds
+from pipeline.feeds import feed_items, render_feeds
 from pipeline.listings import listings, render_listing
 from pipeline.load import load_release, load_site
 from pipeline.model import Release, Site
@@ -95,7 +95,7 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
             if not release.is_public(now):
                 run.skipped(release.path, f"embargo until {release.public_time.isoformat()}")
                 continue
-            artifacts = render_release(doc, env, theme, now)
+            artifacts, pdf_pages = render_release(doc, env, theme, now)
         except ContentError as exc:
             run.problems(exc.problems)
             run.failed(release.path, release.source)
@@ -106,7 +106,7 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
             run.problems([Problem(release.path, 1, "error", f"internal error while building this release ({type(exc).__name__}: {exc}); rerun with --debug for the traceback and report it")])
             run.failed(release.path, release.source)
             continue
-        entries.append(_entry(release, site, {a.path: write(dist, a) for a in artifacts}, artifacts))
+        entries.append(_entry(release, site, {a.path: write(dist, a) for a in artifacts}, artifacts, pdf_pages))
         published.append(doc)
         run.summary.published += 1
         reporter.release("published", release.path)
@@ -117,7 +117,7 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
     kept = [previous_by_source[s] for s in sorted(run.failed_sources) if s in previous_by_source]
     entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
 
-    items = feed_items(published, kept)
+    items = feed_items(published, entries)
     every_listing = listings(entries, site)
     pages: list[Artifact] = []
     feeds: list[dict] = []
@@ -126,7 +126,7 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
         for feed in render_feeds(listing.entries, items, site, listing.folder, listing.title):
             feeds.append({
                 "path": feed.path, "format": feed.kind, "scope": listing.scope, "key": listing.key,
-                "entries": min(len(listing.entries), FEED_SIZE), "sha256": write(dist, feed),
+                "entries": min(len(listing.entries), site.feed_size), "sha256": write(dist, feed),
             })
     assets = site_artifacts(site, theme)
     manifest = {
@@ -165,8 +165,8 @@ def release_files(sources: Path) -> list[Path]:
     )
 
 
-def render_release(doc: Document, env, theme: Theme, now: datetime) -> list[Artifact]:
-    """Everything one release publishes, made in memory first: a failure writes nothing."""
+def render_release(doc: Document, env, theme: Theme, now: datetime) -> tuple[list[Artifact], int]:
+    """Everything one release publishes, made in memory first (a failure writes nothing), and its PDF's page count."""
     # WeasyPrint and pikepdf cost a second to import: only when a PDF is due.
     from pipeline.pdf import render_pdf
     from pipeline.pdf_archive import embedded_for
@@ -182,7 +182,7 @@ def render_release(doc: Document, env, theme: Theme, now: datetime) -> list[Arti
     pdf, page_count = render_pdf(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r))
     page = render_release_page(doc, env, PdfInfo(pages=page_count, size=len(pdf.data)))
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
-    return [page, pdf, render_text(doc, now)] + media
+    return [page, pdf, render_text(doc, now)] + media, page_count
 
 
 def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:
@@ -193,12 +193,20 @@ def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:
     return out
 
 
-def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: list[Artifact]) -> dict:
+def _output(artifact: Artifact, digests: dict[str, str], pdf_pages: int) -> dict:
+    out = {"path": artifact.path, "sha256": digests[artifact.path], "bytes": len(artifact.data)}
+    if artifact.kind == "pdf":
+        out["pages"] = pdf_pages
+    return out
+
+
+def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: list[Artifact], pdf_pages: int) -> dict:
     return {
         "id": release.id,
         "title": release.title,
         "lang": release.lang,
         "date": release.date.isoformat(),
+        "public": release.public_time.isoformat(),
         "updated": release.updated.isoformat() if release.updated else None,
         "url": public_url(site, release),
         "source": release.source,
@@ -206,7 +214,7 @@ def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: lis
         "lead": release.lead,
         "topics": list(release.topics),
         "regions": list(release.regions),
-        "outputs": {a.kind: {"path": a.path, "sha256": digests[a.path]} for a in artifacts if a.kind},
+        "outputs": {a.kind: _output(a, digests, pdf_pages) for a in artifacts if a.kind},
         "files": [{"path": a.path, "sha256": digests[a.path]} for a in artifacts if not a.kind],
     }
 

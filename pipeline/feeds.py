@@ -1,13 +1,17 @@
-"""The only module that uses feedgen: RSS 2.0 and Atom 1.0 feeds of the press room.
+"""Feeds of every listing: RSS 2.0 and Atom 1.0 through feedgen, JSON Feed 1.1 written here.
 
-feedgen's pitfalls are handled here: entries appended in our order, the self link
-added before the alternate link (RSS takes the last one as channel link), all
-dates from the releases (never now()), summary and content kept apart.
+feedgen's pitfalls are handled in this module only: entries appended in our
+order, the self link added before the alternate link (RSS takes the last one
+as the channel link), every date from the releases (never now()), summary and
+content kept apart, and the link attributes feedgen 1.0 drops from Atom entries
+put back. feedgen has no JSON Feed writer, so that format is plain json.
 """
 
 from __future__ import annotations
 
 import html
+import json
+import mimetypes
 import re
 import uuid
 from datetime import datetime
@@ -21,10 +25,12 @@ from pipeline.artifact import Artifact
 from pipeline.document import Document
 from pipeline.labels import labels, long_date
 from pipeline.model import Site
-from pipeline.paths import pdf_name, public_url
+from pipeline.pages import size_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-FEED_SIZE = 50  # newest entries per feed
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+JSON_FEED = "https://jsonfeed.org/version/1.1"
+FORMATS = (("atom", "feed.atom"), ("rss", "feed.rss"), ("json", "feed.json"))
 _RELATIVE = re.compile(r'\b(src|href)="(?![A-Za-z][A-Za-z0-9+.-]*:|#|/)([^"]*)"')
 
 
@@ -38,82 +44,91 @@ def absolute(body_html: str, base: str) -> str:
     return _RELATIVE.sub(lambda m: f'{m[1]}="{base}{m[2]}"', body_html)
 
 
-def entry_content(doc: Document) -> str:
-    """Full content for readers: corrections, lead, key image, body and contacts, with absolute URLs."""
-    r, l = doc.release, labels(doc.release.lang)
-    base = public_url(doc.site, r)
-    tz = doc.site.timezone
+def feed_items(docs: list[Document], entries: list[dict]) -> dict[str, dict]:
+    """Every entry a feed can hold, by release id, from the manifest entries.
+
+    A release that failed this time has no Document: it stays in the feeds with
+    its last published title and lead, so a typo never drops an item.
+    """
+    by_id = {doc.release.id: doc for doc in docs}
+    return {e["id"]: _item(e, by_id.get(e["id"])) for e in entries}
+
+
+def _item(entry: dict, doc: Document | None) -> dict:
+    pdf = entry["outputs"].get("pdf")
+    item = {
+        "id": entry["id"], "title": entry["title"], "url": entry["url"], "lang": entry["lang"],
+        "published": datetime.fromisoformat(entry.get("public") or entry["date"]),
+        "updated": datetime.fromisoformat(entry.get("updated") or entry.get("public") or entry["date"]),
+        "lead": entry.get("lead"), "categories": (entry.get("topics") or []) + (entry.get("regions") or []),
+        "pdf": {"url": entry["url"] + pdf["path"].rsplit("/", 1)[-1], "bytes": pdf.get("bytes"), "pages": pdf.get("pages")}
+        if pdf else None,
+        "image": None, "contacts": [],
+        "content": f"<p>{html.escape(entry.get('lead') or entry['title'])}</p>",
+    }
+    if doc is None:
+        return item
+    r = doc.release
+    if r.image:
+        item["image"] = {
+            "url": entry["url"] + r.image.src.name, "alt": r.image.alt, "length": r.image.src.stat().st_size,
+            "type": mimetypes.guess_type(r.image.src.name)[0] or "application/octet-stream",
+        }
+    item["contacts"] = [{"name": c.name, "email": c.email} for c in r.contacts]
+    item["content"] = _content(doc, item)
+    return item
+
+
+def _content(doc: Document, item: dict) -> str:
+    """Full content for readers: corrections, lead, key image, body, contacts, PDF; absolute URLs only."""
+    r, l, tz = doc.release, labels(doc.release.lang), doc.site.timezone
     parts = [
         f"<p><strong>{l['updated']} {long_date(c.date, r.lang, tz)}:</strong> {html.escape(c.text)}</p>" for c in r.corrections
     ]
     if r.lead:
         parts.append(f"<p><strong>{html.escape(r.lead)}</strong></p>")
-    if r.image:
+    if item["image"]:
         caption = " ".join(x for x in (r.image.caption, r.image.credit) if x)
         parts.append(
-            f'<figure><img src="{html.escape(base + r.image.src.name)}" alt="{html.escape(r.image.alt)}">'
+            f'<figure><img src="{html.escape(item["image"]["url"])}" alt="{html.escape(r.image.alt)}">'
             + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "") + "</figure>"
         )
-    parts.append(absolute(doc.body_html, base))
+    parts.append(absolute(doc.body_html, item["url"]))
     if r.contacts:
         people = "".join(
             "<li>" + html.escape(", ".join(x for x in (c.name, c.role, c.phone, c.email) if x)) + "</li>" for c in r.contacts
         )
         parts.append(f"<h2>{html.escape(l['contacts'])}</h2><ul>{people}</ul>")
+    pdf = item["pdf"]
+    if pdf and pdf["pages"]:
+        unit = l["page_one"] if pdf["pages"] == 1 else l["pages"]
+        text = l["pdf_link"].format(pages=pdf["pages"], unit=unit, size=size_text(pdf["bytes"], r.lang))
+        parts.append(f'<p><a href="{html.escape(pdf["url"])}">{html.escape(text)}</a></p>')
     return "\n".join(parts)
 
 
-def feed_items(docs: list[Document], kept: list[dict]) -> dict[str, dict]:
-    """Every entry a feed can hold, by release id.
-
-    `kept` are manifest entries of releases that failed this time: they stay in the
-    feeds with their last published title and lead, so a typo never drops an item.
-    """
-    items = [_item(doc) for doc in docs] + [_kept_item(entry) for entry in kept]
-    return {item["id"]: item for item in items}
-
-
 def render_feeds(entries: tuple[dict, ...], items: dict[str, dict], site: Site, folder: str, title: str) -> list[Artifact]:
-    """RSS and Atom for one listing, newest first; a feed's time is its newest entry's, never the build time."""
-    chosen = [items[e["id"]] for e in entries if e["id"] in items][:FEED_SIZE]
-    return [
-        _feed(chosen, site, "atom", f"{folder}feed.atom", title, site.url + folder),
-        _feed(chosen, site, "rss", f"{folder}feed.rss", title, site.url + folder),
-    ]
+    """Atom, RSS and JSON Feed for one listing, newest first; a feed's time is its newest entry's, never the build time."""
+    chosen = [items[e["id"]] for e in entries if e["id"] in items][: site.feed_size]
+    listing_url = site.url + folder
+    out = []
+    for fmt, name in FORMATS:
+        writer = _json_feed if fmt == "json" else _xml_feed
+        out.append(Artifact(folder + name, writer(chosen, site, fmt, site.url + folder + name, title, listing_url), fmt))
+    return out
 
 
-def _item(doc: Document) -> dict:
-    r = doc.release
-    url = public_url(doc.site, r)
-    return {
-        "id": r.id, "title": r.title, "url": url, "pdf": url + pdf_name(r), "date": r.date,
-        "updated": r.updated or r.date, "lead": r.lead, "content": entry_content(doc),
-        "categories": r.topics + r.regions,
-    }
-
-
-def _kept_item(entry: dict) -> dict:
-    date = datetime.fromisoformat(entry["date"])
-    pdf = entry["outputs"].get("pdf", {}).get("path", "")
-    return {
-        "id": entry["id"], "title": entry["title"], "url": entry["url"],
-        "pdf": entry["url"] + pdf.rsplit("/", 1)[-1] if pdf else None, "date": date,
-        "updated": datetime.fromisoformat(entry["updated"]) if entry.get("updated") else date,
-        "lead": entry.get("lead"), "content": f"<p>{html.escape(entry.get('lead') or entry['title'])}</p>",
-        "categories": (),
-    }
-
-
-def _feed(items: list[dict], site: Site, fmt: str, path: str, title: str, listing_url: str) -> Artifact:
+def _xml_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: str, listing_url: str) -> bytes:
     fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)  # dc:creator names the organisation in RSS
     fg.id(listing_url)
     fg.title(title)
     fg.subtitle(site.description or site.title)
-    fg.author({"name": site.name})
-    fg.link(href=site.url + path, rel="self", type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
+    fg.author({"name": site.name, "uri": site.url})
+    fg.link(href=self_url, rel="self", type="application/atom+xml" if fmt == "atom" else "application/rss+xml")
     fg.link(href=listing_url, rel="alternate", type="text/html")
     fg.language(site.lang)
-    fg.generator("press-pipeline", version=__version__)
+    fg.generator("press-pipeline", version=__version__, uri=None)
     fg.docs(None)
     newest = max((i["updated"] for i in items), default=None)
     if newest:
@@ -126,27 +141,70 @@ def _feed(items: list[dict], site: Site, fmt: str, path: str, title: str, listin
         fe.title(item["title"])
         links = [{"href": item["url"], "rel": "alternate", "type": "text/html"}]
         if item["pdf"]:
-            links.append({"href": item["pdf"], "rel": "related", "type": "application/pdf", "title": "PDF"})
+            links.append({"href": item["pdf"]["url"], "rel": "related", "type": "application/pdf", "title": "PDF"})
+        if item["image"]:
+            image = item["image"]
+            links.append({"href": image["url"], "rel": "enclosure", "type": image["type"], "length": str(image["length"])})
         entry_links.append(links)
         for link in links:
             fe.link(**link)
-        fe.published(item["date"])
+        fe.published(item["published"])
         fe.updated(item["updated"])
-        fe.author({"name": site.name})
+        fe.author({"name": site.name, "uri": site.url})
+        for person in item["contacts"]:
+            fe.contributor({k: v for k, v in person.items() if v})
+        fe.dc.dc_creator(site.name)
         if item["lead"]:
             fe.summary(item["lead"])
         fe.content(item["content"], type="html")
         for term in item["categories"]:
             fe.category(term=term, label=term)
-    data = _with_link_attributes(fg.atom_str(pretty=True), entry_links) if fmt == "atom" else fg.rss_str(pretty=True)
-    return Artifact(path, data, fmt)
+    if fmt == "rss":
+        return fg.rss_str(pretty=True)
+    return _finish_atom(fg.atom_str(pretty=True), entry_links, [i["lang"] for i in items])
 
 
-def _with_link_attributes(atom: bytes, entry_links: list[list[dict]]) -> bytes:
-    """feedgen 1.0 drops rel/type/title of Atom entry links (a related PDF would read as a second alternate)."""
+def _finish_atom(atom: bytes, entry_links: list[list[dict]], langs: list[str]) -> bytes:
+    """Put back what feedgen 1.0 drops from Atom entries: link rel/type/length/title, and each entry's language."""
     root = etree.fromstring(atom)
-    for entry, links in zip(root.iter(ATOM + "entry"), entry_links, strict=True):
+    for entry, links, lang in zip(root.iter(ATOM + "entry"), entry_links, langs, strict=True):
+        entry.set(XML_LANG, lang)
         for element, link in zip(entry.iter(ATOM + "link"), links, strict=True):
             for key, value in link.items():
                 element.set(key, value)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _json_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: str, listing_url: str) -> bytes:
+    organisation = {"name": site.name, "url": site.url}
+    feed = {
+        "version": JSON_FEED,
+        "title": title,
+        "home_page_url": listing_url,
+        "feed_url": self_url,
+        "description": site.description or site.title,
+        "language": site.lang,
+        "authors": [organisation],
+        "items": [_json_item(item, site, organisation) for item in items],
+    }
+    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def _json_item(item: dict, site: Site, organisation: dict) -> dict:
+    out = {
+        "id": entry_id(site, item["id"]),
+        "url": item["url"],
+        "title": item["title"],
+        "content_html": item["content"],
+        "summary": item["lead"],
+        "image": item["image"]["url"] if item["image"] else None,
+        "date_published": item["published"].isoformat(),
+        "date_modified": item["updated"].isoformat(),
+        "authors": [organisation],
+        "tags": item["categories"] or None,
+        "language": item["lang"],
+        "attachments": [
+            {"url": item["pdf"]["url"], "mime_type": "application/pdf", "title": "PDF", "size_in_bytes": item["pdf"]["bytes"]}
+        ] if item["pdf"] and item["pdf"]["bytes"] else None,
+    }
+    return {k: v for k, v in out.items() if v is not None}

@@ -110,6 +110,16 @@ class Fields:
         self.problems.error(self.line(key), f"'{self._name(key)}' must be true or false, not '{raw or node.tag}'")
         return default
 
+    def number(self, key: str, default: int, low: int, high: int) -> int:
+        node = self.nodes.get(key)
+        if node is None or _is_null(node):
+            return default
+        raw = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+        if not raw.isdigit() or not low <= int(raw) <= high:
+            self.problems.error(self.line(key), f"'{self._name(key)}' must be a whole number from {low} to {high}, not '{raw}'")
+            return default
+        return int(raw)
+
     def moment(self, key: str, tz: ZoneInfo, required: bool = False) -> datetime | None:
         text = self.text(key, required, hint="a date such as 2026-11-26 or 2026-11-26T09:00+01:00")
         if text is None:

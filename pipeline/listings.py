@@ -80,7 +80,8 @@ def render_listing(listing: Listing, everything: list[Listing], site: Site, env:
             "heading": listing.title,
             "title": listing.title if number == 1 else f"{listing.title} – {l['page_n'].format(n=number)}",
             "canonical": site.url + path.removesuffix("index.html"),
-            "feeds": {"title": listing.title, "atom": f"{listing.folder}feed.atom", "rss": f"{listing.folder}feed.rss"},
+            "feeds": {name.split(".")[1]: listing.folder + name for name in ("feed.atom", "feed.rss", "feed.json")}
+            | {"title": listing.title},
             "items": [_item(e, root, site) for e in shown],
             "pages": [
                 {"number": n, "href": root + p, "current": n == number} for n, p in enumerate(paths, 1)

@@ -22,7 +22,8 @@ from pipeline.model import (
 )
 from pipeline.problems import Problems
 
-SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts"]
+SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds"]
+FEEDS_KEYS = ["size"]
 RELEASE_KEYS = [
     "title", "date", "type", "lang", "place", "lead", "topics", "regions", "contacts", "image",
     "attachments", "embargo", "id", "updated", "corrections", "draft", "boilerplate",
@@ -80,6 +81,8 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     boilerplate = _site_boilerplate(f, problems)
     title = f.text("title") or name
     theme = f.text("theme") or "default"
+    feeds = f.mapping("feeds", FEEDS_KEYS)
+    feed_size = feeds.number("size", 50, 1, 1000) if feeds else 50
     if not _ID.match(theme):
         problems.error(f.line("theme"), f"theme '{theme}' must be a folder name under themes/, such as 'default'")
     if problems.has_errors or tz is None:
@@ -87,7 +90,7 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     site = Site(
         path=path, root=root, name=name, url=url, lang=lang, title=title,
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
-        boilerplate=boilerplate, contacts=contacts,
+        boilerplate=boilerplate, contacts=contacts, feed_size=feed_size,
     )
     return site, problems
 

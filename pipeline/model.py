@@ -56,6 +56,7 @@ class Site:
     theme: str
     boilerplate: dict[str, Boilerplate]  # keyed by language; "" for one text in every language
     contacts: tuple[Contact, ...]
+    feed_size: int = 50  # newest entries in each feed
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""

@@ -63,7 +63,7 @@ def chrome(site: Site, path: str, lang: str) -> dict:
     return {
         "site": site, "root": root_of(path), "lang": lang, "l": labels(lang), "generator": GENERATOR,
         "logo": {"path": site_file_path(site, site.logo.src), "alt": site.logo.alt} if site.logo else None,
-        "feeds": {"title": site.title, "atom": "feed.atom", "rss": "feed.rss"},
+        "feeds": {"title": site.title, "atom": "feed.atom", "rss": "feed.rss", "json": "feed.json"},
         "printable": False,
         # Texts of site.yaml (title, newsroom contacts) are in the press room's language.
         "site_lang": None if lang == site.lang else site.lang,

@@ -37,7 +37,7 @@ def test_every_example_release_is_published_with_every_output(example_dist):
     for feed in manifest["feeds"]:
         assert sha256((example_dist / feed["path"]).read_bytes()) == feed["sha256"]
     site_feeds = [f for f in manifest["feeds"] if f["scope"] == "site"]
-    assert sorted(f["path"] for f in site_feeds) == ["feed.atom", "feed.rss"]
+    assert sorted(f["path"] for f in site_feeds) == ["feed.atom", "feed.json", "feed.rss"]
     assert all(f["entries"] == len(manifest["releases"]) for f in site_feeds)
     topic = next(f for f in manifest["feeds"] if f["scope"] == "topic" and f["key"] == "Stadsutveckling" and f["format"] == "rss")
     assert topic["path"] == "amnen/stadsutveckling/feed.rss" and topic["entries"] == 2
