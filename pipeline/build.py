@@ -16,10 +16,12 @@ from pipeline.load import load_release, load_site
 from pipeline.model import Release, Site
 from pipeline.output import read_manifest, remove_stale, write, write_manifest
 from pipeline.pages import PdfInfo, make_environment, render_release_page
-from pipeline.paths import pdf_name, public_url, site_file_path
+from pipeline.paths import pdf_name, public_url, site_file_path, text_path
 from pipeline.problems import ContentError, Problem
 from pipeline.theme import Theme, find_theme
-from pipeline.wiretext import render_text
+from pipeline.newsml import render_newsml
+from pipeline.ninjs import render_ninjs
+from pipeline.wiretext import text_of
 
 
 class Reporter(Protocol):
@@ -34,6 +36,7 @@ class Summary:
     failed: int = 0
     errors: int = 0
     warnings: int = 0
+    embargoed: int = 0  # press copies written for agencies
     removed: list[str] = field(default_factory=list)
 
     @property
@@ -65,8 +68,14 @@ class _Run:
         self.reporter.release("skipped", path, why)
 
 
-def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False) -> Summary:
-    """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all."""
+def export(
+    sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False, embargoed: Path | None = None
+) -> Summary:
+    """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all.
+
+    With `embargoed`, releases still under embargo get their wire text, NewsML-G2
+    and ninjs, marked with the embargo, in that folder: a press copy for agencies.
+    """
     run = _Run(reporter)
     site, site_problems = load_site(sources / "site.yaml")
     theme = find_theme(sources, site.theme) if site else None
@@ -94,6 +103,10 @@ def export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: 
             run.problems(list(doc.warnings))
             if not release.is_public(now):
                 run.skipped(release.path, f"embargo until {release.public_time.isoformat()}")
+                if embargoed is not None and release.embargo and release.embargo > now:
+                    for artifact in wire_artifacts(doc, now):
+                        write(embargoed, artifact)
+                    run.summary.embargoed += 1
                 continue
             artifacts, pdf_pages = render_release(doc, env, theme, now)
         except ContentError as exc:
@@ -182,7 +195,17 @@ def render_release(doc: Document, env, theme: Theme, now: datetime) -> tuple[lis
     pdf, page_count = render_pdf(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r))
     page = render_release_page(doc, env, PdfInfo(pages=page_count, size=len(pdf.data)))
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
-    return [page, pdf, render_text(doc, now)] + media, page_count
+    return [page, pdf] + wire_artifacts(doc, now) + media, page_count
+
+
+def wire_artifacts(doc: Document, now: datetime) -> list[Artifact]:
+    """What news agencies take: the wire text, and NewsML-G2 and ninjs carrying it."""
+    text = text_of(doc, now)
+    return [
+        Artifact(text_path(doc.release), text.encode("utf-8"), "txt"),
+        render_newsml(doc, text, now),
+        render_ninjs(doc, text, now),
+    ]
 
 
 def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:

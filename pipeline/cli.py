@@ -57,22 +57,34 @@ def main() -> None:
 @click.argument("sources", default="sources", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "dist", default="dist", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: dist).")
 @click.option("--now", type=Moment(), help="Judge embargoes as if it were this time (ISO 8601; without an offset, the press room's time zone). Default: now.")
+@click.option(
+    "--embargoed", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
+    help="Also write the releases still under embargo (wire text, NewsML-G2, ninjs, marked with the embargo) to DIR, "
+    "a folder for agencies that must not be inside the output folder.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print problems and the summary only.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
-def export(sources: Path, dist: Path, now: datetime | None, quiet: bool, debug: bool) -> None:
+def export(sources: Path, dist: Path, now: datetime | None, embargoed: Path | None, quiet: bool, debug: bool) -> None:
     """Build SOURCES (default: sources/) into the output folder.
 
-    Every release that is public at --now gets an HTML page, a PDF and wire
-    text; the press room gets its index page, feeds and manifest.json.
+    Every release that is public at --now gets an HTML page, a PDF, wire text,
+    NewsML-G2 and ninjs; the press room gets its listing pages, feeds and
+    manifest.json.
     """
     if not sources.is_dir():
         raise click.UsageError(f"sources folder '{sources}' does not exist")
+    if embargoed is not None:
+        inside = embargoed.resolve()
+        if inside.is_relative_to(dist.resolve()) or inside.is_relative_to(sources.resolve()):
+            raise click.UsageError(f"--embargoed {embargoed} must lie outside the output and sources folders: it is not public")
     now = now or datetime.now(timezone.utc)
-    summary = run_export(sources, dist, now, ConsoleReporter(quiet), debug=debug)
+    summary = run_export(sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed)
     line = (
         f"{summary.published} published, {summary.skipped} skipped (embargo/draft), "
         f"{summary.failed} failed: {summary.errors} errors, {summary.warnings} warnings"
     )
+    if embargoed is not None:
+        line = f"{summary.embargoed} embargoed press copies in {embargoed}; " + line
     click.echo(line, err=not summary.ok)
     if not summary.ok:
         sys.exit(1)

@@ -13,9 +13,7 @@ import html
 import json
 import mimetypes
 import re
-import uuid
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -26,18 +24,13 @@ from pipeline.document import Document
 from pipeline.labels import labels, long_date
 from pipeline.model import Site
 from pipeline.pages import size_text
+from pipeline.paths import release_uri
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
 FORMATS = (("atom", "feed.atom"), ("rss", "feed.rss"), ("json", "feed.json"))
 _RELATIVE = re.compile(r'\b(src|href)="(?![A-Za-z][A-Za-z0-9+.-]*:|#|/)([^"]*)"')
-
-
-def entry_id(site: Site, release_id: str) -> str:
-    """Derived only from the press room's host and the release id: a new title or file name never makes a duplicate."""
-    host = urlsplit(site.url).netloc
-    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://{host}/releases/{release_id}"))
 
 
 def absolute(body_html: str, base: str) -> str:
@@ -137,7 +130,7 @@ def _xml_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: str
     entry_links = []
     for item in items:
         fe = fg.add_entry(order="append")
-        fe.id(entry_id(site, item["id"]))
+        fe.id(release_uri(site, item["id"]))
         fe.title(item["title"])
         links = [{"href": item["url"], "rel": "alternate", "type": "text/html"}]
         if item["pdf"]:
@@ -192,7 +185,7 @@ def _json_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: st
 
 def _json_item(item: dict, site: Site, organisation: dict) -> dict:
     out = {
-        "id": entry_id(site, item["id"]),
+        "id": release_uri(site, item["id"]),
         "url": item["url"],
         "title": item["title"],
         "content_html": item["content"],

@@ -22,8 +22,9 @@ from pipeline.model import (
 )
 from pipeline.problems import Problems
 
-SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds"]
+SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds", "wire"]
 FEEDS_KEYS = ["size"]
+WIRE_KEYS = ["width", "ascii"]
 RELEASE_KEYS = [
     "title", "date", "type", "lang", "place", "lead", "topics", "regions", "contacts", "image",
     "attachments", "embargo", "id", "updated", "corrections", "draft", "boilerplate",
@@ -83,6 +84,9 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     theme = f.text("theme") or "default"
     feeds = f.mapping("feeds", FEEDS_KEYS)
     feed_size = feeds.number("size", 50, 1, 1000) if feeds else 50
+    wire = f.mapping("wire", WIRE_KEYS)
+    wire_width = wire.number("width", 0, 40, 200) or None if wire else None
+    wire_ascii = wire.flag("ascii", False) if wire else False
     if not _ID.match(theme):
         problems.error(f.line("theme"), f"theme '{theme}' must be a folder name under themes/, such as 'default'")
     if problems.has_errors or tz is None:
@@ -90,7 +94,7 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     site = Site(
         path=path, root=root, name=name, url=url, lang=lang, title=title,
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
-        boilerplate=boilerplate, contacts=contacts, feed_size=feed_size,
+        boilerplate=boilerplate, contacts=contacts, feed_size=feed_size, wire_width=wire_width, wire_ascii=wire_ascii,
     )
     return site, problems
 

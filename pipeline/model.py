@@ -57,6 +57,8 @@ class Site:
     boilerplate: dict[str, Boilerplate]  # keyed by language; "" for one text in every language
     contacts: tuple[Contact, ...]
     feed_size: int = 50  # newest entries in each feed
+    wire_width: int | None = None  # hard-wrap wire text at this width; None: one paragraph per line
+    wire_ascii: bool = False  # fold wire text to ASCII for legacy systems
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""

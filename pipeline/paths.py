@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pipeline.labels import labels
 from pipeline.load import slugify
@@ -46,3 +48,21 @@ def listing_folder(site: Site, scope: str, key: str | None) -> str:
 def root_of(path: str) -> str:
     """The relative prefix from a file at `path` back to dist/ ('2026/x/index.html' -> '../../')."""
     return "../" * path.count("/")
+
+
+def release_uri(site: Site, release_id: str) -> str:
+    """The release's identity in feeds, NewsML-G2 and ninjs.
+
+    Derived only from the press room's host and the release id, so a new title
+    or file name never makes a reader or an agency see the release twice.
+    """
+    host = urlsplit(site.url).netloc
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"https://{host}/releases/{release_id}"))
+
+
+def newsml_path(release: Release) -> str:
+    return f"{release.folder}/{release.slug}.newsml.xml"
+
+
+def ninjs_path(release: Release) -> str:
+    return f"{release.folder}/{release.slug}.ninjs.json"

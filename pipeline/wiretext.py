@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import textwrap
 import unicodedata
 from datetime import datetime
 from functools import cache
@@ -9,42 +11,74 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 
-from pipeline.artifact import Artifact
 from pipeline.body import stringify
 from pipeline.document import Document
 from pipeline.labels import labels, long_date, weekday_date
 from pipeline.model import Contact
-from pipeline.paths import public_url, text_path
+from pipeline.paths import public_url
 
 AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
-EXTRA = {
-    "en": {"header": "PRESS RELEASE", "immediate": "FOR IMMEDIATE RELEASE", "media_contact": "Media contact",
-           "table": "The full table: {url}", "quote": "“{}”"},
-    "sv": {"media_contact": "Kontakt", "table": "Hela tabellen: {url}", "quote": "”{}”"},
+# Wire conventions by language; a language without an entry takes English's.
+WIRE = {
+    "en": {"contact": "Media contact", "table": "The full table: {url}", "quote": "“{}”", "clock": None},
+    "sv": {"contact": "Kontakt", "table": "Hela tabellen: {url}", "quote": "”{}”", "clock": "kl."},
+    "nb": {"contact": "Kontakt", "table": "Hele tabellen: {url}", "quote": "«{}»", "clock": "kl."},
+    "nn": {"contact": "Kontakt", "table": "Heile tabellen: {url}", "quote": "«{}»", "clock": "kl."},
+    "da": {"contact": "Kontakt", "table": "Hele tabellen: {url}", "quote": "»{}«", "clock": "kl."},
+    "fi": {"contact": "Lisätietoja", "table": "Koko taulukko: {url}", "quote": "”{}”", "clock": "klo"},
 }
+WIRE["no"] = WIRE["nb"]
+# Folding for legacy systems that take ASCII only (wire.ascii: true).
+ASCII = str.maketrans({
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'", "‚": "'", "‹": "'", "›": "'",
+    "–": "-", "—": "--", "‐": "-", "‑": "-", "−": "-", "…": "...", "•": "*", "\u00a0": " ", "\u202f": " ",
+    "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "þ": "th",
+    "Þ": "Th", "ð": "d", "Ð": "D", "×": "x", "€": "EUR", "£": "GBP", "°": " deg",
+})
 
 
-def _extra(lang: str, key: str) -> str | None:
-    return EXTRA.get(lang.split("-")[0], {}).get(key) or (EXTRA["en"][key] if key in ("table", "quote") else None)
+def wire(lang: str) -> dict:
+    return WIRE.get(lang, WIRE.get(lang.split("-")[0], WIRE["en"]))
 
 
-def render_text(doc: Document, now: datetime) -> Artifact:
-    """The release as one paragraph per line, in the conventions of its language."""
+def fold_ascii(text: str) -> str:
+    """å→a, ä→a, ö→o, ”→", –→- …; whatever has no ASCII form becomes '?'."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(ASCII))
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return plain.encode("ascii", "replace").decode("ascii")
+
+
+def wrap(text: str, width: int) -> str:
+    """Hard-wrap every line at `width` without splitting a word or a URL; list items keep a hanging indent."""
+    out = []
+    for line in text.split("\n"):
+        if len(line) <= width:
+            out.append(line)
+            continue
+        marker = re.match(r"^(\s*(?:• |\* |\d+\. ))", line)  # list items; a quote's dash is no marker
+        indent = " " * len(marker[1]) if marker else ""
+        out += textwrap.wrap(
+            line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False,
+        ) or [""]
+    return "\n".join(out)
+
+
+def text_of(doc: Document, now: datetime) -> str:
+    """The wire text itself: one paragraph per line, unless the press room asks for a width or ASCII."""
     r, site = doc.release, doc.site
     l = labels(r.lang)
+    w = wire(r.lang)
     english = r.lang.split("-")[0] == "en"
     url = public_url(site, r)
+    embargoed = bool(r.embargo and r.embargo > now)
     out: list[str] = []
     if english:
-        out.append(r.type.upper() if r.type else EXTRA["en"]["header"])
-        if r.embargo and r.embargo > now:
-            out.append(f"EMBARGOED UNTIL {ap_time(r.embargo, site.timezone)}")
-        else:
-            out.append(EXTRA["en"]["immediate"])
+        out.append((r.type or "Press release").upper())
+        out.append(f"EMBARGOED UNTIL {ap_time(r.embargo, site.timezone)}" if embargoed else "FOR IMMEDIATE RELEASE")
     else:
         out.append((r.type or l["type"]).upper())
         out.append(f"{site.name}, {weekday_date(r.date, r.lang, site.timezone)}")
-        if r.embargo and r.embargo > now:
+        if embargoed:
             out.append("EMBARGO: " + l["embargo"].format(when=local_time(r.embargo, r.lang, site.timezone)))
     out += ["", r.title]
     for c in r.corrections:
@@ -65,21 +99,18 @@ def render_text(doc: Document, now: datetime) -> Artifact:
     out += _paragraphs(body)
     if r.attachments:
         out += _paragraphs([l["attachments"] + ":\n" + "\n".join(f"{a.title} ({url}{a.src.name})" for a in r.attachments)])
-    contacts = _contacts(r.contacts, l)
+    contacts = [_contacts(r.contacts + site.contacts, l)] if r.contacts or site.contacts else []
     about = _about(doc, l)
     if english:
-        out += ["###", ""]
-        out += _paragraphs(about)
-        if r.contacts or site.contacts:
-            out += _paragraphs([EXTRA["en"]["media_contact"] + "\n" + _contacts(r.contacts + site.contacts, l)])
+        out += ["###", ""] + _paragraphs(about) + _paragraphs([w["contact"] + "\n" + c for c in contacts])
     else:
-        if contacts:
-            out += _paragraphs([l["contacts"] + "\n" + contacts])
-        if site.contacts:
-            out += _paragraphs([l["newsroom_contacts"] + "\n" + _contacts(site.contacts, l)])
-        out += _paragraphs(about)
-    text = "\n".join(out).strip("\n") + "\n"
-    return Artifact(text_path(r), unicodedata.normalize("NFC", text).encode("utf-8"), "txt")
+        out += _paragraphs([w["contact"] + "\n" + c for c in contacts]) + _paragraphs(about)
+    text = unicodedata.normalize("NFC", "\n".join(out).strip("\n") + "\n")
+    if site.wire_ascii:
+        text = fold_ascii(text)
+    if site.wire_width:
+        text = wrap(text, site.wire_width)
+    return text
 
 
 def _paragraphs(items: list[str]) -> list[str]:
@@ -163,8 +194,11 @@ def ap_time(moment: datetime, timezone: str) -> str:
 
 
 def local_time(moment: datetime, lang: str, timezone: str) -> str:
+    """'torsdag 26 november 2026 kl. 10.00' in Nordic languages; the weekday and date alone elsewhere."""
     local = moment.astimezone(ZoneInfo(timezone))
-    return f"{weekday_date(moment, lang, timezone)} kl. {local.hour:02d}.{local.minute:02d}"
+    clock = wire(lang)["clock"]
+    time = f" {clock} {local.hour:02d}.{local.minute:02d}" if clock else f", {local.hour:02d}:{local.minute:02d}"
+    return weekday_date(moment, lang, timezone) + time
 
 
 class _Writer:
@@ -193,7 +227,7 @@ class _Writer:
             start = c[0][0]
             return ["\n".join(self.item(f"{start + i}. ", item, depth) for i, item in enumerate(c[1]))]
         if kind == "BlockQuote":
-            return [_extra(self.lang, "quote").format(p) for p in self.blocks(c, depth)]
+            return [wire(self.lang)["quote"].format(p) for p in self.blocks(c, depth)]
         if kind == "Div":
             inner = self.blocks(c[1], depth)
             return ["\n".join(inner)] if "factbox" in c[0][1] and inner else inner
@@ -227,7 +261,7 @@ class _Writer:
             else:
                 pairs = [f"{h}: {v}" if h else v for h, v in zip(head or [""] * len(row), row)]
                 lines.append("; ".join(pairs))
-        lines.append(_extra(self.lang, "table").format(url=self.url))
+        lines.append(wire(self.lang)["table"].format(url=self.url))
         return "\n".join(lines)
 
     def _cell(self, cell: list) -> str:
@@ -248,7 +282,7 @@ class _Writer:
             elif kind in ("Span", "Cite"):
                 parts.append(self.inlines(c[1]))
             elif kind == "Quoted":
-                parts.append(_extra(self.lang, "quote").format(self.inlines(c[1])))
+                parts.append(wire(self.lang)["quote"].format(self.inlines(c[1])))
             elif kind == "Code":
                 parts.append(c[1])
             elif kind == "Image":

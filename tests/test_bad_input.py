@@ -198,7 +198,7 @@ def test_a_bug_is_reported_as_an_internal_error_not_as_bad_content(project, monk
     def broken(doc, now):
         raise KeyError("oops")
 
-    monkeypatch.setattr(pipeline.build, "render_text", broken)
+    monkeypatch.setattr(pipeline.build, "text_of", broken)
     write_tree(project, {"sources/2026/r.md": release(BASIC)})
     run = export("sources", "--now", NOW, "-q")
     assert run.problems == [

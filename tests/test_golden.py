@@ -14,7 +14,11 @@ GOLDEN = Path(__file__).parent / "golden"
 FILES = {
     "halmstad-quality-mark.html": "2026/halmstad-quality-mark/index.html",
     "halmstad-quality-mark.txt": "2026/halmstad-quality-mark/halmstad-quality-mark.txt",
+    "halmstad-quality-mark.newsml.xml": "2026/halmstad-quality-mark/halmstad-quality-mark.newsml.xml",
+    "halmstad-quality-mark.ninjs.json": "2026/halmstad-quality-mark/halmstad-quality-mark.ninjs.json",
     "harbour-cycle-route.txt": "2026/harbour-cycle-route/harbour-cycle-route.txt",
+    "harbour-cycle-route.newsml.xml": "2026/harbour-cycle-route/harbour-cycle-route.newsml.xml",
+    "harbour-cycle-route.ninjs.json": "2026/harbour-cycle-route/harbour-cycle-route.ninjs.json",
     "feed.atom": "feed.atom",
     "feed.rss": "feed.rss",
     "index.html": "index.html",

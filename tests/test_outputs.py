@@ -27,7 +27,7 @@ def test_every_example_release_is_published_with_every_output(example_dist):
     dates = [e["date"] for e in manifest["releases"]]
     assert dates == sorted(dates, reverse=True), "manifest releases are newest first"
     for entry in manifest["releases"]:
-        assert set(entry["outputs"]) == {"html", "pdf", "txt"}
+        assert set(entry["outputs"]) == {"html", "pdf", "txt", "newsml", "ninjs"}
         for output in list(entry["outputs"].values()) + entry["files"]:
             assert sha256((example_dist / output["path"]).read_bytes()) == output["sha256"]
     seed = next(e for e in manifest["releases"] if e["id"] == "halmstad-2026-quality-mark")

@@ -14,7 +14,7 @@ from pipeline.cli import main
 def test_readme_command_reference_matches_help():
     readme = ROOT / "README.md"
     text = readme.read_text("utf-8")
-    help_text = CliRunner().invoke(main, ["export", "--help"], terminal_width=80).output
+    help_text = CliRunner().invoke(main, ["export", "--help"], prog_name="press", terminal_width=80).output
     block = f"<!-- help:export -->\n```text\n{help_text}```\n<!-- /help:export -->"
     current = re.search(r"<!-- help:export -->.*?<!-- /help:export -->", text, re.S)
     assert current, "README lacks the <!-- help:export --> block"

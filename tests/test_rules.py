@@ -44,7 +44,8 @@ def test_embargoed_future_and_draft_releases_appear_nowhere(project):
     assert "1 published, 3 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings" in run.stdout
     files = tree(project / "dist")
     assert sorted(f for f in files if f.startswith("2026/")) == [
-        "2026/public/index.html", "2026/public/public.pdf", "2026/public/public.txt",
+        "2026/public/index.html", "2026/public/public.newsml.xml", "2026/public/public.ninjs.json",
+        "2026/public/public.pdf", "2026/public/public.txt",
     ]
     for name, data in files.items():
         for secret in ("Hemlig nyhet", "Framtida nyhet", "Utkast till nyhet", "embargo-id", "2026/embargo", "2026/draft"):

@@ -1,0 +1,186 @@
+"""Wire services and news agencies: plain text, NewsML-G2 and ninjs."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+from referencing import Registry, Resource
+
+from conftest import NOW, ROOT, export, release, write_tree
+from pipeline.wiretext import fold_ascii, wrap
+
+SCHEMAS = ROOT.parent / "shared" / "schemas"
+G2 = {"g": "http://iptc.org/std/nar/2006-10-01/"}
+
+
+@pytest.fixture(scope="session")
+def newsml_schema():
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "newsml-g2" / "NewsML-G2_2.35-spec-All-Power.xsd")))
+
+
+@pytest.fixture(scope="session")
+def ninjs_validator():
+    schema = json.loads((SCHEMAS / "ninjs" / "ninjs-schema_3.1.json").read_text())
+    geojson = json.loads((SCHEMAS / "ninjs" / "GeoJSON-schema.json").read_text())
+    # ninjs refers to GeoJSON by its public address; serve it from disk so nothing goes to the network.
+    registry = Registry().with_resource("https://geojson.org/schema/GeoJSON.json", Resource.from_contents(geojson))
+    return jsonschema.Draft202012Validator(
+        schema, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def outputs(dist: Path, kind: str) -> list[Path]:
+    manifest = json.loads((dist / "manifest.json").read_text())
+    return [dist / e["outputs"][kind]["path"] for e in manifest["releases"]]
+
+
+def test_every_newsml_item_is_valid(example_dist, newsml_schema):
+    paths = outputs(example_dist, "newsml")
+    assert len(paths) == 3
+    for path in paths:
+        doc = etree.parse(str(path))
+        assert newsml_schema.validate(doc), (path, newsml_schema.error_log)
+        text = doc.findtext(".//g:inlineData", namespaces=G2)
+        assert text == path.with_name(path.name.replace(".newsml.xml", ".txt")).read_text("utf-8")
+
+
+def test_every_ninjs_document_is_valid(example_dist, ninjs_validator):
+    paths = outputs(example_dist, "ninjs")
+    assert len(paths) == 3
+    for path in paths:
+        errors = [e.message for e in ninjs_validator.iter_errors(json.loads(path.read_text("utf-8")))]
+        assert errors == [], (path, errors)
+
+
+def test_the_validators_reject_broken_documents(example_dist, newsml_schema, ninjs_validator):
+    """Guards the guards."""
+    doc = etree.parse(str(outputs(example_dist, "newsml")[0]))
+    meta = doc.find(".//g:itemMeta", namespaces=G2)
+    meta.insert(0, meta.find("g:versionCreated", namespaces=G2))  # wrong order
+    assert not newsml_schema.validate(doc)
+    item = json.loads(outputs(example_dist, "ninjs")[0].read_text())
+    item["versioncreated"] = item.pop("versionCreated")  # the 2.x spelling
+    assert list(ninjs_validator.iter_errors(item))
+
+
+def test_identity_and_version_follow_the_release_id_and_its_corrections(example_dist):
+    seed = etree.parse(str(example_dist / "2026/halmstad-quality-mark/halmstad-quality-mark.newsml.xml")).getroot()
+    corrected = etree.parse(str(example_dist / "2026/harbour-cycle-route/harbour-cycle-route.newsml.xml")).getroot()
+    assert seed.get("version") == "1" and corrected.get("version") == "2"
+    feed = etree.parse(str(example_dist / "feed.atom"))
+    ids = feed.xpath("//a:entry/a:id/text()", namespaces={"a": "http://www.w3.org/2005/Atom"})
+    assert seed.get("guid") in ids and corrected.get("guid") in ids, "one identity in every format"
+    ninjs = json.loads((example_dist / "2026/harbour-cycle-route/harbour-cycle-route.ninjs.json").read_text())
+    assert ninjs["uri"] == corrected.get("guid") and ninjs["version"] == "2"
+
+
+EMBARGOED = "title: Nyhet under embargo\ndate: 2026-11-26T09:00:00+01:00\nembargo: 2026-11-26T10:00:00+01:00\nplace: Halmstad\n"
+
+
+def test_an_embargoed_press_copy_goes_to_its_own_folder_only(project):
+    write_tree(project, {
+        "sources/2026/sv.md": release(EMBARGOED),
+        "sources/2026/en.md": release(EMBARGOED.replace("Nyhet under embargo", "News under embargo") + "lang: en\n"),
+    })
+    run = export("sources", "--now", "2026-11-25T12:00:00+01:00", "--embargoed", "press-copy")
+    assert run.exit_code == 0, run.stderr
+    assert "2 embargoed press copies in press-copy" in run.stdout
+    assert not (project / "dist/2026").exists()
+    swedish = (project / "press-copy/2026/sv/sv.txt").read_text("utf-8").split("\n")
+    assert swedish[:3] == ["PRESSMEDDELANDE", "Testkommunen, torsdag 26 november 2026",
+                           "EMBARGO: Får publiceras tidigast torsdag 26 november 2026 kl. 10.00"]
+    english = (project / "press-copy/2026/en/en.txt").read_text("utf-8").split("\n")
+    assert english[:2] == ["PRESS RELEASE", "EMBARGOED UNTIL 10 a.m. CET, Thursday, Nov. 26, 2026"]
+    item = etree.parse(str(project / "press-copy/2026/sv/sv.newsml.xml"))
+    assert item.findtext(".//g:embargoed", namespaces=G2) == "2026-11-26T10:00:00+01:00"
+    ninjs = json.loads((project / "press-copy/2026/sv/sv.ninjs.json").read_text())
+    assert ninjs["embargoedUntil"] == "2026-11-26T10:00:00+01:00"
+    # Once public, the same release carries no embargo mark.
+    export("sources", "--now", "2026-11-26T10:00:00+01:00", "-q")
+    assert "EMBARGO" not in (project / "dist/2026/sv/sv.txt").read_text("utf-8")
+    assert "embargoedUntil" not in json.loads((project / "dist/2026/sv/sv.ninjs.json").read_text())
+
+
+def test_the_press_copy_may_not_be_published(project):
+    write_tree(project, {"sources/2026/sv.md": release(EMBARGOED)})
+    assert export("sources", "--embargoed", "dist/agencies").exit_code == 2
+
+
+def test_width_and_ascii_settings(project):
+    site = "name: Testkommunen\nurl: https://press.example.org/\nlang: sv\nwire: {width: 40, ascii: true}\n"
+    body = (
+        "Första stycket är långt nog för att behöva brytas flera gånger när bredden är fyrtio tecken.\n\n"
+        "— Det här är ett citat med ”citattecken” och ett tankstreck – mitt i, säger Åsa Öberg.\n\n"
+        "- ett\n- två\n\n"
+        "Läs mer på https://www.example.org/en/mycket/lang/adress/som/inte/far/brytas/alls.html idag.\n"
+    )
+    write_tree(project, {"sources/site.yaml": site, "sources/2026/r.md": release("title: Rubrik\ndate: 2026-11-26\n", body)})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    data = (project / "dist/2026/r/r.txt").read_bytes()
+    text = data.decode("ascii")  # nothing but ASCII
+    lines = text.split("\n")
+    url = "https://www.example.org/en/mycket/lang/adress/som/inte/far/brytas/alls.html"
+    assert url in lines
+    assert all(len(line) <= 40 for line in lines if url not in line)
+    assert '- Det har ar ett citat med "citattecken" och ett' in text.replace("\n", " ")
+    assert "* ett\n* tva" in text, "list items stay items"
+    assert "Asa Oberg" in " ".join(text.split())
+
+
+def test_dash_quotes_are_normalised_and_list_items_never(project):
+    body = "— Med långt tankstreck, säger A.\n\n- Med bindestreck, säger B.\n\nEn lista:\n\n- en punkt\n- en till\n"
+    write_tree(project, {"sources/2026/r.md": release("title: Rubrik\ndate: 2026-11-26\n", body)})
+    export("sources", "--now", NOW, "-q")
+    text = (project / "dist/2026/r/r.txt").read_text("utf-8")
+    assert "\n– Med långt tankstreck, säger A.\n" in text
+    assert "\n– Med bindestreck, säger B.\n" in text
+    assert "\n• en punkt\n• en till\n" in text
+
+
+words = st.text(st.characters(whitelist_categories=("Ll", "Lu", "Nd"), whitelist_characters="åäöÅÄÖ.,–"), min_size=1, max_size=25)
+urls = st.builds(lambda p: f"https://example.org/{p}", st.text("abcdefghijklmnopqrstuvwxyz/-_", min_size=1, max_size=60))
+
+
+@given(st.lists(st.one_of(words, urls), min_size=1, max_size=60), st.integers(min_value=20, max_value=100))
+def test_wrapping_keeps_every_word_and_url_whole(tokens, width):
+    text = " ".join(tokens)
+    wrapped = wrap(text, width)
+    assert wrapped.split() == text.split(), "no word lost, added or split"
+    for line in wrapped.split("\n"):
+        assert len(line) <= width or len(line.split()) == 1, "only a single unbreakable token may be longer"
+    for token in tokens:
+        if token.startswith("https://"):
+            assert any(token in line.split() for line in wrapped.split("\n")), "a URL stays on one line"
+
+
+@given(st.text(max_size=200))
+def test_ascii_folding_gives_ascii_only(text):
+    assert fold_ascii(text).isascii()
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.tuples(words, urls), min_size=1, max_size=4))
+def test_every_link_url_in_the_source_is_in_the_text(tmp_path_factory, links):
+    from pipeline.document import convert
+    from pipeline.load import load_release, load_site
+    from pipeline.wiretext import text_of
+
+    root = tmp_path_factory.mktemp("links") / "sources"
+    root.mkdir()
+    (root / "site.yaml").write_text("name: X\nurl: https://press.example.org/\nlang: sv\n", "utf-8")
+    body = "\n\n".join(f"Se [{text}]({url}) och mer." for text, url in links)
+    (root / "r.md").write_text(release("title: Rubrik\ndate: 2026-11-26\n", body), "utf-8")
+    site, _ = load_site(root / "site.yaml")
+    doc = convert(load_release(root / "r.md", site)[0], site)
+    text = text_of(doc, datetime(2026, 11, 27, tzinfo=timezone.utc))
+    for _, url in links:
+        assert url in text
+    assert not re.search(r"\]\(|\*\*|^#", text, re.M), "no Markdown left"
