@@ -1,36 +1,69 @@
-"""The only module that calls pandoc (through pypandoc): Markdown to AST, AST to HTML."""
+"""The only module that runs pandoc (the binary pypandoc ships): Markdown to AST, AST to HTML.
+
+Each call converts a whole batch of documents in one pandoc process, through a
+short Lua script, so an export starts pandoc twice per batch instead of twice
+per release.
+"""
 
 from __future__ import annotations
 
 import json
+import subprocess
+from functools import cache
 
 import pypandoc
 
 # Pandoc Markdown as the source contract describes it. Raw HTML stays *on* in the
 # reader (and <div>/<span> are not turned into native elements) so that body.py
-# can find it and refuse it with a line number; raw TeX,
-# math and smart punctuation are off so that the communicator's text comes out as
-# typed ("$" in a price, ”Swedish quotes”).
+# can find it and refuse it with a line number; raw TeX, math and smart
+# punctuation are off so that the communicator's text comes out as typed
+# ("$" in a price, ”Swedish quotes”).
 READER = (
     "markdown-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
     "-smart-implicit_figures-yaml_metadata_block-citations-pandoc_title_block-native_divs-native_spans"
 )
+TO_AST = f"""
+local out = {{}}
+for i, text in ipairs(pandoc.json.decode(io.read("a"), false)) do
+  out[i] = pandoc.write(pandoc.read(text, "{READER}"), "json")
+end
+io.write(pandoc.json.encode(out))
+"""
+TO_HTML = """
+local out = {}
+for i, text in ipairs(pandoc.json.decode(io.read("a"), false)) do
+  out[i] = pandoc.write(pandoc.read(text, "json"), "html5", {wrap_text = "none"})
+end
+io.write(pandoc.json.encode(out))
+"""
 
 
 class PandocFailed(RuntimeError):
     """pandoc itself failed: a bug or a broken install, not a problem in the content."""
 
 
-def markdown_to_ast(markdown: str) -> dict:
-    return json.loads(_run(markdown, READER, "json"))
+def markdown_to_asts(texts: list[str]) -> list[dict]:
+    return [json.loads(ast) for ast in _run(TO_AST, texts)]
 
 
-def ast_to_html(ast: dict) -> str:
-    return _run(json.dumps(ast), "json", "html5", ["--wrap=none"])
+def asts_to_html(asts: list[dict]) -> list[str]:
+    return [html + "\n" if html else html for html in _run(TO_HTML, [json.dumps(ast) for ast in asts])]
 
 
-def _run(text: str, source: str, to: str, extra: list[str] | None = None) -> str:
-    try:
-        return pypandoc.convert_text(text, to, format=source, extra_args=extra or [], sandbox=True)
-    except RuntimeError as exc:  # pypandoc raises a bare RuntimeError carrying pandoc's stderr
-        raise PandocFailed(f"pandoc failed converting {source} to {to}: {exc}") from exc
+@cache
+def _pandoc() -> str:
+    return pypandoc.get_pandoc_path()
+
+
+def _run(script: str, texts: list[str]) -> list[str]:
+    if not texts:
+        return []
+    process = subprocess.run(
+        [_pandoc(), "lua", "-e", script], input=json.dumps(texts).encode("utf-8"), capture_output=True, check=False
+    )
+    if process.returncode != 0:
+        raise PandocFailed(f"pandoc failed: {process.stderr.decode('utf-8', 'replace').strip()}")
+    out = json.loads(process.stdout)
+    if len(out) != len(texts):
+        raise PandocFailed(f"pandoc returned {len(out)} documents for {len(texts)}")
+    return out

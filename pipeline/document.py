@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.body import BodyChecker, normalise_dash_quotes
-from pipeline.convert import ast_to_html, markdown_to_ast
+from pipeline.convert import asts_to_html, markdown_to_asts
 from pipeline.model import Release, Site
 from pipeline.problems import ContentError, Problem, Problems
 
@@ -25,28 +25,46 @@ class Document:
 
 
 def convert(release: Release, site: Site) -> Document:
-    """Check and convert the body; raises ContentError listing every problem if it cannot publish."""
-    problems = Problems(release.path)
-    markdown = normalise_dash_quotes(release.body, release.lang)
-    ast = markdown_to_ast(markdown)
-    checker = BodyChecker(markdown, release.body_line, release.path.parent, site.root, problems)
-    blocks = checker.run(ast["blocks"])
-    files = dict(checker.files)
-    for path in [a.src for a in release.attachments] + ([release.image.src] if release.image else []):
-        if files.get(path.name, path) != path:
-            problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
-        files[path.name] = path
-    for name, path in files.items():
-        if message := unreadable_image(path):
-            problems.error(_line_naming(release, name),
-                           f"image '{name}' cannot be read ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
-    if problems.has_errors:
-        raise ContentError(problems.items)
-    body_html = ast_to_html({**ast, "blocks": _html_blocks(copy.deepcopy(blocks))}) if blocks else ""
-    return Document(
-        release=release, site=site, body_html=body_html, blocks=blocks, files=files,
-        outline=tuple(checker.outline), warnings=tuple(problems.items),
-    )
+    """Check and convert one body; raises ContentError listing every problem if it cannot publish."""
+    result = convert_all([release], site)[0]
+    if isinstance(result, ContentError):
+        raise result
+    return result
+
+
+def convert_all(releases: list[Release], site: Site) -> list[Document | ContentError]:
+    """Check and convert many bodies with two pandoc starts in all; a release with problems gets its ContentError."""
+    markdowns = [normalise_dash_quotes(r.body, r.lang) for r in releases]
+    checked: list[tuple | ContentError] = []  # (release, checker, blocks, problems, AST version) or its problems
+    for release, markdown, ast in zip(releases, markdowns, markdown_to_asts(markdowns), strict=True):
+        problems = Problems(release.path)
+        checker = BodyChecker(markdown, release.body_line, release.path.parent, site.root, problems)
+        blocks = checker.run(ast["blocks"])
+        for path in [a.src for a in release.attachments] + ([release.image.src] if release.image else []):
+            if checker.files.get(path.name, path) != path:
+                problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
+            checker.files[path.name] = path
+        for name, path in checker.files.items():
+            if message := unreadable_image(path):
+                problems.error(_line_naming(release, name),
+                               f"image '{name}' cannot be read ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
+        version = ast["pandoc-api-version"]
+        checked.append(ContentError(problems.items) if problems.has_errors else (release, checker, blocks, problems, version))
+    good = [c for c in checked if not isinstance(c, ContentError)]
+    pages = iter(asts_to_html([
+        {"pandoc-api-version": c[4], "meta": {}, "blocks": _html_blocks(copy.deepcopy(c[2]))} for c in good
+    ]))
+    out: list[Document | ContentError] = []
+    for item in checked:
+        if isinstance(item, ContentError):
+            out.append(item)
+            continue
+        release, checker, blocks, problems, _ = item
+        out.append(Document(
+            release=release, site=site, body_html=next(pages), blocks=blocks,
+            files=dict(checker.files), outline=tuple(checker.outline), warnings=tuple(problems.items),
+        ))
+    return out
 
 
 def _line_naming(release: Release, name: str) -> int:
