@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -9,24 +12,21 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.artifact import Artifact
-from pipeline.document import Document, convert
-from pipeline.feeds import feed_items, render_feeds
-from pipeline.listings import listings, render_listing
+from pipeline.cache import Cache, digest, file_digest
 from pipeline.load import load_release, load_site
 from pipeline.model import Release, Site
 from pipeline.output import read_manifest, remove_stale, write, write_manifest
-from pipeline.pages import PdfInfo, make_environment, render_release_page
-from pipeline.paths import pdf_name, public_url, site_file_path, text_path
-from pipeline.problems import ContentError, Problem
+from pipeline.paths import site_file_path
+from pipeline.problems import Problem
 from pipeline.theme import Theme, find_theme
-from pipeline.newsml import render_newsml
-from pipeline.ninjs import render_ninjs
-from pipeline.wiretext import text_of
+from pipeline.outcome import CHUNK, Settings, problem_data, release_data
 
 
 class Reporter(Protocol):
     def problem(self, problem: Problem) -> None: ...
+    def begin(self, total: int) -> None: ...  # that many releases are about to be rendered
     def release(self, status: str, path: Path, detail: str = "") -> None: ...
+    def end(self) -> None: ...
 
 
 @dataclass
@@ -58,23 +58,18 @@ class _Run:
             self.summary.warnings += p.severity == "warning"
             self.reporter.problem(p)
 
-    def failed(self, path: Path, source: str) -> None:
-        self.failed_sources.add(source)
-        self.summary.failed += 1
-        self.reporter.release("failed", path)
-
-    def skipped(self, path: Path, why: str) -> None:
-        self.summary.skipped += 1
-        self.reporter.release("skipped", path, why)
-
 
 def export(
-    sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False, embargoed: Path | None = None
+    sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False,
+    embargoed: Path | None = None, jobs: int = 1, force: bool = False, cache_dir: Path | None = None,
 ) -> Summary:
     """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all.
 
-    With `embargoed`, releases still under embargo get their wire text, NewsML-G2
-    and ninjs, marked with the embargo, in that folder: a press copy for agencies.
+    Releases whose inputs did not change since the last export are taken from the
+    cache in `cache_dir` (default: `.cache/` beside the sources folder) without
+    being rendered again; the others are rendered by `jobs` processes. With
+    `embargoed`, releases still under embargo get their wire text, NewsML-G2 and
+    ninjs, marked with the embargo, in that folder: a press copy for agencies.
     """
     run = _Run(reporter)
     site, site_problems = load_site(sources / "site.yaml")
@@ -90,47 +85,97 @@ def export(
         return run.summary
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
+    settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug)
+    cache = Cache(cache_dir or sources.resolve().parent / ".cache", _salt(site, theme))
 
-    env = make_environment(theme.environment())
-    entries: list[dict] = []
-    published: list[Document] = []
-    for release in sorted(_load_releases(sources, site, run), key=lambda r: (r.date, r.id), reverse=True):
-        if release.draft:
-            run.skipped(release.path, "draft")
-            continue
-        try:
-            doc = convert(release, site)  # embargoed releases are checked too, so problems show before the day
-            run.problems(list(doc.warnings))
-            if not release.is_public(now):
-                run.skipped(release.path, f"embargo until {release.public_time.isoformat()}")
-                if embargoed is not None and release.embargo and release.embargo > now:
-                    for artifact in wire_artifacts(doc, now):
-                        write(embargoed, artifact)
-                    run.summary.embargoed += 1
-                continue
-            artifacts, pdf_pages = render_release(doc, env, theme, now)
-        except ContentError as exc:
-            run.problems(exc.problems)
-            run.failed(release.path, release.source)
-            continue
-        except Exception as exc:  # a bug: say so, keep the other releases going
-            if debug:
-                raise
-            run.problems([Problem(release.path, 1, "error", f"internal error while building this release ({type(exc).__name__}: {exc}); rerun with --debug for the traceback and report it")])
-            run.failed(release.path, release.source)
-            continue
-        entries.append(_entry(release, site, {a.path: write(dist, a) for a in artifacts}, artifacts, pdf_pages))
-        published.append(doc)
-        run.summary.published += 1
-        reporter.release("published", release.path)
+    outcomes: dict[str, dict] = {}  # by source, in source order
+    todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
+    for path in release_files(sources):
+        source = _source_of(path, sources)
+        key = cache.key(source, path.read_bytes())
+        cached = None if force else cache.get(key)
+        if cached and _still_good(cached, dist, now, embargoed):
+            outcomes[source] = {**cached, "path": str(path), "cached": True}
+        else:
+            todo.append((path, source, key))
+
+    releases = []
+    keys = {}
+    for path, source, key in todo:
+        release, problems = load_release(path, site)
+        if release is None:
+            outcomes[source] = {"source": source, "path": str(path), "status": "failed",
+                                "problems": problem_data(problems.items), "release": None}
+        elif release.draft:
+            outcomes[source] = {"source": source, "path": str(path), "status": "draft", "release": release_data(release),
+                                "problems": problem_data(problems.items), "media": {}}
+            cache.put(key, outcomes[source])
+        else:
+            outcomes[source] = {"source": source, "path": str(path), "status": "todo", "release": release_data(release),
+                                "problems": problem_data(problems.items)}
+            releases.append(release)
+            keys[source] = key
+    clashes = _clashes(outcomes)
+    for source, problem in clashes:
+        outcomes[source].update(status="failed", problems=outcomes[source]["problems"] + [problem])
+    releases = [r for r in releases if r.source not in dict(clashes)]
+
+    reporter.begin(len(releases))
+    for done in _run_chunks(releases, settings, jobs):
+        for outcome in done:
+            outcome["problems"] = outcomes[outcome["source"]]["problems"] + outcome["problems"]
+            outcomes[outcome["source"]] = outcome
+            if outcome["status"] in ("published", "embargo"):
+                cache.put(keys[outcome["source"]], outcome)
+            reporter.release(outcome["status"], Path(outcome["path"]))
+    reporter.end()
+
+    entries, items = [], {}
+    for source, outcome in outcomes.items():
+        path = Path(outcome["path"])
+        run.problems([Problem(path, line, severity, message) for line, severity, message in outcome["problems"]])
+        status = outcome["status"]
+        if status == "published":
+            entries.append(outcome["entry"])
+            items[outcome["entry"]["id"]] = outcome["item"]
+            run.summary.published += 1
+        elif status == "failed":
+            run.failed_sources.add(source)
+            run.summary.failed += 1
+        else:
+            run.summary.skipped += 1
+            run.summary.embargoed += bool(outcome.get("embargoed_copy"))
+        if outcome.get("cached"):
+            reporter.release("unchanged" if status == "published" else status, path)
 
     # A release that fails now keeps what it published before: a typo never unpublishes it.
     previous = read_manifest(dist)
     previous_by_source = {e.get("source"): e for e in previous.get("releases", [])}
     kept = [previous_by_source[s] for s in sorted(run.failed_sources) if s in previous_by_source]
-    entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
+    if kept:
+        from pipeline.feeds import feed_item
 
-    items = feed_items(published, entries)
+        items |= {e["id"]: feed_item(e, None) for e in kept}
+    entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
+    manifest = _collection(entries, items, site, theme, dist, previous)
+    write_manifest(dist, manifest)
+    run.summary.removed = remove_stale(dist, previous, manifest)
+    return run.summary
+
+
+def _collection(entries: list[dict], items: dict, site: Site, theme: Theme, dist: Path, previous: dict) -> dict:
+    """Listing pages, feeds and theme files, made from the entries alone; skipped when nothing they show changed."""
+    fingerprint = digest(json.dumps([entries, items], sort_keys=True), _salt(site, theme))
+    if previous.get("collection") == fingerprint and _files_intact(
+        dist, previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
+    ):
+        return {**previous, "releases": entries}
+    # Templates and feeds are imported here: a no-op export never needs them.
+    from pipeline.feeds import render_feeds
+    from pipeline.listings import listings, render_listing
+    from pipeline.pages import make_environment
+
+    env = make_environment(theme.environment())
     every_listing = listings(entries, site)
     pages: list[Artifact] = []
     feeds: list[dict] = []
@@ -141,33 +186,79 @@ def export(
                 "path": feed.path, "format": feed.kind, "scope": listing.scope, "key": listing.key,
                 "entries": min(len(listing.entries), site.feed_size), "sha256": write(dist, feed),
             })
-    assets = site_artifacts(site, theme)
-    manifest = {
+    return {
         "releases": entries,
         "feeds": feeds,
         "pages": [{"path": a.path, "sha256": write(dist, a)} for a in pages],
-        "assets": [{"path": a.path, "sha256": write(dist, a)} for a in assets],
+        "assets": [{"path": a.path, "sha256": write(dist, a)} for a in site_artifacts(site, theme)],
+        "collection": fingerprint,
     }
-    write_manifest(dist, manifest)
-    run.summary.removed = remove_stale(dist, previous, manifest)
-    return run.summary
 
 
-def _load_releases(sources: Path, site: Site, run: _Run) -> list[Release]:
-    """Every release that loads without errors and has an id and address of its own."""
-    releases = []
-    for path in release_files(sources):
-        release, problems = load_release(path, site)
-        run.problems(problems.items)
-        if release is None:
-            run.failed(path, _source_of(path, sources))
-        else:
-            releases.append(release)
-    releases, clashes = _unique(releases)
-    for release, problem in clashes:
-        run.problems([problem])
-        run.failed(release.path, release.source)
-    return releases
+def _run_chunks(releases: list[Release], settings: Settings, jobs: int):
+    """Chunks of releases, rendered in this process (-j 1) or in a pool; yields outcomes as chunks finish."""
+    chunks = [releases[i : i + CHUNK] for i in range(0, len(releases), CHUNK)]
+    if not chunks:
+        return
+    from pipeline.work import build_chunk  # pandoc, templates and renderers: only when something is to be built
+
+    if jobs <= 1 or len(chunks) <= 1:
+        for chunk in chunks:
+            yield build_chunk(chunk, settings)
+        return
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
+        futures = [pool.submit(build_chunk, chunk, settings) for chunk in chunks]
+        for future in as_completed(futures):
+            yield future.result()
+
+
+def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None) -> bool:
+    """A cached outcome stands if its media and its outputs in dist/ are as it recorded them."""
+    if any(file_digest(Path(p)) != sha for p, sha in cached.get("media", {}).items()):
+        return False
+    status = cached.get("status")
+    if status == "draft":
+        return True
+    if status == "embargo":
+        public = datetime.fromisoformat(cached["release"]["public"])
+        return public > now and embargoed is None  # once public, or for a press copy, it is rendered
+    if status != "published":
+        return False
+    entry = cached["entry"]
+    return _files_intact(dist, list(entry["outputs"].values()) + entry["files"])
+
+
+def _files_intact(dist: Path, files: list[dict]) -> bool:
+    return all(file_digest(dist / f["path"]) == f["sha256"] for f in files)
+
+
+def _salt(site: Site, theme: Theme) -> str:
+    """Everything besides a release itself that its outputs depend on: site.yaml and the theme's files."""
+    parts = [site.path.read_bytes()]
+    for layer in theme.layers:
+        for path in sorted(p for p in layer.rglob("*") if p.is_file()):
+            parts += [path.relative_to(layer).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def _clashes(outcomes: dict[str, dict]) -> list[tuple[str, list]]:
+    """Two releases may not share an id or an output folder; both are refused, since either could be the mistake."""
+    clashes = []
+    for field, what, fix in (("id", "id", "give each release its own 'id'"), ("folder", "address", "rename one of the files")):
+        groups: dict[str, list[str]] = {}
+        for source, outcome in outcomes.items():
+            if outcome.get("release"):
+                groups.setdefault(outcome["release"][field], []).append(source)
+        for key, sources in groups.items():
+            if len(sources) < 2:
+                continue
+            for source in sources:
+                others = ", ".join(o for o in sources if o != source)
+                path = Path(outcomes[source]["path"])
+                line = _line_of(path, "id:") if field == "id" else 1
+                clashes.append((source, [line, "error", f"{what} '{key}' is also used by {others}; {fix}"]))
+    return clashes
 
 
 def release_files(sources: Path) -> list[Path]:
@@ -178,92 +269,12 @@ def release_files(sources: Path) -> list[Path]:
     )
 
 
-def render_release(doc: Document, env, theme: Theme, now: datetime) -> tuple[list[Artifact], int]:
-    """Everything one release publishes, made in memory first (a failure writes nothing), and its PDF's page count."""
-    # WeasyPrint and pikepdf cost a second to import: only when a PDF is due.
-    from pipeline.pdf import render_pdf
-    from pipeline.pdf_archive import embedded_for
-
-    r, site = doc.release, doc.site
-    base = public_url(site, r)
-    files = {site.url + "theme/" + name: path for name, path in theme.static.items()}
-    if site.logo:
-        files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
-    files |= {base + name: path for name, path in doc.files.items()}
-    # The PDF is made from the page without its own download link; the page then names its pages and size.
-    printable = render_release_page(doc, env).data.decode("utf-8")
-    pdf, page_count = render_pdf(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r))
-    page = render_release_page(doc, env, PdfInfo(pages=page_count, size=len(pdf.data)))
-    media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
-    return [page, pdf] + wire_artifacts(doc, now) + media, page_count
-
-
-def wire_artifacts(doc: Document, now: datetime) -> list[Artifact]:
-    """What news agencies take: the wire text, and NewsML-G2 and ninjs carrying it."""
-    text = text_of(doc, now)
-    return [
-        Artifact(text_path(doc.release), text.encode("utf-8"), "txt"),
-        render_newsml(doc, text, now),
-        render_ninjs(doc, text, now),
-    ]
-
-
 def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:
     """The theme's static files and the press room's logo."""
     out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items()]
     if site.logo:
         out.append(Artifact(site_file_path(site, site.logo.src), site.logo.src.read_bytes()))
     return out
-
-
-def _output(artifact: Artifact, digests: dict[str, str], pdf_pages: int) -> dict:
-    out = {"path": artifact.path, "sha256": digests[artifact.path], "bytes": len(artifact.data)}
-    if artifact.kind == "pdf":
-        out["pages"] = pdf_pages
-    return out
-
-
-def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: list[Artifact], pdf_pages: int) -> dict:
-    return {
-        "id": release.id,
-        "title": release.title,
-        "lang": release.lang,
-        "date": release.date.isoformat(),
-        "public": release.public_time.isoformat(),
-        "updated": release.updated.isoformat() if release.updated else None,
-        "url": public_url(site, release),
-        "source": release.source,
-        "type": release.type,
-        "lead": release.lead,
-        "topics": list(release.topics),
-        "regions": list(release.regions),
-        "outputs": {a.kind: _output(a, digests, pdf_pages) for a in artifacts if a.kind},
-        "files": [{"path": a.path, "sha256": digests[a.path]} for a in artifacts if not a.kind],
-    }
-
-
-def _unique(releases: list[Release]) -> tuple[list[Release], list[tuple[Release, Problem]]]:
-    """Two releases may not share an id or an output folder; both are refused, since either could be the mistake."""
-    clashes = []
-    by_id: dict[str, list[Release]] = {}
-    by_folder: dict[str, list[Release]] = {}
-    for r in releases:
-        by_id.setdefault(r.id, []).append(r)
-        by_folder.setdefault(r.folder, []).append(r)
-    bad: set[int] = set()
-    for groups, what, fix in (
-        (by_id, "id", "give each release its own 'id'"),
-        (by_folder, "address", "rename one of the files"),
-    ):
-        for key, group in groups.items():
-            if len(group) < 2:
-                continue
-            for r in group:
-                others = ", ".join(o.source for o in group if o is not r)
-                line = _line_of(r.path, "id:") if what == "id" else 1
-                clashes.append((r, Problem(r.path, line, "error", f"{what} '{key}' is also used by {others}; {fix}")))
-                bad.add(id(r))
-    return [r for r in releases if id(r) not in bad], clashes
 
 
 def _line_of(path: Path, prefix: str) -> int:

@@ -24,15 +24,30 @@ def shown(path: Path) -> str:
 
 
 class ConsoleReporter:
+    """A progress bar with count and ETA on a terminal; one line per release otherwise; nothing with -q."""
+
     def __init__(self, quiet: bool):
         self.quiet = quiet
+        self.bar = None
 
     def problem(self, problem: Problem) -> None:
         click.echo(problem.format(shown(problem.path)), err=True)
 
+    def begin(self, total: int) -> None:
+        if not self.quiet and total > 1 and sys.stdout.isatty():
+            self.bar = click.progressbar(length=total, label="Rendering", show_eta=True, show_pos=True)
+            self.bar.__enter__()
+
     def release(self, status: str, path: Path, detail: str = "") -> None:
-        if not self.quiet:
+        if self.bar is not None:
+            self.bar.update(1)
+        elif not self.quiet:
             click.echo(f"{status:>9}  {shown(path)}" + (f" ({detail})" if detail else ""))
+
+    def end(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 class Moment(click.ParamType):
@@ -62,9 +77,14 @@ def main() -> None:
     help="Also write the releases still under embargo (wire text, NewsML-G2, ninjs, marked with the embargo) to DIR, "
     "a folder for agencies that must not be inside the output folder.",
 )
+@click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
+              help="Render releases in this many processes.")
+@click.option("--force", is_flag=True, help="Render every release again, ignoring the build cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems and the summary only.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
-def export(sources: Path, dist: Path, now: datetime | None, embargoed: Path | None, quiet: bool, debug: bool) -> None:
+def export(
+    sources: Path, dist: Path, now: datetime | None, embargoed: Path | None, jobs: int, force: bool, quiet: bool, debug: bool
+) -> None:
     """Build SOURCES (default: sources/) into the output folder.
 
     Every release that is public at --now gets an HTML page, a PDF, wire text,
@@ -78,7 +98,9 @@ def export(sources: Path, dist: Path, now: datetime | None, embargoed: Path | No
         if inside.is_relative_to(dist.resolve()) or inside.is_relative_to(sources.resolve()):
             raise click.UsageError(f"--embargoed {embargoed} must lie outside the output and sources folders: it is not public")
     now = now or datetime.now(timezone.utc)
-    summary = run_export(sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed)
+    summary = run_export(
+        sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed, jobs=jobs, force=force
+    )
     line = (
         f"{summary.published} published, {summary.skipped} skipped (embargo/draft), "
         f"{summary.failed} failed: {summary.errors} errors, {summary.warnings} warnings"

@@ -37,22 +37,17 @@ def absolute(body_html: str, base: str) -> str:
     return _RELATIVE.sub(lambda m: f'{m[1]}="{base}{m[2]}"', body_html)
 
 
-def feed_items(docs: list[Document], entries: list[dict]) -> dict[str, dict]:
-    """Every entry a feed can hold, by release id, from the manifest entries.
+def feed_item(entry: dict, doc: Document | None) -> dict:
+    """What feeds say of one release (plain JSON data, kept in the build cache).
 
     A release that failed this time has no Document: it stays in the feeds with
     its last published title and lead, so a typo never drops an item.
     """
-    by_id = {doc.release.id: doc for doc in docs}
-    return {e["id"]: _item(e, by_id.get(e["id"])) for e in entries}
-
-
-def _item(entry: dict, doc: Document | None) -> dict:
     pdf = entry["outputs"].get("pdf")
     item = {
         "id": entry["id"], "title": entry["title"], "url": entry["url"], "lang": entry["lang"],
-        "published": datetime.fromisoformat(entry.get("public") or entry["date"]),
-        "updated": datetime.fromisoformat(entry.get("updated") or entry.get("public") or entry["date"]),
+        "published": entry.get("public") or entry["date"],
+        "updated": entry.get("updated") or entry.get("public") or entry["date"],
         "lead": entry.get("lead"), "categories": (entry.get("topics") or []) + (entry.get("regions") or []),
         "pdf": {"url": entry["url"] + pdf["path"].rsplit("/", 1)[-1], "bytes": pdf.get("bytes"), "pages": pdf.get("pages")}
         if pdf else None,
@@ -123,7 +118,7 @@ def _xml_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: str
     fg.language(site.lang)
     fg.generator("press-pipeline", version=__version__, uri=None)
     fg.docs(None)
-    newest = max((i["updated"] for i in items), default=None)
+    newest = max((datetime.fromisoformat(i["updated"]) for i in items), default=None)
     if newest:
         fg.updated(newest)
         fg.lastBuildDate(newest)
@@ -141,8 +136,8 @@ def _xml_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: str
         entry_links.append(links)
         for link in links:
             fe.link(**link)
-        fe.published(item["published"])
-        fe.updated(item["updated"])
+        fe.published(datetime.fromisoformat(item["published"]))
+        fe.updated(datetime.fromisoformat(item["updated"]))
         fe.author({"name": site.name, "uri": site.url})
         for person in item["contacts"]:
             fe.contributor({k: v for k, v in person.items() if v})
@@ -191,8 +186,8 @@ def _json_item(item: dict, site: Site, organisation: dict) -> dict:
         "content_html": item["content"],
         "summary": item["lead"],
         "image": item["image"]["url"] if item["image"] else None,
-        "date_published": item["published"].isoformat(),
-        "date_modified": item["updated"].isoformat(),
+        "date_published": item["published"],
+        "date_modified": item["updated"],
         "authors": [organisation],
         "tags": item["categories"] or None,
         "language": item["lang"],
