@@ -1,0 +1,127 @@
+"""Incremental and parallel exports: only what changed is rendered, and the result never depends on how."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import NOW, ROOT, export, release, write_tree
+
+
+def statuses(run) -> dict[str, str]:
+    """What the export did with each release, from its progress lines."""
+    out = {}
+    for line in run.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[1].startswith("sources/"):
+            out[parts[1]] = parts[0]
+    return out
+
+
+def tree(dist: Path) -> dict[str, bytes]:
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+def three(project: Path) -> None:
+    write_tree(project, {
+        f"sources/2026/r{n}.md": release(f"title: Nummer {n}\ndate: 2026-11-0{n}\ntopics: [T{n % 2}]\n")
+        for n in (1, 2, 3)
+    })
+
+
+def test_a_second_export_renders_nothing(project):
+    three(project)
+    first = export("sources", "--now", NOW, "-j", "1")
+    assert set(statuses(first).values()) == {"published"}
+    before = tree(project / "dist")
+    second = export("sources", "--now", NOW, "-j", "1")
+    assert set(statuses(second).values()) == {"unchanged"} and len(statuses(second)) == 3
+    assert second.stdout.strip().endswith("3 published, 0 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings")
+    assert tree(project / "dist") == before
+
+
+def test_editing_one_release_renders_exactly_that_one_and_updates_listings(project):
+    three(project)
+    export("sources", "--now", NOW, "-j", "1")
+    write_tree(project, {"sources/2026/r2.md": release("title: Nummer två, ändrad\ndate: 2026-11-02\ntopics: [T0]\n")})
+    run = export("sources", "--now", NOW, "-j", "1")
+    assert statuses(run) == {"sources/2026/r1.md": "unchanged", "sources/2026/r2.md": "published",
+                             "sources/2026/r3.md": "unchanged"}
+    for listing in ("index.html", "feed.atom", "amnen/t0/index.html", "amnen/t0/feed.rss"):
+        assert "Nummer två, ändrad" in (project / "dist" / listing).read_text("utf-8"), listing
+
+
+def test_a_changed_theme_file_or_site_yaml_renders_everything_again(project):
+    three(project)
+    write_tree(project, {"themes/default/static/css/custom.css": ":root { --accent: #00528f; }\n"})
+    export("sources", "--now", NOW, "-j", "1")
+    write_tree(project, {"themes/default/static/css/custom.css": ":root { --accent: #8a1538; }\n"})
+    assert set(statuses(export("sources", "--now", NOW, "-j", "1")).values()) == {"published"}
+    write_tree(project, {"sources/site.yaml": "name: Testkommunen\nurl: https://press.example.org/\nlang: sv\ndescription: Ny\n"})
+    assert set(statuses(export("sources", "--now", NOW, "-j", "1")).values()) == {"published"}
+
+
+def test_a_changed_image_renders_its_release_again(project):
+    from conftest import png
+
+    write_tree(project, {
+        "sources/2026/r.md": release("title: Bild\ndate: 2026-11-20\nimage: {src: bild.png, alt: En ruta}\n"),
+        "sources/2026/bild.png": png(40, 30),
+    })
+    export("sources", "--now", NOW, "-j", "1")
+    write_tree(project, {"sources/2026/bild.png": png(60, 30)})
+    run = export("sources", "--now", NOW, "-j", "1")
+    assert statuses(run) == {"sources/2026/r.md": "published"}
+    assert (project / "dist/2026/r/bild.png").read_bytes() == png(60, 30)
+
+
+def test_a_damaged_cache_or_output_is_not_trusted(project):
+    three(project)
+    export("sources", "--now", NOW, "-j", "1")
+    entries = {json.loads(p.read_text())["source"]: p for p in (project / ".cache").rglob("*.json")}
+    assert len(entries) == 3
+    entries["sources/2026/r1.md"].write_text("{ not json")
+    data = json.loads(entries["sources/2026/r2.md"].read_text())
+    data["key"] = "0" * 64  # an entry that claims to be another release's
+    entries["sources/2026/r2.md"].write_text(json.dumps(data))
+    (project / "dist/2026/r3/r3.pdf").write_bytes(b"truncated")
+    run = export("sources", "--now", NOW, "-j", "1")
+    assert set(statuses(run).values()) == {"published"} and len(statuses(run)) == 3
+    assert (project / "dist/2026/r3/r3.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_force_renders_everything(project):
+    three(project)
+    export("sources", "--now", NOW, "-j", "1")
+    assert set(statuses(export("sources", "--now", NOW, "-j", "1", "--force")).values()) == {"published"}
+
+
+def test_an_embargo_that_lifts_is_rendered_from_the_cache_state(project):
+    write_tree(project, {"sources/2026/e.md": release("title: E\ndate: 2026-11-20\nembargo: 2026-11-26T10:00:00+01:00\n")})
+    assert statuses(export("sources", "--now", "2026-11-26T09:00:00+01:00", "-j", "1")) == {"sources/2026/e.md": "embargo"}
+    assert statuses(export("sources", "--now", "2026-11-26T09:30:00+01:00", "-j", "1")) == {"sources/2026/e.md": "embargo"}
+    assert statuses(export("sources", "--now", "2026-11-26T10:00:00+01:00", "-j", "1")) == {"sources/2026/e.md": "published"}
+
+
+def test_one_or_two_processes_give_the_same_bytes(paged_dist, tmp_path):
+    """paged_dist was made with the default number of processes; do it again with one, without the cache."""
+    sources = paged_dist.parent / "sources"
+    run = export(str(sources), "-o", str(tmp_path / "one"), "--now", NOW, "-q", "-j", "1", "--force")
+    assert run.exit_code == 0
+    assert tree(tmp_path / "one") == tree(paged_dist)
+
+
+def test_a_no_op_export_does_not_import_weasyprint(tmp_path):
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    script = (
+        "import sys; from pipeline.cli import main\n"
+        "try:\n    main(['export', 'sources', '--now', '" + NOW + "', '-q'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'pikepdf', 'pypandoc', 'feedgen') if m in sys.modules))\n"
+    )
+    first = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert "weasyprint" in first.stdout
+    second = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert second.stdout.strip().splitlines()[-1] == "[]", second.stdout
