@@ -1,0 +1,34 @@
+"""The floor: WeasyPrint alone rendering the final release pages of a dist/, in N processes.
+
+Usage: python bench/floor.py DIST JOBS — prints the number of pages rendered.
+"""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+OPTIONS = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}  # the same kind of PDF the pipeline makes
+
+
+def render(paths: list[str]) -> int:
+    import weasyprint  # paid once per process, as the pipeline pays it
+
+    for path in paths:
+        # The page as the pipeline hands it to WeasyPrint: with the TrueType fonts of fonts-print.css.
+        html = Path(path).read_text("utf-8").replace("theme/css/fonts.css", "theme/css/fonts-print.css")
+        weasyprint.HTML(string=html, base_url=path).write_pdf(**OPTIONS)
+    return len(paths)
+
+
+def main() -> None:
+    dist, jobs = Path(sys.argv[1]), int(sys.argv[2])
+    pages = sorted(str(p) for p in dist.glob("[0-9][0-9][0-9][0-9]/*/index.html"))
+    chunks = [pages[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        print(sum(pool.map(render, chunks)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Benchmark: the export against the floor (WeasyPrint alone) and against a naive pandoc script.
+
+    python bench/run.py            # N = 200
+    python bench/run.py --n 1000   # the full run
+
+Generates N releases from the example sources, measures in this one run on this
+machine, prints a table and writes bench/results/<N>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOW = "2027-01-01T12:00:00+01:00"
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "t = time.perf_counter(); p = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "t = time.perf_counter() - t; sys.stderr.write(p.stderr)\n"
+    "print(t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, p.returncode)\n"
+)
+
+
+def measure(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall time in seconds and peak RSS in MB of the largest process the command started."""
+    out = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True, text=True, check=True)
+    seconds, kb, code = out.stdout.split()
+    if code != "0":
+        raise SystemExit(f"{' '.join(command)} failed with exit code {code}:\n{out.stderr}")
+    return float(seconds), int(kb) / 1024
+
+
+def generate(n: int, folder: Path) -> Path:
+    """N releases made from the three examples: varied titles, lengths, images and languages."""
+    sources = folder / "sources"
+    shutil.copytree(ROOT / "sources", sources, ignore=shutil.ignore_patterns("*.md"))
+    examples = sorted((ROOT / "sources").rglob("*.md"))
+    rng = random.Random(n)
+    for i in range(n):
+        text = examples[i % len(examples)].read_text("utf-8")
+        front, body = text.split("\n---\n", 1)
+        front = re.sub(r"^title: (.*)$", lambda m: f"title: {m[1]} ({i + 1})", front, count=1, flags=re.M)
+        front = re.sub(r"^id: (.*)$", f"id: bench-{i + 1}", front, count=1, flags=re.M)
+        body = body + ("\n" + body.split("\n\n")[1] + "\n") * rng.randint(0, 3)  # one to four times a paragraph more
+        day = 1 + i % 28
+        path = sources / "2026" / f"2026-{1 + i % 12:02d}-{day:02d}-bench-{i + 1}.md"
+        path.write_text(front + "\n---\n" + body, "utf-8")
+    return sources
+
+
+def run(n: int, jobs: int, sample: int, work: Path) -> dict:
+    folder = work / f"n{n}"
+    sources = generate(n, folder)
+    press = [str(Path(sys.executable).parent / "press"), "export", "sources", "-o", "dist", "--now", NOW, "-q", "-j", str(jobs)]
+    full, full_rss = measure(press, folder)
+    noop, noop_rss = measure(press, folder)
+    edited = next(sources.rglob("*-bench-1.md"))
+    edited.write_text(edited.read_text("utf-8") + "\nEn mening till.\n", "utf-8")
+    one, one_rss = measure(press, folder)
+    floor, floor_rss = measure([sys.executable, str(ROOT / "bench" / "floor.py"), str(folder / "dist"), str(jobs)], folder)
+    naive = naive_time(sorted(sources.rglob("*.md"))[:sample], folder) * n / sample if sample else None
+    return {
+        "n": n, "jobs": jobs, "full": full, "floor": floor, "naive": naive, "noop": noop, "one_change": one,
+        "peak_rss_mb": max(full_rss, noop_rss, one_rss), "floor_rss_mb": floor_rss,
+        "full_over_floor": full / floor, "naive_over_full": naive / full if naive else None,
+    }
+
+
+def naive_time(sample: list[Path], folder: Path) -> float:
+    """What a user would script: per release pandoc to HTML, to plain text, and to PDF through weasyprint."""
+    import pypandoc
+
+    pandoc = pypandoc.get_pandoc_path()
+    out = folder / "naive"
+    out.mkdir()
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    start = time.perf_counter()
+    for path in sample:
+        stem = out / path.stem
+        for extra in (["-s", "-o", f"{stem}.html"], ["-t", "plain", "-o", f"{stem}.txt"],
+                      ["--pdf-engine=weasyprint", "-o", f"{stem}.pdf"]):
+            subprocess.run([pandoc, str(path), *extra], cwd=path.parent, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=200, help="number of releases (default 200)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: the cores)")
+    parser.add_argument("--sample", type=int, default=10, help="releases the naive script runs on, scaled up")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        results = [run(n, args.jobs, args.sample, Path(tmp)) for n in (max(1, args.n // 4), args.n)]
+    machine = {"cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()}
+    print(f"{'N':>6} {'floor s':>9} {'full s':>9} {'full/floor':>11} {'naive s':>9} {'naive/full':>11} "
+          f"{'no-op s':>8} {'1 change s':>10} {'peak RSS MB':>12}")
+    for r in results:
+        print(f"{r['n']:>6} {r['floor']:>9.1f} {r['full']:>9.1f} {r['full_over_floor']:>11.2f} {r['naive']:>9.1f} "
+              f"{r['naive_over_full']:>11.1f} {r['noop']:>8.2f} {r['one_change']:>10.2f} {r['peak_rss_mb']:>12.0f}")
+    target = ROOT / "bench" / "results" / f"n{args.n}.json"
+    target.write_text(json.dumps({"machine": machine, "jobs": args.jobs, "runs": results}, indent=2) + "\n")
+    print(f"written to {target.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
