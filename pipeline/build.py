@@ -245,18 +245,18 @@ def _salt(site: Site, theme: Theme) -> str:
 def _clashes(outcomes: dict[str, dict]) -> list[tuple[str, list]]:
     """Two releases may not share an id or an output folder; both are refused, since either could be the mistake."""
     clashes = []
-    for field, what, fix in (("id", "id", "give each release its own 'id'"), ("folder", "address", "rename one of the files")):
+    for name, what, fix in (("id", "id", "give each release its own 'id'"), ("folder", "address", "rename one of the files")):
         groups: dict[str, list[str]] = {}
         for source, outcome in outcomes.items():
             if outcome.get("release"):
-                groups.setdefault(outcome["release"][field], []).append(source)
+                groups.setdefault(outcome["release"][name], []).append(source)
         for key, sources in groups.items():
             if len(sources) < 2:
                 continue
             for source in sources:
                 others = ", ".join(o for o in sources if o != source)
                 path = Path(outcomes[source]["path"])
-                line = _line_of(path, "id:") if field == "id" else 1
+                line = _line_of(path, "id:") if name == "id" else 1
                 clashes.append((source, [line, "error", f"{what} '{key}' is also used by {others}; {fix}"]))
     return clashes
 

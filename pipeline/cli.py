@@ -28,20 +28,21 @@ class ConsoleReporter:
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
+        self.terminal = sys.stdout.isatty()
         self.bar = None
 
     def problem(self, problem: Problem) -> None:
         click.echo(problem.format(shown(problem.path)), err=True)
 
     def begin(self, total: int) -> None:
-        if not self.quiet and total > 1 and sys.stdout.isatty():
+        if not self.quiet and total > 0 and self.terminal:
             self.bar = click.progressbar(length=total, label="Rendering", show_eta=True, show_pos=True)
             self.bar.__enter__()
 
     def release(self, status: str, path: Path, detail: str = "") -> None:
         if self.bar is not None:
             self.bar.update(1)
-        elif not self.quiet:
+        elif not self.quiet and not self.terminal:
             click.echo(f"{status:>9}  {shown(path)}" + (f" ({detail})" if detail else ""))
 
     def end(self) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import traceback
 from datetime import datetime
-from pathlib import Path
 
 from pipeline.artifact import Artifact
 from pipeline.document import Document, convert_all

@@ -125,3 +125,31 @@ def test_a_no_op_export_does_not_import_weasyprint(tmp_path):
     assert "weasyprint" in first.stdout
     second = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
     assert second.stdout.strip().splitlines()[-1] == "[]", second.stdout
+
+
+def test_a_terminal_gets_a_progress_bar_and_quiet_gets_nothing(tmp_path):
+    """On a terminal: a bar with count and ETA; -q: only the summary."""
+    import os
+    import pty
+
+    write_tree(tmp_path, {"sources/site.yaml": "name: X\nurl: https://press.example.org/\nlang: sv\n"})
+    write_tree(tmp_path, {f"sources/2026/r{n}.md": release(f"title: R{n}\ndate: 2026-11-0{n}\n") for n in (1, 2)})
+    press = [sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-j", "1"]
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(press, cwd=tmp_path, stdout=terminal, stderr=terminal, env={**os.environ, "COLUMNS": "100"})
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait()
+    shown = output.decode("utf-8", "replace")
+    assert "Rendering" in shown and "2/2" in shown, shown
+    assert "published  sources/" not in shown, "the bar replaces the lines"
+    quiet = subprocess.run(press + ["-q", "--force"], cwd=tmp_path, capture_output=True, text=True)
+    assert quiet.stdout.splitlines() == ["2 published, 0 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings"]

@@ -8,7 +8,6 @@ import subprocess
 from pathlib import Path
 
 import pikepdf
-import pytest
 from lxml import html
 
 from conftest import NOW, ROOT, export, png, release, write_tree
