@@ -86,7 +86,8 @@ def export(
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
     settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug)
-    cache = Cache(cache_dir or sources.resolve().parent / ".cache", _salt(site, theme))
+    salt = _salt(site, theme)
+    cache = Cache(cache_dir or sources.resolve().parent / ".cache", salt)
 
     outcomes: dict[str, dict] = {}  # by source, in source order
     todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
@@ -157,15 +158,16 @@ def export(
 
         items |= {e["id"]: feed_item(e, None) for e in kept}
     entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
-    manifest = _collection(entries, items, site, theme, dist, previous)
+    manifest = _collection(entries, items, site, theme, dist, previous, salt)
     write_manifest(dist, manifest)
     run.summary.removed = remove_stale(dist, previous, manifest)
     return run.summary
 
 
-def _collection(entries: list[dict], items: dict, site: Site, theme: Theme, dist: Path, previous: dict) -> dict:
+def _collection(entries: list[dict], items: dict, site: Site, theme: Theme, dist: Path, previous: dict, salt: str) -> dict:
     """Listing pages, feeds and theme files, made from the entries alone; skipped when nothing they show changed."""
-    fingerprint = digest(json.dumps([entries, items], sort_keys=True), _salt(site, theme))
+    # Entries carry the sha256 of every output of every release, so they change whenever anything shown does.
+    fingerprint = digest(json.dumps(entries, sort_keys=True), salt)
     if previous.get("collection") == fingerprint and _files_intact(
         dist, previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
     ):
@@ -226,7 +228,16 @@ def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None)
     if status != "published":
         return False
     entry = cached["entry"]
-    return _files_intact(dist, list(entry["outputs"].values()) + entry["files"])
+    stamps = cached.get("stamps", {})
+    for output in list(entry["outputs"].values()) + entry["files"]:
+        path = dist / output["path"]
+        try:
+            info = path.stat()
+        except OSError:
+            return False
+        if stamps.get(output["path"]) != [info.st_size, info.st_mtime_ns] and file_digest(path) != output["sha256"]:
+            return False  # the stamp moved and so did the content
+    return True
 
 
 def _files_intact(dist: Path, files: list[dict]) -> bool:

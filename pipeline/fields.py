@@ -17,13 +17,14 @@ import yaml
 
 from pipeline.problems import Problems
 
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster, same nodes
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
 def compose(text: str, problems: Problems, first_line: int) -> yaml.Node | None:
     """Parse YAML text that starts on `first_line` of its file; report syntax errors there."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and mark and mark.line >= text.count("\n"):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pikepdf
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from pipeline import __version__
@@ -51,16 +52,47 @@ class _Collect(logging.Handler):
             self.messages.append(message)
 
 
+_THEMES: dict[tuple, tuple] = {}
+
+
+def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
+    """The theme's print stylesheets and fonts, parsed and loaded once per process, not once per PDF."""
+    key = (stylesheets, tuple(sorted(theme_files.items())))
+    if key not in _THEMES:
+        # Warnings about the theme (a bad property, a font that will not load) belong to every PDF
+        # made with it, not only to the first one a process renders.
+        collect = _Collect()
+        LOGGER.addHandler(collect)
+        try:
+            fonts = FontConfiguration()
+            fetcher = AllowListFetcher(theme_files)
+            sheets = [
+                weasyprint.CSS(string=theme_files[url].read_text("utf-8"), base_url=url, url_fetcher=fetcher, font_config=fonts)
+                for url in stylesheets
+            ]
+        finally:
+            LOGGER.removeHandler(collect)
+        _THEMES[key] = (fonts, sheets, tuple(collect.messages))
+    return _THEMES[key]
+
+
 def render_pdf(
-    html: str, base_url: str, files: dict[str, Path], path: str, source: Path, embedded: list[Embedded]
+    html: str, base_url: str, files: dict[str, Path], path: str, source: Path, embedded: list[Embedded],
+    stylesheets: tuple[str, ...], theme_files: dict[str, Path],
 ) -> tuple[Artifact, int]:
-    """Render one release page to (PDF, number of pages); any WeasyPrint warning (a missing image or font) fails it."""
+    """Render one release page to (PDF, number of pages); any WeasyPrint warning (a missing image or font) fails it.
+
+    `files` maps the public URLs the page may load to files; `stylesheets` are the public URLs of the
+    theme's print stylesheets, which the printable page does not link, among `theme_files`.
+    """
+    fonts, sheets, theme_warnings = _theme_styles(stylesheets, theme_files)
     collect = _Collect()
+    collect.messages += theme_warnings
     LOGGER.addHandler(collect)
     try:
         options = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}
         html_doc = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=AllowListFetcher(files))
-        document = html_doc.render(**options)
+        document = html_doc.render(stylesheets=sheets, font_config=fonts, **options)
         data = document.write_pdf(**options)
     finally:
         LOGGER.removeHandler(collect)

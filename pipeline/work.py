@@ -25,6 +25,14 @@ from pipeline.problems import ContentError
 from pipeline.theme import Theme
 from pipeline.wiretext import text_of
 
+def stamp(path) -> list[int]:
+    """Size and modification time: enough to see that nobody touched an output since it was written."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")  # in this order, as base.html links them
+
 _ENVIRONMENTS: dict[Theme, object] = {}
 
 
@@ -56,6 +64,7 @@ def build_chunk(releases: list[Release], settings: Settings) -> list[dict]:
             else:
                 artifacts, pages = render_release(doc, env, theme, settings.now)
                 digests = {a.path: write(settings.dist, a) for a in artifacts}
+                outcome["stamps"] = {path: stamp(settings.dist / path) for path in digests}
                 outcome["entry"] = _entry(release, site, digests, artifacts, pages)
                 outcome["item"] = feed_item(outcome["entry"], doc)
                 outcome["status"] = "published"
@@ -80,13 +89,17 @@ def render_release(doc: Document, env, theme: Theme, now: datetime) -> tuple[lis
 
     r, site = doc.release, doc.site
     base = public_url(site, r)
-    files = {site.url + "theme/" + name: path for name, path in theme.static.items()}
+    theme_files = {site.url + "theme/" + name: path for name, path in theme.static.items()}
+    files = dict(theme_files)
     if site.logo:
         files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
     files |= {base + name: path for name, path in doc.files.items()}
     # The PDF is made from the page without its own download link; the page then names its pages and size.
     printable = render_release_page(doc, env).data.decode("utf-8")
-    pdf, page_count = render_pdf(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r))
+    stylesheets = tuple(site.url + "theme/" + name for name in PRINT_STYLESHEETS if site.url + "theme/" + name in theme_files)
+    pdf, page_count = render_pdf(
+        printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files
+    )
     page = render_release_page(doc, env, PdfInfo(pages=page_count, size=len(pdf.data)))
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
     return [page, pdf] + wire_artifacts(doc, now) + media, page_count

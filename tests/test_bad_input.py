@@ -74,7 +74,7 @@ CASES = {
     ),
     "YAML syntax error": (
         {"sources/2026/r.md": release(BASIC + "topics: [a, b\n")},
-        ["sources/2026/r.md:4: error: the YAML cannot be read: expected ',' or ']', but got '<stream end>'; check indentation, colons and quotes on this line"],
+        ["sources/2026/r.md:4: error: the YAML cannot be read: did not find expected ',' or ']'; check indentation, colons and quotes on this line"],
     ),
     "wrong types": (
         {"sources/2026/r.md": release(BASIC + "topics: {a: b}\ndraft: kanske\n")},

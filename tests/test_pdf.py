@@ -184,3 +184,13 @@ def test_pdf_layout_and_metadata(example_dist):
         capture_output=True, text=True, check=True,
     ).stdout
     assert "(https://www.halmstad.se/bibliotek)" in " ".join(library.split()), "link targets visible on paper"
+
+
+def test_a_broken_theme_stylesheet_fails_every_release(project):
+    write_tree(project, {
+        "themes/default/static/css/custom.css": "body { colour: red; }\n",
+        **{f"sources/2026/r{n}.md": release(f"title: R{n}\ndate: 2026-11-0{n}\n") for n in (1, 2)},
+    })
+    run = export("sources", "--now", NOW, "-q", "-j", "1")
+    assert run.exit_code == 1
+    assert len([p for p in run.problems if "the PDF could not be made" in p and "colour" in p]) == 2, run.problems
