@@ -41,7 +41,7 @@ class Theme:
 def find_theme(sources: Path, name: str) -> Theme | None:
     """`themes/NAME` beside the sources folder, over the built-in default; None if NAME is nowhere."""
     layers = []
-    local = sources.parent / "themes" / name
+    local = sources.resolve().parent / "themes" / name  # absolute: processes cache themes by their paths
     if local.is_dir() and local.resolve() != (BUILTIN.parent / name).resolve():
         layers.append(local)
     builtin = BUILTIN.parent / name
