@@ -159,7 +159,8 @@ def export(
         items |= {e["id"]: feed_item(e, None) for e in kept}
     entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
     manifest = _collection(entries, items, site, theme, dist, previous, salt)
-    write_manifest(dist, manifest)
+    if manifest != previous or not (dist / "manifest.json").is_file():
+        write_manifest(dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
     run.summary.removed = remove_stale(dist, previous, manifest)
     return run.summary
 
