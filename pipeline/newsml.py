@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import datetime
 
 from lxml import etree
@@ -18,6 +19,13 @@ G2 = "http://iptc.org/std/nar/2006-10-01/"
 XHTML = "http://www.w3.org/1999/xhtml"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CATALOG = "http://www.iptc.org/std/catalog/catalog.IPTC-G2-Standards_41.xml"
+
+
+def agency_html(doc: Document) -> str:
+    """The lead and body as HTML with absolute URLs: what NewsML-G2 and ninjs carry."""
+    r = doc.release
+    lead = f"<p>{html.escape(r.lead, quote=False)}</p>\n" if r.lead else ""
+    return lead + absolute(doc.body_html, public_url(doc.site, r))
 
 
 def version_of(doc: Document) -> int:
@@ -95,7 +103,7 @@ def _xhtml(doc: Document):
     head = etree.SubElement(page, f"{{{XHTML}}}head")
     etree.SubElement(head, f"{{{XHTML}}}title").text = r.title
     body = etree.SubElement(page, f"{{{XHTML}}}body")
-    fragment = (f"<p>{_escape(r.lead)}</p>" if r.lead else "") + absolute(doc.body_html, public_url(doc.site, r))
+    fragment = agency_html(doc)
     for element in lxml_html.fragments_fromstring(fragment) if fragment.strip() else []:
         if isinstance(element, str):
             body.text = (body.text or "") + element
@@ -117,7 +125,3 @@ def _namespaced(element):
             copy.text = (copy.text or "") + (child.tail or "")
     copy.tail = element.tail
     return copy
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

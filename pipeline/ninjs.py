@@ -7,8 +7,7 @@ from datetime import datetime
 
 from pipeline.artifact import Artifact
 from pipeline.document import Document
-from pipeline.feeds import absolute
-from pipeline.newsml import version_of
+from pipeline.newsml import agency_html, version_of
 from pipeline.paths import ninjs_path, pdf_name, public_url, release_uri
 
 SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -17,7 +16,7 @@ SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
 def render_ninjs(doc: Document, wire_text: str, now: datetime) -> Artifact:
     r, site = doc.release, doc.site
     url = public_url(site, r)
-    html = (f"<p>{_escape(r.lead)}</p>\n" if r.lead else "") + absolute(doc.body_html, url)
+    html = agency_html(doc)
     item = {
         "uri": release_uri(site, r.id),
         "standard": {"name": "ninjs", "version": "3.1", "schema": SCHEMA},
@@ -66,7 +65,3 @@ def _pruned(value):
     if isinstance(value, list):
         return [_pruned(v) for v in value]
     return value
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -158,13 +158,13 @@ def _check_fonts(pdf: pikepdf.Pdf, failures: list[str]) -> None:
             failures.append(f"font {top.get('/BaseFont')} has no ToUnicode map")
 
 
-def _elements(kids, depth=0):
+def _elements(kids):
     """Structure elements in reading order."""
     for kid in kids if isinstance(kids, Array) else [kids]:
         if isinstance(kid, Dictionary) and "/S" in kid:
             yield kid
             if "/K" in kid:
-                yield from _elements(kid.K, depth + 1)
+                yield from _elements(kid.K)
 
 
 def _check_structure(pdf: pikepdf.Pdf, expected: Expected, failures: list[str]) -> None:
