@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from pipeline.artifact import Artifact
 from pipeline.cache import Cache, digest, file_digest
+from pipeline.collection import build_collection
 from pipeline.load import load_release, load_site
 from pipeline.model import Release, Site
-from pipeline.output import read_manifest, remove_stale, write, write_manifest
-from pipeline.paths import site_file_path
+from pipeline.output import read_manifest, remove_stale, write_manifest
+from pipeline.printer import Printer
 from pipeline.problems import Problem
 from pipeline.theme import Theme, find_theme
 from pipeline.outcome import CHUNK, Settings, problem_data, release_data
@@ -89,14 +88,26 @@ def export(
     salt = _salt(site, theme)
     cache = Cache(cache_dir or sources.resolve().parent / ".cache", salt)
 
+    keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
+    keyed = [(path, source, cache.key(source, path.read_bytes())) for path, source in keyed]
+    printer = Printer(jobs)
+    # A release with no cache entry will be printed: start the workers now, while the others are checked.
+    printer.expect(sum(force or not cache.has(key) for _, _, key in keyed))
+    try:
+        return _export(keyed, settings, cache, printer, force, run)
+    finally:
+        printer.close()
+
+
+def _export(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: Printer, force: bool,
+            run: _Run) -> Summary:
+    site, dist, reporter = settings.site, settings.dist, run.reporter
     outcomes: dict[str, dict] = {}  # by source, in source order
     todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
-    for path in release_files(sources):
-        source = _source_of(path, sources)
-        key = cache.key(source, path.read_bytes())
+    for path, source, key in keyed:
         cached = None if force else cache.get(key)
-        if cached and _still_good(cached, dist, now, embargoed):
-            outcomes[source] = {**cached, "path": str(path), "cached": True}
+        if cached and _still_good(cached, dist, settings.now, settings.embargoed):
+            outcomes[source] = {**cached, "path": str(path), "cached": True, "key": key}
         else:
             todo.append((path, source, key))
 
@@ -107,6 +118,7 @@ def export(
         if release is None:
             outcomes[source] = {"source": source, "path": str(path), "status": "failed",
                                 "problems": problem_data(problems.items), "release": None}
+            cache.put(key, outcomes[source])  # never trusted (it is loaded again), but its key is known: see Printer
         elif release.draft:
             outcomes[source] = {"source": source, "path": str(path), "status": "draft", "release": release_data(release),
                                 "problems": problem_data(problems.items), "media": {}}
@@ -121,24 +133,26 @@ def export(
         outcomes[source].update(status="failed", problems=outcomes[source]["problems"] + [problem])
     releases = [r for r in releases if r.source not in dict(clashes)]
 
+    printer.expect(len(releases))
     reporter.begin(len(releases))
-    for done in _run_chunks(releases, settings, jobs):
-        for outcome in done:
-            outcome["problems"] = outcomes[outcome["source"]]["problems"] + outcome["problems"]
-            outcomes[outcome["source"]] = outcome
-            if outcome["status"] in ("published", "embargo"):
-                cache.put(keys[outcome["source"]], outcome)
-            reporter.release(outcome["status"], Path(outcome["path"]))
+    for outcome in _render(releases, settings, printer):
+        outcome["problems"] = outcomes[outcome["source"]]["problems"] + outcome["problems"]
+        key = outcome["key"] = keys[outcome["source"]]
+        if outcome["status"] == "published":
+            cache.put_item(key, outcome.pop("item"))  # feeds read it back: the parent keeps no content
+        cache.put(key, outcome)
+        outcomes[outcome["source"]] = outcome
+        reporter.release(outcome["status"], Path(outcome["path"]))
     reporter.end()
 
-    entries, items = [], {}
+    entries, item_keys = [], {}
     for source, outcome in outcomes.items():
         path = Path(outcome["path"])
         run.problems([Problem(path, line, severity, message) for line, severity, message in outcome["problems"]])
         status = outcome["status"]
         if status == "published":
             entries.append(outcome["entry"])
-            items[outcome["entry"]["id"]] = outcome["item"]
+            item_keys[outcome["entry"]["id"]] = (outcome["key"], path)
             run.summary.published += 1
         elif status == "failed":
             run.failed_sources.add(source)
@@ -153,67 +167,53 @@ def export(
     previous = read_manifest(dist)
     previous_by_source = {e.get("source"): e for e in previous.get("releases", [])}
     kept = [previous_by_source[s] for s in sorted(run.failed_sources) if s in previous_by_source]
-    if kept:
+    entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
+
+    def item_of(entry: dict) -> dict:
+        """What feeds say of a release: from the cache, read one feed at a time; a kept release's from its entry."""
         from pipeline.feeds import feed_item
 
-        items |= {e["id"]: feed_item(e, None) for e in kept}
-    entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
-    manifest = _collection(entries, items, site, theme, dist, previous, salt)
+        if entry["id"] not in item_keys:
+            return feed_item(entry, None)
+        key, path = item_keys[entry["id"]]
+        item = cache.item(key)
+        if item is None:  # lost or damaged: made again from the source, which has not changed since
+            from pipeline.document import convert
+
+            item = feed_item(entry, convert(load_release(path, site)[0], site))
+            cache.put_item(key, item)
+        return item
+
+    manifest = build_collection(entries, item_of, site, settings.theme, dist, previous, cache)
     if manifest != previous or not (dist / "manifest.json").is_file():
         write_manifest(dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
     run.summary.removed = remove_stale(dist, previous, manifest)
     return run.summary
 
 
-def _collection(entries: list[dict], items: dict, site: Site, theme: Theme, dist: Path, previous: dict, salt: str) -> dict:
-    """Listing pages, feeds and theme files, made from the entries alone; skipped when nothing they show changed."""
-    # Entries carry the sha256 of every output of every release, so they change whenever anything shown does.
-    fingerprint = digest(json.dumps(entries, sort_keys=True), salt)
-    if previous.get("collection") == fingerprint and _files_intact(
-        dist, previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
-    ):
-        return {**previous, "releases": entries}
-    # Templates and feeds are imported here: a no-op export never needs them.
-    from pipeline.feeds import render_feeds
-    from pipeline.listings import listings, render_listing
-    from pipeline.pages import make_environment
+def _render(releases: list[Release], settings: Settings, printer: Printer) -> Iterator[dict]:
+    """Outcomes of `releases` as they finish: batches prepared here while the printer makes their PDFs.
 
-    env = make_environment(theme.environment())
-    every_listing = listings(entries, site)
-    pages: list[Artifact] = []
-    feeds: list[dict] = []
-    for listing in every_listing:
-        pages += render_listing(listing, every_listing, site, env)
-        for feed in render_feeds(listing.entries, items, site, listing.folder, listing.title):
-            feeds.append({
-                "path": feed.path, "format": feed.kind, "scope": listing.scope, "key": listing.key,
-                "entries": min(len(listing.entries), site.feed_size), "sha256": write(dist, feed),
-            })
-    return {
-        "releases": entries,
-        "feeds": feeds,
-        "pages": [{"path": a.path, "sha256": write(dist, a)} for a in pages],
-        "assets": [{"path": a.path, "sha256": write(dist, a)} for a in site_artifacts(site, theme)],
-        "collection": fingerprint,
-    }
-
-
-def _run_chunks(releases: list[Release], settings: Settings, jobs: int):
-    """Chunks of releases, rendered in this process (-j 1) or in a pool; yields outcomes as chunks finish."""
-    chunks = [releases[i : i + CHUNK] for i in range(0, len(releases), CHUNK)]
-    if not chunks:
+    At most about two batches wait for their PDFs at a time, so memory does not grow with the archive.
+    """
+    if not releases:
         return
-    from pipeline.work import build_chunk  # pandoc, templates and renderers: only when something is to be built
+    from pipeline.work import finish, prepare_chunk  # pandoc and templates: only when something is to be built
 
-    if jobs <= 1 or len(chunks) <= 1:
-        for chunk in chunks:
-            yield build_chunk(chunk, settings)
-        return
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(chunks)), mp_context=context) as pool:
-        futures = [pool.submit(build_chunk, chunk, settings) for chunk in chunks]
-        for future in as_completed(futures):
-            yield future.result()
+    chunks = iter([releases[i : i + CHUNK] for i in range(0, len(releases), CHUNK)])
+    waiting: dict = {}  # future -> Prepared
+    while True:
+        while len(waiting) < CHUNK + printer.workers and (chunk := next(chunks, None)):
+            for prepared in prepare_chunk(chunk, settings):
+                if isinstance(prepared, dict):
+                    yield prepared
+                else:
+                    waiting[printer.submit(prepared.job)] = prepared
+        if not waiting:
+            return
+        done, _ = wait(waiting, return_when=FIRST_COMPLETED)
+        for future in sorted(done, key=lambda f: waiting[f].outcome["source"]):
+            yield finish(waiting.pop(future), future.exception() or future.result(), settings)
 
 
 def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None) -> bool:
@@ -239,10 +239,6 @@ def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None)
         if stamps.get(output["path"]) != [info.st_size, info.st_mtime_ns] and file_digest(path) != output["sha256"]:
             return False  # the stamp moved and so did the content
     return True
-
-
-def _files_intact(dist: Path, files: list[dict]) -> bool:
-    return all(file_digest(dist / f["path"]) == f["sha256"] for f in files)
 
 
 def _salt(site: Site, theme: Theme) -> str:
@@ -279,14 +275,6 @@ def release_files(sources: Path) -> list[Path]:
         p for p in sources.rglob("*.md")
         if not any(part.startswith(".") for part in p.relative_to(sources).parts)
     )
-
-
-def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:
-    """The theme's static files and the press room's logo."""
-    out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items()]
-    if site.logo:
-        out.append(Artifact(site_file_path(site, site.logo.src), site.logo.src.read_bytes()))
-    return out
 
 
 def _line_of(path: Path, prefix: str) -> int:

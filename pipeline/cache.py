@@ -2,7 +2,8 @@
 
 One JSON file per release, named by a key that covers everything its outputs
 depend on: the pipeline version, site.yaml, the theme files and the release's
-own bytes (its media are checked by their hashes, recorded in the entry). The
+own bytes (its media are checked by their hashes, recorded in the entry), and
+one more with what feeds say of it, read only when a feed is rebuilt. The
 cache lives outside dist/, may be deleted at any time, and is never trusted
 blindly: an entry that cannot be read, or whose key or version does not match,
 is ignored and rebuilt.
@@ -11,10 +12,11 @@ is ignored and rebuilt.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import tempfile
 from pathlib import Path
+
+import orjson
 
 from pipeline import __version__
 
@@ -37,25 +39,54 @@ def file_digest(path: Path) -> str | None:
 
 class Cache:
     def __init__(self, folder: Path, salt: str):
-        self.folder = folder / "releases"
+        self.folder = folder
         self.salt = digest(__version__, salt)
 
     def key(self, source: str, data: bytes) -> str:
         return digest(self.salt, source, data)
 
+    def has(self, key: str) -> bool:
+        """Whether there is an entry for `key` at all (cheap: it is not read)."""
+        return self._path("releases", key).is_file()
+
     def get(self, key: str) -> dict | None:
+        return self._read("releases", key)
+
+    def put(self, key: str, entry: dict) -> None:
+        self._write("releases", key, entry)
+
+    def item(self, key: str) -> dict | None:
+        """What the feeds say of a release, as feeds.feed_item made it."""
+        return self._read("items", key)
+
+    def put_item(self, key: str, item: dict) -> None:
+        self._write("items", key, item)
+
+    def collection(self) -> dict[str, list[str]]:
+        """Path of each listing page and feed -> [digest of what it showed, sha256 of the file made from it]."""
+        files = (self._read("", "collection") or {}).get("files")
+        return files if isinstance(files, dict) else {}
+
+    def put_collection(self, files: dict[str, list[str]]) -> None:
+        self._write("", "collection", {"files": files})
+
+    def _read(self, kind: str, key: str) -> dict | None:
         try:
-            entry = json.loads((self.folder / f"{key[:2]}/{key}.json").read_text("utf-8"))
+            entry = orjson.loads(self._path(kind, key).read_bytes())
         except (OSError, ValueError):
             return None
-        if not isinstance(entry, dict) or entry.get("key") != key or entry.get("version") != __version__:
+        if not isinstance(entry, dict) or entry.get("key") != key or entry.get("version") != __version__ \
+                or entry.get("salt") != self.salt:
             return None  # foreign or stale: rebuild
         return entry
 
-    def put(self, key: str, entry: dict) -> None:
-        path = self.folder / f"{key[:2]}/{key}.json"
+    def _write(self, kind: str, key: str, entry: dict) -> None:
+        path = self._path(kind, key)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump({**entry, "key": key, "version": __version__}, handle, ensure_ascii=False)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(orjson.dumps({**entry, "key": key, "version": __version__, "salt": self.salt}))
         os.replace(tmp, path)
+
+    def _path(self, kind: str, key: str) -> Path:
+        return self.folder / "collection.json" if kind == "" else self.folder / kind / key[:2] / f"{key}.json"

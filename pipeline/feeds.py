@@ -13,6 +13,7 @@ import html
 import json
 import mimetypes
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
@@ -95,9 +96,11 @@ def _content(doc: Document, item: dict) -> str:
     return "\n".join(parts)
 
 
-def render_feeds(entries: tuple[dict, ...], items: dict[str, dict], site: Site, folder: str, title: str) -> list[Artifact]:
-    """Atom, RSS and JSON Feed for one listing, newest first; a feed's time is its newest entry's, never the build time."""
-    chosen = [items[e["id"]] for e in entries if e["id"] in items][: site.feed_size]
+def render_feeds(
+    entries: tuple[dict, ...], item_of: Callable[[dict], dict], site: Site, folder: str, title: str
+) -> list[Artifact]:
+    """Atom, RSS and JSON Feed of one listing's newest entries; a feed's time is its newest entry's, never the build time."""
+    chosen = [item_of(e) for e in entries[: site.feed_size]]
     listing_url = site.url + folder
     out = []
     for fmt, name in FORMATS:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -282,6 +283,7 @@ def clock(moment: datetime, lang: str, tz: str) -> str:
     return format_time(moment.astimezone(ZoneInfo(tz)), "short", locale=babel_locale(lang))
 
 
+@cache  # Locale.parse reads locale data: once per tag, not once per date shown
 def babel_locale(lang: str) -> str:
     for candidate in (_locale(lang), lang.split("-")[0]):
         try:

@@ -64,36 +64,60 @@ def listings(entries: list[dict], site: Site) -> list[Listing]:
     return out
 
 
-def render_listing(listing: Listing, everything: list[Listing], site: Site, env: jinja2.Environment) -> list[Artifact]:
+@dataclass(frozen=True, slots=True)
+class ListingPage:
+    listing: Listing
+    number: int  # from 1
+    paths: tuple[str, ...]  # every page of the listing, under dist/
+    browse: tuple[tuple, ...]  # on the front page: (scope, name, folder, count, key) of every other listing
+
+    @property
+    def path(self) -> str:
+        return self.paths[self.number - 1]
+
+    @property
+    def shown(self) -> tuple[dict, ...]:
+        return self.listing.entries[(self.number - 1) * PAGE_SIZE : self.number * PAGE_SIZE]
+
+    def inputs(self) -> list:
+        """Everything the page shows, as data: the page is made again only when this changes."""
+        l = self.listing
+        return [l.scope, l.key, l.name, l.folder, l.title, self.number, self.paths, self.browse, self.shown]
+
+
+def listing_pages(listing: Listing, everything: list[Listing], site: Site) -> list[ListingPage]:
     """The listing's pages: page 1 at its folder, page N at <folder>/<sida>/N/."""
-    l = labels(site.lang)
     count = max(1, -(-len(listing.entries) // PAGE_SIZE))
-    paths = [f"{listing.folder}index.html"] + [f"{listing.folder}{l['page_path']}/{n}/index.html" for n in range(2, count + 1)]
-    artifacts = []
-    for number, path in enumerate(paths, 1):
-        frame = chrome(site, path, site.lang)
-        root = frame["root"]
-        shown = listing.entries[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-        context = {
-            **frame,
-            "listing": listing,
-            "heading": listing.title,
-            "title": listing.title if number == 1 else f"{listing.title} – {l['page_n'].format(n=number)}",
-            "canonical": site.url + path.removesuffix("index.html"),
-            "feeds": {name.split(".")[1]: listing.folder + name for name in ("feed.atom", "feed.rss", "feed.json")}
-            | {"title": listing.title},
-            "items": [_item(e, root, site) for e in shown],
-            "pages": [
-                {"number": n, "href": root + p, "current": n == number} for n, p in enumerate(paths, 1)
-            ] if count > 1 else [],
-            "newer": root + paths[number - 2] if number > 1 else None,
-            "older": root + paths[number] if number < count else None,
-            "browse": _browse(everything, root, site.lang) if listing.scope == "site" and number == 1 else [],
-            "home": None if listing.scope == "site" else root + "index.html",
-        }
-        html = env.get_template("listing.html").render(context)
-        artifacts.append(Artifact(path, html.encode("utf-8"), "html"))
-    return artifacts
+    paths = (f"{listing.folder}index.html",) + tuple(
+        f"{listing.folder}{labels(site.lang)['page_path']}/{n}/index.html" for n in range(2, count + 1)
+    )
+    browse = tuple((x.scope, x.name, x.folder, len(x.entries), x.key) for x in everything if x.scope != "site")
+    return [ListingPage(listing, n, paths, browse if listing.scope == "site" and n == 1 else ()) for n in range(1, count + 1)]
+
+
+def render_listing_page(page: ListingPage, site: Site, env: jinja2.Environment) -> Artifact:
+    l, listing, number, paths = labels(site.lang), page.listing, page.number, page.paths
+    frame = chrome(site, page.path, site.lang)
+    root = frame["root"]
+    context = {
+        **frame,
+        "listing": listing,
+        "heading": listing.title,
+        "title": listing.title if number == 1 else f"{listing.title} – {l['page_n'].format(n=number)}",
+        "canonical": site.url + page.path.removesuffix("index.html"),
+        "feeds": {name.split(".")[1]: listing.folder + name for name in ("feed.atom", "feed.rss", "feed.json")}
+        | {"title": listing.title},
+        "items": [_item(e, root, site) for e in page.shown],
+        "pages": [
+            {"number": n, "href": root + p, "current": n == number} for n, p in enumerate(paths, 1)
+        ] if len(paths) > 1 else [],
+        "newer": root + paths[number - 2] if number > 1 else None,
+        "older": root + paths[number] if number < len(paths) else None,
+        "browse": _browse(page.browse, root, site.lang),
+        "home": None if listing.scope == "site" else root + "index.html",
+    }
+    html = env.get_template("listing.html").render(context)
+    return Artifact(page.path, html.encode("utf-8"), "html")
 
 
 def _item(entry: dict, root: str, site: Site) -> dict:
@@ -105,14 +129,14 @@ def _item(entry: dict, root: str, site: Site) -> dict:
     }
 
 
-def _browse(everything: list[Listing], root: str, site_lang: str) -> list[dict]:
+def _browse(browse: tuple[tuple, ...], root: str, site_lang: str) -> list[dict]:
     """On the front page: the topic, region and language pages, so every listing can be reached."""
     groups = []
     for scope, key in (("topic", "topics"), ("region", "regions"), ("lang", "languages")):
         links = [
-            {"name": x.name, "href": root + x.folder + "index.html", "count": len(x.entries),
-             "lang": x.key if scope == "lang" and x.key != site_lang else None}
-            for x in everything if x.scope == scope
+            {"name": name, "href": root + folder + "index.html", "count": count,
+             "lang": tag if scope == "lang" and tag != site_lang else None}
+            for kind, name, folder, count, tag in browse if kind == scope
         ]
         if links:
             groups.append({"key": key, "links": links})

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-
 BUILTIN = Path(__file__).resolve().parent.parent / "themes" / "default"
 
 
@@ -26,7 +24,10 @@ class Theme:
                         files[path.relative_to(root).as_posix()] = path
         return files
 
-    def environment(self) -> jinja2.Environment:
+    def environment(self):
+        """A jinja2 Environment over the layers' templates (imported here: a no-op export never renders one)."""
+        import jinja2
+
         loaders = [jinja2.FileSystemLoader(str(layer / "templates")) for layer in self.layers]
         return jinja2.Environment(
             loader=jinja2.ChoiceLoader(loaders),

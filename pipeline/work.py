@@ -1,14 +1,16 @@
-"""The work on releases that changed: convert, render and write; run in worker processes.
+"""The work on releases that changed, in the parent: convert, lay out, and write once the PDF is printed.
 
-Everything here takes and returns plain data, so it can run in a process pool;
-what a release produced comes back as an Outcome, which is also what the build
-cache keeps for next time.
+A release goes through prepare_chunk (pandoc for a batch, the printable page),
+then a printer makes its PDF in a worker, then finish writes every output.
+What a release produced is an outcome: plain data, which is also what the
+build cache keeps for next time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import traceback
+from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.artifact import Artifact
@@ -21,9 +23,12 @@ from pipeline.ninjs import render_ninjs
 from pipeline.output import write
 from pipeline.pages import PdfInfo, make_environment, render_release_page
 from pipeline.paths import pdf_name, public_url, site_file_path, text_path
+from pipeline.pdf_archive import embedded_for
+from pipeline.printer import Printed, PrintJob
 from pipeline.problems import ContentError
 from pipeline.theme import Theme
 from pipeline.wiretext import text_of
+
 
 def stamp(path) -> list[int]:
     """Size and modification time: enough to see that nobody touched an output since it was written."""
@@ -43,50 +48,75 @@ def _environment(theme: Theme):
     return _ENVIRONMENTS[theme]
 
 
-def build_chunk(releases: list[Release], settings: Settings) -> list[dict]:
-    """Convert a batch of releases (two pandoc starts) and render each; one Outcome per release."""
-    site, theme, env = settings.site, settings.theme, _environment(settings.theme)
-    outcomes = []
+@dataclass(slots=True)
+class Prepared:
+    """A release converted and laid out, waiting for its PDF from a printer."""
+
+    outcome: dict
+    doc: Document
+    job: PrintJob
+
+
+def prepare_chunk(releases: list[Release], settings: Settings) -> list[Prepared | dict]:
+    """Convert a batch of releases (two pandoc starts); each becomes Prepared, or an outcome if it is done already."""
+    site, env = settings.site, _environment(settings.theme)
+    out: list[Prepared | dict] = []
     for release, doc in zip(releases, convert_all(releases, site), strict=True):
         outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
-                   "media": {}, "entry": None, "item": None}
+                   "media": {}, "entry": None}
         try:
             if isinstance(doc, ContentError):
                 raise doc
             outcome["media"] = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(doc.files.values())}
             outcome["problems"] = problem_data(list(doc.warnings))
-            if not release.is_public(settings.now):
-                outcome["status"] = "embargo"
-                if settings.embargoed is not None and release.embargo and release.embargo > settings.now:
-                    for artifact in wire_artifacts(doc, settings.now):
-                        write(settings.embargoed, artifact)
-                    outcome["embargoed_copy"] = True
-            else:
-                artifacts, pages = render_release(doc, env, theme, settings.now)
-                digests = {a.path: write(settings.dist, a) for a in artifacts}
-                outcome["stamps"] = {path: stamp(settings.dist / path) for path in digests}
-                outcome["entry"] = _entry(release, site, digests, artifacts, pages)
-                outcome["item"] = feed_item(outcome["entry"], doc)
-                outcome["status"] = "published"
-        except ContentError as exc:
-            outcome.update(status="failed", problems=problem_data(exc.problems))
-        except Exception as exc:  # a bug: say so, keep the other releases going
-            if settings.debug:
-                raise
-            message = (f"internal error while building this release ({type(exc).__name__}: {exc}); "
-                       "rerun with --debug for the traceback and report it")
-            outcome.update(status="failed", internal=True, problems=[[1, "error", message]],
-                           traceback=traceback.format_exc())
-        outcomes.append(outcome)
-    return outcomes
+            if release.is_public(settings.now):
+                out.append(Prepared(outcome, doc, print_job(doc, env, settings.theme)))
+                continue
+            outcome["status"] = "embargo"
+            if settings.embargoed is not None and release.embargo and release.embargo > settings.now:
+                for artifact in wire_artifacts(doc, settings.now):
+                    write(settings.embargoed, artifact)
+                outcome["embargoed_copy"] = True
+        except Exception as exc:
+            _failed(outcome, exc, settings)
+        out.append(outcome)
+    return out
 
 
-def render_release(doc: Document, env, theme: Theme, now: datetime) -> tuple[list[Artifact], int]:
-    """Everything one release publishes, made in memory first (a failure writes nothing), and its PDF's page count."""
-    # WeasyPrint and pikepdf cost a second to import: only when a PDF is due.
-    from pipeline.pdf import render_pdf
-    from pipeline.pdf_archive import embedded_for
+def finish(prepared: Prepared, printed: Printed | BaseException, settings: Settings) -> dict:
+    """Write everything the release publishes, now that its PDF is printed; its outcome."""
+    outcome, doc = prepared.outcome, prepared.doc
+    try:
+        if isinstance(printed, BaseException):
+            raise printed
+        if printed.problems:
+            raise ContentError(list(printed.problems))
+        pdf = Artifact(prepared.job.path, printed.data, "pdf")
+        artifacts = release_artifacts(doc, _environment(settings.theme), settings.now, pdf, printed.pages)
+        digests = {a.path: write(settings.dist, a) for a in artifacts}
+        outcome["stamps"] = {path: stamp(settings.dist / path) for path in digests}
+        outcome["entry"] = _entry(doc.release, doc.site, digests, artifacts, printed.pages)
+        outcome["item"] = feed_item(outcome["entry"], doc)
+        outcome["status"] = "published"
+    except Exception as exc:
+        _failed(outcome, exc, settings)
+    return outcome
 
+
+def _failed(outcome: dict, exc: Exception, settings: Settings) -> None:
+    if isinstance(exc, ContentError):
+        outcome.update(status="failed", problems=problem_data(exc.problems))
+        return
+    if settings.debug:  # a bug: show it
+        raise exc
+    message = (f"internal error while building this release ({type(exc).__name__}: {exc}); "
+               "rerun with --debug for the traceback and report it")
+    outcome.update(status="failed", internal=True, problems=[[1, "error", message]],
+                   traceback="".join(traceback.format_exception(exc)))
+
+
+def print_job(doc: Document, env, theme: Theme) -> PrintJob:
+    """The release's printable page (without its own PDF link) and the files it may load."""
     r, site = doc.release, doc.site
     base = public_url(site, r)
     theme_files = {site.url + "theme/" + name: path for name, path in theme.static.items()}
@@ -94,15 +124,17 @@ def render_release(doc: Document, env, theme: Theme, now: datetime) -> tuple[lis
     if site.logo:
         files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
     files |= {base + name: path for name, path in doc.files.items()}
-    # The PDF is made from the page without its own download link; the page then names its pages and size.
     printable = render_release_page(doc, env).data.decode("utf-8")
     stylesheets = tuple(site.url + "theme/" + name for name in PRINT_STYLESHEETS if site.url + "theme/" + name in theme_files)
-    pdf, page_count = render_pdf(
-        printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files
-    )
-    page = render_release_page(doc, env, PdfInfo(pages=page_count, size=len(pdf.data)))
+    return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files)
+
+
+def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int) -> list[Artifact]:
+    """Everything one release publishes, in memory first (a failure writes nothing); the page names its PDF's pages and size."""
+    r = doc.release
+    page = render_release_page(doc, env, PdfInfo(pages=pdf_pages, size=len(pdf.data)))
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
-    return [page, pdf] + wire_artifacts(doc, now) + media, page_count
+    return [page, pdf] + wire_artifacts(doc, now) + media
 
 
 def wire_artifacts(doc: Document, now: datetime) -> list[Artifact]:

@@ -54,6 +54,35 @@ def test_editing_one_release_renders_exactly_that_one_and_updates_listings(proje
         assert "Nummer två, ändrad" in (project / "dist" / listing).read_text("utf-8"), listing
 
 
+def test_only_the_listings_and_feeds_that_show_an_edited_release_are_made_again(project):
+    three(project)  # r1 and r3 in topic T1, r2 in T0
+    export("sources", "--now", NOW, "-j", "1")
+    dist = project / "dist"
+    made = {p: p.stat().st_mtime_ns for p in dist.rglob("*") if p.is_file()}
+    write_tree(project, {"sources/2026/r1.md": release("title: Nummer ett, ändrad\ndate: 2026-11-01\ntopics: [T1]\n")})
+    export("sources", "--now", NOW, "-j", "1")
+    changed = {p.relative_to(dist).as_posix() for p, ns in made.items() if p.stat().st_mtime_ns != ns}
+    listings = {p for p in changed if not p.startswith("2026/")}
+    assert listings == {"index.html", "feed.atom", "feed.rss", "feed.json", "manifest.json",
+                        "amnen/t1/index.html", "amnen/t1/feed.atom", "amnen/t1/feed.rss", "amnen/t1/feed.json"}
+    assert "Nummer ett, ändrad" in (dist / "amnen/t1/feed.json").read_text("utf-8")
+    assert {p for p in changed if p.startswith("2026/")} and all(p.startswith("2026/r1/") for p in changed - listings)
+
+
+def test_a_damaged_feed_cache_or_listing_is_made_again(project):
+    three(project)
+    export("sources", "--now", NOW, "-j", "1")
+    dist, cache = project / "dist", project / ".cache"
+    before = tree(dist)
+    for item in (cache / "items").rglob("*.json"):
+        item.write_text('{"key": "x"}')
+    (cache / "collection.json").write_text("[]")
+    (dist / "amnen/t0/feed.rss").write_text("gone")
+    run = export("sources", "--now", NOW, "-j", "1")
+    assert set(statuses(run).values()) == {"unchanged"}, "no release is rendered again for its feed item"
+    assert tree(dist) == before
+
+
 def test_a_changed_theme_file_or_site_yaml_renders_everything_again(project):
     three(project)
     write_tree(project, {"themes/default/static/css/custom.css": ":root { --accent: #00528f; }\n"})
@@ -81,7 +110,7 @@ def test_a_changed_image_renders_its_release_again(project):
 def test_a_damaged_cache_or_output_is_not_trusted(project):
     three(project)
     export("sources", "--now", NOW, "-j", "1")
-    entries = {json.loads(p.read_text())["source"]: p for p in (project / ".cache").rglob("*.json")}
+    entries = {json.loads(p.read_text())["source"]: p for p in (project / ".cache/releases").rglob("*.json")}
     assert len(entries) == 3
     entries["sources/2026/r1.md"].write_text("{ not json")
     data = json.loads(entries["sources/2026/r2.md"].read_text())
@@ -115,16 +144,25 @@ def test_one_or_two_processes_give_the_same_bytes(paged_dist, tmp_path):
 
 
 def test_a_no_op_export_does_not_import_weasyprint(tmp_path):
+    """Neither in this process (-j 1 prints here) nor in a worker: a no-op export starts none (-j 2)."""
     shutil.copytree(ROOT / "sources", tmp_path / "sources")
     script = (
-        "import sys; from pipeline.cli import main\n"
-        "try:\n    main(['export', 'sources', '--now', '" + NOW + "', '-q'])\nexcept SystemExit:\n    pass\n"
-        "print(sorted(m for m in ('weasyprint', 'pikepdf', 'pypandoc', 'feedgen') if m in sys.modules))\n"
+        "import sys; import pipeline.printer as p; from pipeline.cli import main\n"
+        "pools = []; real = p.ProcessPoolExecutor\n"
+        "p.ProcessPoolExecutor = lambda *a, **k: pools.append(1) or real(*a, **k)\n"
+        "try:\n    main(['export', 'sources', '--now', '" + NOW + "', '-q', '-j', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('weasyprint', 'pikepdf', 'pypandoc', 'feedgen') if m in sys.modules), len(pools))\n"
     )
-    first = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert "weasyprint" in first.stdout
-    second = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=True)
-    assert second.stdout.strip().splitlines()[-1] == "[]", second.stdout
+
+    def imported(jobs: str) -> str:
+        run = subprocess.run([sys.executable, "-c", script, jobs], cwd=tmp_path, capture_output=True, text=True, check=True)
+        return run.stdout.strip().splitlines()[-1]
+
+    assert imported("1") == "['feedgen', 'pikepdf', 'pypandoc', 'weasyprint'] 0"
+    assert imported("1") == "[] 0"
+    shutil.rmtree(tmp_path / "dist")
+    assert imported("2") == "['feedgen', 'pikepdf', 'pypandoc'] 1", "the PDFs are printed in workers"
+    assert imported("2") == "[] 0"
 
 
 def test_a_terminal_gets_a_progress_bar_and_quiet_gets_nothing(tmp_path):

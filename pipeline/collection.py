@@ -1,0 +1,96 @@
+"""Stage: what the press room shows as a whole: listing pages, feeds and theme files.
+
+Made from manifest entries alone, so a release kept from an earlier build is
+listed like any other. Each page and feed is made again only when what it
+shows changed: the build cache remembers what made each file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+
+from pipeline.artifact import Artifact
+from pipeline.cache import Cache, digest, file_digest
+from pipeline.model import Site
+from pipeline.output import write
+from pipeline.paths import site_file_path
+from pipeline.theme import Theme
+
+
+def build_collection(
+    entries: list[dict], item_of: Callable[[dict], dict], site: Site, theme: Theme, dist: Path, previous: dict, cache: Cache
+) -> dict:
+    """The manifest: `entries` (newest first) and every listing page, feed and theme file, written to dist/."""
+    # Entries carry the sha256 of every output of every release, so they change whenever anything shown does.
+    fingerprint = digest(_data(entries), cache.salt)
+    if previous.get("collection") == fingerprint and all(
+        file_digest(dist / f["path"]) == f["sha256"]
+        for f in previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
+    ):
+        return {**previous, "releases": entries}
+    # Templates and feeds are imported here: a no-op export never needs them.
+    from pipeline.feeds import FORMATS, render_feeds
+    from pipeline.listings import listing_pages, listings, render_listing_page
+    from pipeline.pages import make_environment
+
+    env = make_environment(theme.environment())
+    made = _Made(dist, cache)
+    every_listing = listings(entries, site)
+    pages: list[dict] = []
+    feeds: list[dict] = []
+    for listing in every_listing:
+        for page in listing_pages(listing, every_listing, site):
+            [sha] = made.files([page.path], page.inputs(), lambda: [render_listing_page(page, site, env)])
+            pages.append({"path": page.path, "sha256": sha})
+        shown = listing.entries[: site.feed_size]
+        paths = [listing.folder + name for _, name in FORMATS]
+        make = lambda: render_feeds(shown, item_of, site, listing.folder, listing.title)  # noqa: E731
+        for (fmt, _), path, sha in zip(FORMATS, paths, made.files(paths, [listing.folder, listing.title, shown], make)):
+            feeds.append({"path": path, "format": fmt, "scope": listing.scope, "key": listing.key,
+                          "entries": len(shown), "sha256": sha})
+    made.save()
+    return {
+        "releases": entries,
+        "feeds": feeds,
+        "pages": pages,
+        "assets": [{"path": a.path, "sha256": write(dist, a)} for a in site_artifacts(site, theme)],
+        "collection": fingerprint,
+    }
+
+
+class _Made:
+    """What made each collection file last time, kept in the build cache: a file whose inputs are unchanged stays."""
+
+    def __init__(self, dist: Path, cache: Cache):
+        self.dist, self.cache = dist, cache
+        self.before = cache.collection()
+        self.now: dict[str, list[str]] = {}
+
+    def files(self, paths: list[str], inputs: list, make: Callable[[], list[Artifact]]) -> list[str]:
+        """The sha256 of each of `paths`, which make() writes in this order; make() runs only if needed."""
+        key = digest(_data(inputs))
+        old = [self.before.get(path) for path in paths]
+        if all(o and o[0] == key and file_digest(self.dist / path) == o[1] for o, path in zip(old, paths)):
+            shas = [o[1] for o in old]
+        else:
+            shas = [write(self.dist, artifact) for artifact in make()]
+        self.now |= {path: [key, sha] for path, sha in zip(paths, shas, strict=True)}
+        return shas
+
+    def save(self) -> None:
+        self.cache.put_collection(self.now)
+
+
+def _data(value) -> bytes:
+    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+
+
+def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:
+    """The theme's static files and the press room's logo."""
+    out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items()]
+    if site.logo:
+        out.append(Artifact(site_file_path(site, site.logo.src), site.logo.src.read_bytes()))
+    return out

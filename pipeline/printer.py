@@ -1,0 +1,103 @@
+"""PDF printing, the slow stage, in worker processes beside the rest of the export.
+
+The parent prepares each release (pandoc, pages, wire texts) and hands its
+printable page to a worker as a PrintJob; a worker imports WeasyPrint once, as
+it starts, so the import overlaps with the parent's own work.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline.problems import ContentError
+
+
+@dataclass(frozen=True, slots=True)
+class PrintJob:
+    """Everything WeasyPrint needs for one release's PDF: plain data, sent to a worker."""
+
+    html: str  # the printable page
+    base_url: str  # the release's public address: links in the PDF are the published ones
+    files: dict[str, Path]  # public URL -> file, the only files the page may load
+    path: str  # the PDF's path under dist/
+    source: Path  # the release's source, where problems are reported and what the PDF embeds
+    embedded: list  # pdf_archive.Embedded files for /AF
+    stylesheets: tuple[str, ...]  # public URLs of the theme's print stylesheets, in order
+    theme_files: dict[str, Path]
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    """A worker's answer: the PDF and its page count, or the problems that stopped it."""
+
+    data: bytes = b""
+    pages: int = 0
+    problems: tuple = ()  # Problem; an exception would not survive pickling with them
+
+
+def print_pdf(job: PrintJob) -> Printed:
+    from pipeline.pdf import render_pdf  # WeasyPrint: already imported by _start in a worker
+
+    try:
+        artifact, pages = render_pdf(
+            job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files
+        )
+    except ContentError as exc:
+        return Printed(problems=tuple(exc.problems))
+    return Printed(artifact.data, pages)
+
+
+def _start() -> None:
+    import pipeline.pdf  # noqa: F401  a second's import, paid while the parent converts the first releases
+
+
+class Printer:
+    """Prints in worker processes, or in this process when `jobs` is 1.
+
+    Workers are started as soon as the build knows that something is to be
+    printed (`expect`), so that their WeasyPrint import overlaps with the
+    build's own checking and converting; more are added if more work shows up.
+    """
+
+    def __init__(self, jobs: int):
+        self.jobs = jobs
+        self.pools: list[tuple[ProcessPoolExecutor, int]] = []  # (pool, workers)
+        self.sent: list[int] = []
+
+    @property
+    def workers(self) -> int:
+        return sum(size for _, size in self.pools)
+
+    def expect(self, count: int) -> None:
+        """`count` releases will be printed in all: have as many workers as that needs, up to `jobs`."""
+        wanted = min(self.jobs, count) if self.jobs > 1 else 0
+        if wanted <= self.workers:
+            return
+        # fork starts a worker at once with what this process imported, but only before any thread exists:
+        # the first pool starts its threads, so a pool added later uses spawn.
+        method = "fork" if not self.pools and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        size = wanted - self.workers
+        pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context(method), initializer=_start)
+        if method == "fork":
+            pool.submit(int)  # the workers are forked at the first task: now, not when the first job is ready
+        self.pools.append((pool, size))
+        self.sent.append(0)
+
+    def submit(self, job: PrintJob) -> Future:
+        if self.pools:
+            i = min(range(len(self.pools)), key=lambda i: self.sent[i] / self.pools[i][1])
+            self.sent[i] += 1
+            return self.pools[i][0].submit(print_pdf, job)
+        future: Future = Future()
+        try:
+            future.set_result(print_pdf(job))
+        except Exception as exc:  # a bug: the build reports it as it would a worker's
+            future.set_exception(exc)
+        return future
+
+    def close(self) -> None:
+        for pool, _ in self.pools:
+            pool.shutdown(cancel_futures=True)
