@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from pipeline.cache import Cache, digest, file_digest
-from pipeline.collection import build_collection
-from pipeline.load import load_release, load_site
-from pipeline.model import Release, Site
+from pipeline.cache import STAMP, Cache, digest, touched_since, unchanged
 from pipeline.output import read_manifest, remove_stale, write_manifest
 from pipeline.printer import Printer
 from pipeline.problems import Problem
 from pipeline.theme import Theme, find_theme
 from pipeline.outcome import CHUNK, Settings, problem_data, release_data
+
+if TYPE_CHECKING:
+    from pipeline.model import Release, Site
 
 
 class Reporter(Protocol):
@@ -70,6 +71,25 @@ def export(
     `embargoed`, releases still under embargo get their wire text, NewsML-G2 and
     ninjs, marked with the embargo, in that folder: a press copy for agencies.
     """
+    cache_dir = cache_dir or sources.resolve().parent / ".cache"
+    printer = Printer(jobs)
+    if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
+        # Only a hint, from modification times; what is printed is decided by content. But it lets the
+        # workers start their second-long WeasyPrint import now, before anything else is read.
+        printer.expect(1)
+    try:
+        summary = _export(sources, dist, now, reporter, debug, embargoed, printer, force, cache_dir)
+    finally:
+        printer.close()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / STAMP).touch()
+    return summary
+
+
+def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
+            printer: Printer, force: bool, cache_dir: Path) -> Summary:
+    from pipeline.load import load_site  # after the hint above: these imports take a tenth of a second
+
     run = _Run(reporter)
     site, site_problems = load_site(sources / "site.yaml")
     theme = find_theme(sources, site.theme) if site else None
@@ -84,23 +104,21 @@ def export(
         return run.summary
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
-    settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug)
-    salt = _salt(site, theme)
-    cache = Cache(cache_dir or sources.resolve().parent / ".cache", salt)
-
+    settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug,
+                        compiled=cache_dir / "templates")
+    cache = Cache(cache_dir, _salt(site, theme))
     keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
     keyed = [(path, source, cache.key(source, path.read_bytes())) for path, source in keyed]
-    printer = Printer(jobs)
     # A release with no cache entry will be printed: start the workers now, while the others are checked.
     printer.expect(sum(force or not cache.has(key) for _, _, key in keyed))
-    try:
-        return _export(keyed, settings, cache, printer, force, run)
-    finally:
-        printer.close()
+    return _build(keyed, settings, cache, printer, force, run)
 
 
-def _export(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: Printer, force: bool,
-            run: _Run) -> Summary:
+def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: Printer, force: bool,
+           run: _Run) -> Summary:
+    from pipeline.collection import build_collection
+    from pipeline.load import load_release
+
     site, dist, reporter = settings.site, settings.dist, run.reporter
     outcomes: dict[str, dict] = {}  # by source, in source order
     todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
@@ -210,6 +228,7 @@ def _render(releases: list[Release], settings: Settings, printer: Printer) -> It
                 else:
                     waiting[printer.submit(prepared.job)] = prepared
         if not waiting:
+            printer.done()
             return
         done, _ = wait(waiting, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=lambda f: waiting[f].outcome["source"]):
@@ -218,7 +237,8 @@ def _render(releases: list[Release], settings: Settings, printer: Printer) -> It
 
 def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None) -> bool:
     """A cached outcome stands if its media and its outputs in dist/ are as it recorded them."""
-    if any(file_digest(Path(p)) != sha for p, sha in cached.get("media", {}).items()):
+    media_stamps = cached.get("media_stamps", {})
+    if not all(unchanged(p, sha, media_stamps.get(p)) for p, sha in cached.get("media", {}).items()):
         return False
     status = cached.get("status")
     if status == "draft":
@@ -228,17 +248,11 @@ def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None)
         return public > now and embargoed is None  # once public, or for a press copy, it is rendered
     if status != "published":
         return False
-    entry = cached["entry"]
-    stamps = cached.get("stamps", {})
-    for output in list(entry["outputs"].values()) + entry["files"]:
-        path = dist / output["path"]
-        try:
-            info = path.stat()
-        except OSError:
-            return False
-        if stamps.get(output["path"]) != [info.st_size, info.st_mtime_ns] and file_digest(path) != output["sha256"]:
-            return False  # the stamp moved and so did the content
-    return True
+    entry, stamps, folder = cached["entry"], cached.get("stamps", {}), str(dist)
+    return all(
+        unchanged(os.path.join(folder, o["path"]), o["sha256"], stamps.get(o["path"]))
+        for o in list(entry["outputs"].values()) + entry["files"]
+    )
 
 
 def _salt(site: Site, theme: Theme) -> str:

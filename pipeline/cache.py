@@ -37,6 +37,41 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
+STAMP = "exported"  # touched at the end of every export
+
+
+def touched_since(mark: Path, folders: list[Path]) -> bool:
+    """Whether any file or folder in `folders` was modified after `mark` was (or `mark` is missing)."""
+    try:
+        since = mark.stat().st_mtime_ns
+    except OSError:
+        return True
+    todo = [str(f) for f in folders if f.is_dir()]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.stat(follow_symlinks=False).st_mtime_ns > since:
+                    return True
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+    return False
+
+
+def stamp(path: Path) -> list[int]:
+    """Size and modification time: enough to see that nobody touched a file since it was recorded."""
+    info = path.stat()
+    return [info.st_size, info.st_mtime_ns]
+
+
+def unchanged(path: str, sha256: str, stamp: list[int] | None) -> bool:
+    """The file is as recorded: the same size and time (cheap), or else the same bytes."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return False
+    return stamp == [info.st_size, info.st_mtime_ns] or file_digest(Path(path)) == sha256
+
+
 class Cache:
     def __init__(self, folder: Path, salt: str):
         self.folder = folder

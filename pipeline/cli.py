@@ -11,7 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.build import export as run_export
-from pipeline.fields import parse_moment
+from pipeline.moments import parse_moment
 from pipeline.problems import Problem
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import orjson
 
 from pipeline.artifact import Artifact
-from pipeline.cache import Cache, digest, file_digest
+from pipeline.cache import Cache, digest, stamp, unchanged
 from pipeline.model import Site
 from pipeline.output import write
 from pipeline.paths import site_file_path
@@ -26,18 +26,17 @@ def build_collection(
     """The manifest: `entries` (newest first) and every listing page, feed and theme file, written to dist/."""
     # Entries carry the sha256 of every output of every release, so they change whenever anything shown does.
     fingerprint = digest(_data(entries), cache.salt)
-    if previous.get("collection") == fingerprint and all(
-        file_digest(dist / f["path"]) == f["sha256"]
-        for f in previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
+    made = _Made(dist, cache)
+    if previous.get("collection") == fingerprint and made.intact(
+        previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
     ):
         return {**previous, "releases": entries}
     # Templates and feeds are imported here: a no-op export never needs them.
     from pipeline.feeds import FORMATS, render_feeds
     from pipeline.listings import listing_pages, listings, render_listing_page
-    from pipeline.pages import make_environment
+    from pipeline.pages import environment_for
 
-    env = make_environment(theme.environment())
-    made = _Made(dist, cache)
+    env = environment_for(theme, cache.folder / "templates")
     every_listing = listings(entries, site)
     pages: list[dict] = []
     feeds: list[dict] = []
@@ -51,34 +50,40 @@ def build_collection(
         for (fmt, _), path, sha in zip(FORMATS, paths, made.files(paths, [listing.folder, listing.title, shown], make)):
             feeds.append({"path": path, "format": fmt, "scope": listing.scope, "key": listing.key,
                           "entries": len(shown), "sha256": sha})
+    assets = [{"path": a.path, "sha256": made.files([a.path], a.data, lambda a=a: [a])[0]} for a in site_artifacts(site, theme)]
     made.save()
-    return {
-        "releases": entries,
-        "feeds": feeds,
-        "pages": pages,
-        "assets": [{"path": a.path, "sha256": write(dist, a)} for a in site_artifacts(site, theme)],
-        "collection": fingerprint,
-    }
+    return {"releases": entries, "feeds": feeds, "pages": pages, "assets": assets, "collection": fingerprint}
 
 
 class _Made:
-    """What made each collection file last time, kept in the build cache: a file whose inputs are unchanged stays."""
+    """What made each collection file last time, kept in the build cache: a file whose inputs are unchanged stays.
+
+    For each path: [digest of its inputs, sha256, size and time of the file written].
+    """
 
     def __init__(self, dist: Path, cache: Cache):
         self.dist, self.cache = dist, cache
         self.before = cache.collection()
-        self.now: dict[str, list[str]] = {}
+        self.now: dict[str, list] = {}
 
-    def files(self, paths: list[str], inputs: list, make: Callable[[], list[Artifact]]) -> list[str]:
+    def intact(self, files: list[dict]) -> bool:
+        """Whether every file is in dist/ as recorded (the manifest's sha256; the stamp saves reading it)."""
+        return all(self._unchanged(f["path"], f["sha256"]) for f in files)
+
+    def files(self, paths: list[str], inputs, make: Callable[[], list[Artifact]]) -> list[str]:
         """The sha256 of each of `paths`, which make() writes in this order; make() runs only if needed."""
-        key = digest(_data(inputs))
+        key = digest(inputs if isinstance(inputs, bytes) else _data(inputs))
         old = [self.before.get(path) for path in paths]
-        if all(o and o[0] == key and file_digest(self.dist / path) == o[1] for o, path in zip(old, paths)):
+        if all(o and o[0] == key and self._unchanged(path, o[1]) for o, path in zip(old, paths)):
             shas = [o[1] for o in old]
         else:
             shas = [write(self.dist, artifact) for artifact in make()]
-        self.now |= {path: [key, sha] for path, sha in zip(paths, shas, strict=True)}
+        self.now |= {path: [key, sha, stamp(self.dist / path)] for path, sha in zip(paths, shas, strict=True)}
         return shas
+
+    def _unchanged(self, path: str, sha256: str) -> bool:
+        old = self.before.get(path)
+        return unchanged(str(self.dist / path), sha256, old[2] if old and len(old) > 2 and old[1] == sha256 else None)
 
     def save(self) -> None:
         self.cache.put_collection(self.now)

@@ -4,18 +4,18 @@ feedgen's pitfalls are handled in this module only: entries appended in our
 order, the self link added before the alternate link (RSS takes the last one
 as the channel link), every date from the releases (never now()), summary and
 content kept apart, and the link attributes feedgen 1.0 drops from Atom entries
-put back. feedgen has no JSON Feed writer, so that format is plain json.
+put back. feedgen has no JSON Feed writer, so that format is written here.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import mimetypes
 import re
 from collections.abc import Callable
 from datetime import datetime
 
+import orjson
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -178,7 +178,7 @@ def _json_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: st
         "authors": [organisation],
         "items": [_json_item(item, site, organisation) for item in items],
     }
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return orjson.dumps(feed, option=orjson.OPT_INDENT_2) + b"\n"  # the bytes json.dumps(indent=2) makes, faster
 
 
 def _json_item(item: dict, site: Site, organisation: dict) -> dict:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import langcodes
 import yaml
 
+from pipeline.moments import parse_moment
 from pipeline.problems import Problems
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster, same nodes
@@ -181,21 +181,10 @@ def _is_null(node: yaml.Node) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL")
 
 
-def parse_moment(text: str, tz: ZoneInfo | None) -> datetime | None:
-    """ISO 8601 date or date-time; a date alone is 00:00 and a missing offset is `tz` (kept naive if None)."""
-    text = text.strip()
-    try:
-        if len(text) == 10:
-            d = date.fromisoformat(text)
-            return datetime(d.year, d.month, d.day, tzinfo=tz)
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=tz)
-
-
 def check_lang(tag: str) -> str | None:
     """A well-formed BCP 47 tag whose language is a known ISO 639 code; returns the message if not."""
+    import langcodes  # its data take a tenth of a second to load: only when a tag is checked
+
     if not langcodes.tag_is_valid(tag):
         return f"'{tag}' is not a known language tag; use a BCP 47 tag such as sv, en, nb, fi or en-GB"
     return None

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.model import Release, Site
-from pipeline.problems import Problem
-from pipeline.theme import Theme
+if TYPE_CHECKING:
+    from pipeline.model import Release, Site
+    from pipeline.problems import Problem
+    from pipeline.theme import Theme
 
 CHUNK = 10  # releases per task; pandoc starts twice per task
 
@@ -21,6 +23,7 @@ class Settings:
     now: datetime
     embargoed: Path | None
     debug: bool
+    compiled: Path  # compiled templates, in the build cache
 
 
 def problem_data(problems: list[Problem]) -> list[list]:

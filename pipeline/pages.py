@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import jinja2
 import langcodes
@@ -16,12 +17,10 @@ from pipeline.artifact import Artifact
 from pipeline.document import Document
 from pipeline.labels import babel_locale, labels, long_date
 from pipeline.model import Release, Site
+from pipeline.printer import DECORATIVE
 from pipeline.paths import listing_folder, page_path, pdf_name, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"
-# Alt text of a decorative image in the page the PDF is made from: WeasyPrint demands
-# alt text, and pdf_archive.py turns figures carrying this mark into artifacts.
-DECORATIVE = "\u2063"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,9 +35,21 @@ def tel_href(phone: str) -> str:
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
 
 
-def make_environment(env: jinja2.Environment) -> jinja2.Environment:
-    env.filters["tel"] = tel_href
-    return env
+_ENVIRONMENTS: dict = {}
+
+
+def environment_for(theme, compiled: Path) -> jinja2.Environment:
+    """The theme's templates with this module's filters, made once per process.
+
+    Compiled templates are kept in `compiled` (in the build cache), checked against their source.
+    """
+    if (theme, compiled) not in _ENVIRONMENTS:
+        compiled.mkdir(parents=True, exist_ok=True)
+        env = theme.environment()
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        env.filters["tel"] = tel_href
+        _ENVIRONMENTS[theme, compiled] = env
+    return _ENVIRONMENTS[theme, compiled]
 
 
 def type_label(release: Release) -> str:

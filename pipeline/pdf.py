@@ -13,7 +13,8 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from pipeline import __version__
 from pipeline.artifact import Artifact
-from pipeline.pdf_archive import Embedded, finish
+from pipeline.pdf_archive import finish
+from pipeline.printer import Embedded
 from pipeline.problems import ContentError, Problem
 
 LOGGER = logging.getLogger("weasyprint")

@@ -13,17 +13,14 @@ The output depends only on its input: no dates or random ids are added.
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from pipeline.pages import DECORATIVE
+from pipeline.printer import DECORATIVE, Embedded
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -48,37 +45,6 @@ UA_EXTENSION = f"""<rdf:Description xmlns:rdf="{NS['rdf']}" rdf:about=""
     </rdf:li></rdf:Seq></pdfaSchema:property>
   </rdf:li></rdf:Bag></pdfaExtension:schemas>
 </rdf:Description>"""
-
-
-@dataclass(frozen=True, slots=True)
-class Embedded:
-    """A file carried inside the PDF as a PDF/A-3 associated file."""
-
-    name: str
-    data: bytes
-    mime: str
-    description: str
-    relationship: str  # "Source", "Data", ...
-    modified: datetime
-
-
-def embedded_for(release) -> list[Embedded]:
-    """The canonical source, byte for byte, and a small record to check it against."""
-    changed = release.updated or release.date
-    record = {
-        "id": release.id,
-        "version": 1 + len(release.corrections),
-        "date": release.date.isoformat(),
-        "updated": release.updated.isoformat() if release.updated else None,
-        "source": release.source,
-        "sha256": hashlib.sha256(release.source_bytes).hexdigest(),
-    }
-    return [
-        Embedded(release.path.name, release.source_bytes, "text/markdown", "Canonical source of this press release",
-                 "Source", changed),
-        Embedded("release.json", (json.dumps(record, indent=2) + "\n").encode(), "application/json",
-                 "Identity and version of this press release", "Data", changed),
-    ]
 
 
 def finish(pdf_bytes: bytes, producer: str, files: list[Embedded]) -> bytes:

@@ -7,12 +7,51 @@ it starts, so the import overlaps with the parent's own work.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.problems import ContentError
+
+
+# Alt text of a decorative image in the page the PDF is made from: WeasyPrint demands
+# alt text, and pdf_archive.py turns figures carrying this mark into artifacts.
+DECORATIVE = "\u2063"
+
+
+@dataclass(frozen=True, slots=True)
+class Embedded:
+    """A file carried inside the PDF as a PDF/A-3 associated file."""
+
+    name: str
+    data: bytes
+    mime: str
+    description: str
+    relationship: str  # "Source", "Data", ...
+    modified: datetime
+
+
+def embedded_for(release) -> list[Embedded]:
+    """The canonical source, byte for byte, and a small record to check it against."""
+    changed = release.updated or release.date
+    record = {
+        "id": release.id,
+        "version": 1 + len(release.corrections),
+        "date": release.date.isoformat(),
+        "updated": release.updated.isoformat() if release.updated else None,
+        "source": release.source,
+        "sha256": hashlib.sha256(release.source_bytes).hexdigest(),
+    }
+    return [
+        Embedded(release.path.name, release.source_bytes, "text/markdown", "Canonical source of this press release",
+                 "Source", changed),
+        Embedded("release.json", (json.dumps(record, indent=2) + "\n").encode(), "application/json",
+                 "Identity and version of this press release", "Data", changed),
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +63,7 @@ class PrintJob:
     files: dict[str, Path]  # public URL -> file, the only files the page may load
     path: str  # the PDF's path under dist/
     source: Path  # the release's source, where problems are reported and what the PDF embeds
-    embedded: list  # pdf_archive.Embedded files for /AF
+    embedded: list[Embedded]  # carried in the PDF, listed in /AF
     stylesheets: tuple[str, ...]  # public URLs of the theme's print stylesheets, in order
     theme_files: dict[str, Path]
 
@@ -98,6 +137,15 @@ class Printer:
             future.set_exception(exc)
         return future
 
+    def done(self) -> None:
+        """Nothing more will be submitted: workers may exit while the build goes on."""
+        for pool, _ in self.pools:
+            pool.shutdown(wait=False)
+
     def close(self) -> None:
+        if self.pools and not any(self.sent):
+            # Started on a hint and given nothing to print: stop the WeasyPrint import rather than wait for it.
+            for process in multiprocessing.active_children():
+                process.terminate()
         for pool, _ in self.pools:
             pool.shutdown(cancel_futures=True)

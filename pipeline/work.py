@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.artifact import Artifact
+from pipeline.cache import stamp
 from pipeline.document import Document, convert_all
 from pipeline.feeds import feed_item
 from pipeline.model import Release, Site
@@ -21,31 +22,15 @@ from pipeline.newsml import render_newsml
 from pipeline.outcome import Settings, problem_data, release_data
 from pipeline.ninjs import render_ninjs
 from pipeline.output import write
-from pipeline.pages import PdfInfo, make_environment, render_release_page
+from pipeline.pages import PdfInfo, environment_for, render_release_page
 from pipeline.paths import pdf_name, public_url, site_file_path, text_path
-from pipeline.pdf_archive import embedded_for
-from pipeline.printer import Printed, PrintJob
+from pipeline.printer import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError
 from pipeline.theme import Theme
 from pipeline.wiretext import text_of
 
 
-def stamp(path) -> list[int]:
-    """Size and modification time: enough to see that nobody touched an output since it was written."""
-    info = path.stat()
-    return [info.st_size, info.st_mtime_ns]
-
-
 PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")  # in this order, as base.html links them
-
-_ENVIRONMENTS: dict[Theme, object] = {}
-
-
-def _environment(theme: Theme):
-    """The theme's template environment, made once per process."""
-    if theme not in _ENVIRONMENTS:
-        _ENVIRONMENTS[theme] = make_environment(theme.environment())
-    return _ENVIRONMENTS[theme]
 
 
 @dataclass(slots=True)
@@ -59,7 +44,7 @@ class Prepared:
 
 def prepare_chunk(releases: list[Release], settings: Settings) -> list[Prepared | dict]:
     """Convert a batch of releases (two pandoc starts); each becomes Prepared, or an outcome if it is done already."""
-    site, env = settings.site, _environment(settings.theme)
+    site, env = settings.site, environment_for(settings.theme, settings.compiled)
     out: list[Prepared | dict] = []
     for release, doc in zip(releases, convert_all(releases, site), strict=True):
         outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
@@ -67,7 +52,9 @@ def prepare_chunk(releases: list[Release], settings: Settings) -> list[Prepared 
         try:
             if isinstance(doc, ContentError):
                 raise doc
-            outcome["media"] = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(doc.files.values())}
+            media = sorted(doc.files.values())
+            outcome["media"] = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media}
+            outcome["media_stamps"] = {str(p): stamp(p) for p in media}
             outcome["problems"] = problem_data(list(doc.warnings))
             if release.is_public(settings.now):
                 out.append(Prepared(outcome, doc, print_job(doc, env, settings.theme)))
@@ -92,7 +79,7 @@ def finish(prepared: Prepared, printed: Printed | BaseException, settings: Setti
         if printed.problems:
             raise ContentError(list(printed.problems))
         pdf = Artifact(prepared.job.path, printed.data, "pdf")
-        artifacts = release_artifacts(doc, _environment(settings.theme), settings.now, pdf, printed.pages)
+        artifacts = release_artifacts(doc, environment_for(settings.theme, settings.compiled), settings.now, pdf, printed.pages)
         digests = {a.path: write(settings.dist, a) for a in artifacts}
         outcome["stamps"] = {path: stamp(settings.dist / path) for path in digests}
         outcome["entry"] = _entry(doc.release, doc.site, digests, artifacts, printed.pages)

@@ -100,6 +100,22 @@ def test_pdf_text_reads_in_order_with_every_paragraph(example_dist):
             position = found
 
 
+def test_pdf_text_keeps_every_word_whole(example_dist):
+    """No hyphen is inserted at line ends: a search of the archive, or a screen reader, meets whole words.
+
+    `pdftotext -raw` does not join hyphenated words again, as many text extractors do not.
+    """
+    for entry in releases(example_dist):
+        pdf = example_dist / entry["outputs"]["pdf"]["path"]
+        raw = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        broken = re.findall(r"\w+-\n\w+", raw)
+        page = html.fromstring((example_dist / entry["outputs"]["html"]["path"]).read_bytes())
+        body = " ".join(p.text_content() for p in page.xpath("//p[@class='lead'] | //div[@class='body']//p"))
+        assert [b for b in broken if b.replace("-\n", "-") not in body] == [], entry["id"]
+        words = set(re.findall(r"\w{8,}", body))
+        assert words and words <= set(re.findall(r"\w{8,}", raw)), (entry["id"], words - set(re.findall(r"\w{8,}", raw)))
+
+
 def test_decorative_images_are_artifacts_and_described_ones_are_figures(project):
     write_tree(project, {
         "sources/2026/r.md": release(
