@@ -79,7 +79,7 @@ def main() -> None:
     "a folder for agencies that must not be inside the output folder.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
-              help="Render releases in this many processes.")
+              help="Print PDFs in this many worker processes (1: all in this one).")
 @click.option("--force", is_flag=True, help="Render every release again, ignoring the build cache.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems and the summary only.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
