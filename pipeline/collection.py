@@ -25,7 +25,8 @@ def build_collection(
 ) -> dict:
     """The manifest: `entries` (newest first) and every listing page, feed and theme file, written to dist/."""
     # Entries carry the sha256 of every output of every release, so they change whenever anything shown does.
-    fingerprint = digest(_data(entries), cache.salt)
+    marks = {e["id"]: digest(_data(e)) for e in entries}
+    fingerprint = digest(*marks.values(), cache.salt)
     made = _Made(dist, cache)
     if previous.get("collection") == fingerprint and made.intact(
         previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
@@ -42,12 +43,14 @@ def build_collection(
     feeds: list[dict] = []
     for listing in every_listing:
         for page in listing_pages(listing, every_listing, site):
-            [sha] = made.files([page.path], page.inputs(), lambda: [render_listing_page(page, site, env)])
+            inputs = page.inputs(lambda e: marks[e["id"]])
+            [sha] = made.files([page.path], inputs, lambda: [render_listing_page(page, site, env)])
             pages.append({"path": page.path, "sha256": sha})
         shown = listing.entries[: site.feed_size]
         paths = [listing.folder + name for _, name in FORMATS]
         make = lambda: render_feeds(shown, item_of, site, listing.folder, listing.title)  # noqa: E731
-        for (fmt, _), path, sha in zip(FORMATS, paths, made.files(paths, [listing.folder, listing.title, shown], make)):
+        inputs = [listing.folder, listing.title, [marks[e["id"]] for e in shown]]
+        for (fmt, _), path, sha in zip(FORMATS, paths, made.files(paths, inputs, make)):
             feeds.append({"path": path, "format": fmt, "scope": listing.scope, "key": listing.key,
                           "entries": len(shown), "sha256": sha})
     assets = [{"path": a.path, "sha256": made.files([a.path], a.data, lambda a=a: [a])[0]} for a in site_artifacts(site, theme)]

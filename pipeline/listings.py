@@ -6,6 +6,7 @@ is listed like any other.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -79,10 +80,10 @@ class ListingPage:
     def shown(self) -> tuple[dict, ...]:
         return self.listing.entries[(self.number - 1) * PAGE_SIZE : self.number * PAGE_SIZE]
 
-    def inputs(self) -> list:
-        """Everything the page shows, as data: the page is made again only when this changes."""
+    def inputs(self, mark: Callable[[dict], str]) -> list:
+        """Everything the page shows, as data (an entry by its `mark`): the page is made again only when this changes."""
         l = self.listing
-        return [l.scope, l.key, l.name, l.folder, l.title, self.number, self.paths, self.browse, self.shown]
+        return [l.scope, l.key, l.name, l.folder, l.title, self.number, self.paths, self.browse, [mark(e) for e in self.shown]]
 
 
 def listing_pages(listing: Listing, everything: list[Listing], site: Site) -> list[ListingPage]:

@@ -17,7 +17,7 @@ from pipeline.artifact import Artifact
 from pipeline.document import Document
 from pipeline.labels import babel_locale, labels, long_date
 from pipeline.model import Release, Site
-from pipeline.printer import DECORATIVE
+from pipeline.printjob import DECORATIVE
 from pipeline.paths import listing_folder, page_path, pdf_name, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"

@@ -14,7 +14,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 from pipeline import __version__
 from pipeline.artifact import Artifact
 from pipeline.pdf_archive import finish
-from pipeline.printer import Embedded
+from pipeline.printjob import Embedded
 from pipeline.problems import ContentError, Problem
 
 LOGGER = logging.getLogger("weasyprint")

@@ -20,7 +20,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from pipeline.printer import DECORATIVE, Embedded
+from pipeline.printjob import DECORATIVE, Embedded
 
 NS = {
     "x": "adobe:ns:meta/",

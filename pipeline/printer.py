@@ -1,80 +1,17 @@
 """PDF printing, the slow stage, in worker processes beside the rest of the export.
 
-The parent prepares each release (pandoc, pages, wire texts) and hands its
+The build prepares each release (pandoc, pages, wire texts) and hands its
 printable page to a worker as a PrintJob; a worker imports WeasyPrint once, as
-it starts, so the import overlaps with the parent's own work.
+it starts, so the import overlaps with the build's own work.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
 
+from pipeline.printjob import Printed, PrintJob
 from pipeline.problems import ContentError
-
-
-# Alt text of a decorative image in the page the PDF is made from: WeasyPrint demands
-# alt text, and pdf_archive.py turns figures carrying this mark into artifacts.
-DECORATIVE = "\u2063"
-
-
-@dataclass(frozen=True, slots=True)
-class Embedded:
-    """A file carried inside the PDF as a PDF/A-3 associated file."""
-
-    name: str
-    data: bytes
-    mime: str
-    description: str
-    relationship: str  # "Source", "Data", ...
-    modified: datetime
-
-
-def embedded_for(release) -> list[Embedded]:
-    """The canonical source, byte for byte, and a small record to check it against."""
-    changed = release.updated or release.date
-    record = {
-        "id": release.id,
-        "version": 1 + len(release.corrections),
-        "date": release.date.isoformat(),
-        "updated": release.updated.isoformat() if release.updated else None,
-        "source": release.source,
-        "sha256": hashlib.sha256(release.source_bytes).hexdigest(),
-    }
-    return [
-        Embedded(release.path.name, release.source_bytes, "text/markdown", "Canonical source of this press release",
-                 "Source", changed),
-        Embedded("release.json", (json.dumps(record, indent=2) + "\n").encode(), "application/json",
-                 "Identity and version of this press release", "Data", changed),
-    ]
-
-
-@dataclass(frozen=True, slots=True)
-class PrintJob:
-    """Everything WeasyPrint needs for one release's PDF: plain data, sent to a worker."""
-
-    html: str  # the printable page
-    base_url: str  # the release's public address: links in the PDF are the published ones
-    files: dict[str, Path]  # public URL -> file, the only files the page may load
-    path: str  # the PDF's path under dist/
-    source: Path  # the release's source, where problems are reported and what the PDF embeds
-    embedded: list[Embedded]  # carried in the PDF, listed in /AF
-    stylesheets: tuple[str, ...]  # public URLs of the theme's print stylesheets, in order
-    theme_files: dict[str, Path]
-
-
-@dataclass(frozen=True, slots=True)
-class Printed:
-    """A worker's answer: the PDF and its page count, or the problems that stopped it."""
-
-    data: bytes = b""
-    pages: int = 0
-    problems: tuple = ()  # Problem; an exception would not survive pickling with them
 
 
 def print_pdf(job: PrintJob) -> Printed:

@@ -24,7 +24,7 @@ from pipeline.ninjs import render_ninjs
 from pipeline.output import write
 from pipeline.pages import PdfInfo, environment_for, render_release_page
 from pipeline.paths import pdf_name, public_url, site_file_path, text_path
-from pipeline.printer import Printed, PrintJob, embedded_for
+from pipeline.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError
 from pipeline.theme import Theme
 from pipeline.wiretext import text_of

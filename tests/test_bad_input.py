@@ -173,6 +173,8 @@ def test_a_bad_release_does_not_stop_the_others(project):
     assert (project / "dist/2026/bra/index.html").is_file()
     assert not (project / "dist/2026/trasig").exists()
     assert run.stderr.strip().endswith("1 published, 0 skipped (embargo/draft), 1 failed: 1 errors, 0 warnings")
+    again = export("sources", "--now", NOW)
+    assert (again.exit_code, again.stderr) == (1, run.stderr), "a failure is reported on every export, never cached away"
 
 
 def test_broken_site_yaml_leaves_dist_untouched(project):
