@@ -42,6 +42,7 @@ class Printer:
         self.jobs = jobs
         self.pools: list[tuple[ProcessPoolExecutor, int]] = []  # (pool, workers)
         self.sent: list[int] = []
+        self.processes: set = set()  # the workers started here, so that close() stops no one else's
 
     @property
     def workers(self) -> int:
@@ -56,9 +57,10 @@ class Printer:
         # the first pool starts its threads, so a pool added later uses spawn.
         method = "fork" if not self.pools and "fork" in multiprocessing.get_all_start_methods() else "spawn"
         size = wanted - self.workers
+        before = set(multiprocessing.active_children())
         pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context(method), initializer=_start)
-        if method == "fork":
-            pool.submit(int)  # the workers are forked at the first task: now, not when the first job is ready
+        pool.submit(int)  # a worker starts at its pool's first task: now, not when the first job is ready
+        self.processes |= set(multiprocessing.active_children()) - before
         self.pools.append((pool, size))
         self.sent.append(0)
 
@@ -80,9 +82,9 @@ class Printer:
             pool.shutdown(wait=False)
 
     def close(self) -> None:
-        if self.pools and not any(self.sent):
+        if not any(self.sent):
             # Started on a hint and given nothing to print: stop the WeasyPrint import rather than wait for it.
-            for process in multiprocessing.active_children():
+            for process in self.processes:
                 process.terminate()
         for pool, _ in self.pools:
             pool.shutdown(cancel_futures=True)

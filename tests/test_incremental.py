@@ -194,3 +194,24 @@ def test_a_terminal_gets_a_progress_bar_and_quiet_gets_nothing(tmp_path):
     assert "published  sources/" not in shown, "the bar replaces the lines"
     quiet = subprocess.run(press + ["-q", "--force"], cwd=tmp_path, capture_output=True, text=True)
     assert quiet.stdout.splitlines() == ["2 published, 0 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings"]
+
+
+def test_workers_started_on_a_hint_and_given_nothing_are_stopped_and_no_one_elses():
+    import multiprocessing
+    import time
+
+    from pipeline.printer import Printer
+
+    other = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,))
+    other.start()
+    try:
+        printer = Printer(2)
+        printer.expect(1)
+        assert len(printer.processes) == 1
+        start = time.perf_counter()
+        printer.close()
+        assert time.perf_counter() - start < 0.5, "stopped, not waited for while it imports WeasyPrint"
+        assert other.is_alive() and not any(p.is_alive() for p in printer.processes)
+    finally:
+        other.terminate()
+        other.join()
