@@ -153,6 +153,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     releases = [r for r in releases if r.source not in dict(clashes)]
 
     printer.expect(len(releases))
+    previous = read_manifest(dist)  # read now: the PDFs are being printed meanwhile
     reporter.begin(len(releases))
     for outcome in _render(releases, settings, printer):
         outcome["problems"] = outcomes[outcome["source"]]["problems"] + outcome["problems"]
@@ -183,7 +184,6 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
             reporter.release("unchanged" if status == "published" else status, path)
 
     # A release that fails now keeps what it published before: a typo never unpublishes it.
-    previous = read_manifest(dist)
     previous_by_source = {e.get("source"): e for e in previous.get("releases", [])}
     kept = [previous_by_source[s] for s in sorted(run.failed_sources) if s in previous_by_source]
     entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)

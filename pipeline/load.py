@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -200,6 +201,7 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
+@cache  # listings slugify every topic of every release
 def slugify(text: str) -> str:
     """ASCII, lower case, words joined by '-': safe in a URL and a file name on any system."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()

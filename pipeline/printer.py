@@ -15,6 +15,7 @@ from pipeline.problems import ContentError
 
 
 def print_pdf(job: PrintJob) -> Printed:
+    """One release's PDF; problems in its content come back as data."""
     from pipeline.pdf import render_pdf  # WeasyPrint: already imported by _start in a worker
 
     try:
