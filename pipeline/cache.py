@@ -97,12 +97,19 @@ class Cache:
     def put_item(self, key: str, item: dict) -> None:
         self._write("items", key, item)
 
-    def collection(self) -> dict[str, list[str]]:
-        """Path of each listing page and feed -> [digest of what it showed, sha256 of the file made from it]."""
-        files = (self._read("", "collection") or {}).get("files")
-        return files if isinstance(files, dict) else {}
+    def collection(self) -> dict[str, list]:
+        """Path of each listing page, feed and asset -> [digest of its inputs, sha256, stamp of the file written].
 
-    def put_collection(self, files: dict[str, list[str]]) -> None:
+        A record of any other shape is left out, so the file it describes is made again.
+        """
+        files = (self._read("", "collection") or {}).get("files")
+        return {
+            path: record for path, record in (files.items() if isinstance(files, dict) else ())
+            if isinstance(record, list) and len(record) == 3 and all(isinstance(x, str) for x in record[:2])
+            and isinstance(record[2], list) and len(record[2]) == 2 and all(isinstance(x, int) for x in record[2])
+        }
+
+    def put_collection(self, files: dict[str, list]) -> None:
         self._write("", "collection", {"files": files})
 
     def _read(self, kind: str, key: str) -> dict | None:

@@ -86,7 +86,7 @@ class _Made:
 
     def _unchanged(self, path: str, sha256: str) -> bool:
         old = self.before.get(path)
-        return unchanged(str(self.dist / path), sha256, old[2] if old and len(old) > 2 and old[1] == sha256 else None)
+        return unchanged(str(self.dist / path), sha256, old[2] if old and old[1] == sha256 else None)
 
     def save(self) -> None:
         self.cache.put_collection(self.now)

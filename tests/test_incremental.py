@@ -76,7 +76,9 @@ def test_a_damaged_feed_cache_or_listing_is_made_again(project):
     before = tree(dist)
     for item in (cache / "items").rglob("*.json"):
         item.write_text('{"key": "x"}')
-    (cache / "collection.json").write_text("[]")
+    collection = json.loads((cache / "collection.json").read_text())
+    collection["files"] = {path: 5 if n % 2 else ["x"] for n, path in enumerate(collection["files"])}
+    (cache / "collection.json").write_text(json.dumps(collection))
     (dist / "amnen/t0/feed.rss").write_text("gone")
     run = export("sources", "--now", NOW, "-j", "1")
     assert set(statuses(run).values()) == {"unchanged"}, "no release is rendered again for its feed item"
