@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
+import tempfile
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +16,41 @@ from click.testing import CliRunner
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# A clone has nothing beside it: a test that reads a file next to the repository (a schema in a sibling
+# folder, say) passes here and fails for every user. Every file opened or listed is checked as it happens.
+_BESIDE = str(ROOT.parent) + os.sep
+_INSIDE = (str(ROOT) + os.sep, str(Path(tempfile.gettempdir()).resolve()) + os.sep)
+READS_BESIDE: list[str] = []
+
+
+def beside_repository(path) -> bool:
+    """Whether `path` lies next to the repository rather than in it (or in the temporary folder)."""
+    if isinstance(path, int) or ROOT.parent == ROOT.parent.parent:  # a descriptor; or the repository sits at /
+        return False
+    text = os.path.abspath(os.fsdecode(path)) + os.sep
+    return text.startswith(_BESIDE) and not text.startswith(_INSIDE)
+
+
+def _watch(event: str, args: tuple) -> None:
+    if event in ("open", "os.listdir", "os.scandir") and args and args[0] is not None:
+        try:
+            if beside_repository(args[0]):
+                READS_BESIDE.append(os.fsdecode(args[0]))
+        except (TypeError, ValueError):
+            pass
+
+
+sys.addaudithook(_watch)
+
+
+@pytest.fixture(autouse=True)
+def reads_nothing_beside_the_repository():
+    start = len(READS_BESIDE)
+    yield
+    read = READS_BESIDE[start:]
+    assert not read, f"this test read files outside the repository, which a fresh clone does not have: {read}"
 NOW = "2026-11-27T12:00:00+01:00"  # after every example release
 
 SITE = """\

@@ -1,4 +1,4 @@
-"""The README's command reference is the command's own --help, so the two never drift."""
+"""The README and the project itself: its command reference is --help, and it needs nothing beside the repository."""
 
 from __future__ import annotations
 
@@ -27,3 +27,23 @@ def test_readme_command_reference_matches_help():
 def test_readme_starts_with_the_two_setup_commands():
     head = (ROOT / "README.md").read_text("utf-8").split("\n\n")[1]
     assert "make export" in head and "make test" in head
+
+
+def test_a_read_beside_the_repository_fails_the_test_that_made_it():
+    from conftest import READS_BESIDE
+
+    sibling = ROOT.parent / "shared" / "schemas" / "no-such-schema.xsd"
+    try:
+        open(sibling, "rb")  # noqa: SIM115
+    except OSError:
+        pass
+    assert READS_BESIDE[-1:] == [str(sibling)]
+    READS_BESIDE.pop()  # caught: this test passes only because it saw the read
+
+
+def test_tests_find_their_schemas_inside_the_repository():
+    for schema in ("atom/atom.rng", "newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd", "newsml-g2/xml.xsd",
+                   "ninjs/ninjs-schema_3.1.json", "ninjs/GeoJSON-schema.json"):
+        assert (ROOT / "tests" / "schemas" / schema).is_file(), schema
+    licences = (ROOT / "tests" / "schemas" / "README.md").read_text("utf-8")
+    assert "Creative Commons Attribution 4.0" in licences and "RFC 4287" in licences

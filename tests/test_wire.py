@@ -17,7 +17,7 @@ from referencing import Registry, Resource
 from conftest import NOW, ROOT, export, release, write_tree
 from pipeline.wiretext import fold_ascii, wrap
 
-SCHEMAS = ROOT.parent / "shared" / "schemas"
+SCHEMAS = ROOT / "tests" / "schemas"
 G2 = {"g": "http://iptc.org/std/nar/2006-10-01/"}
 
 
