@@ -16,6 +16,13 @@ from click.testing import CliRunner
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+NOW = "2026-11-27T12:00:00+01:00"  # after every example release
+
+SITE = """\
+name: Testkommunen
+url: https://press.example.org/
+lang: sv
+"""
 
 
 # A clone has nothing beside it: a test that reads a file next to the repository (a schema in a sibling
@@ -45,19 +52,26 @@ def _watch(event: str, args: tuple) -> None:
 sys.addaudithook(_watch)
 
 
+_REPORTED = [0]  # reads already blamed on a test
+
+
+def _unreported() -> list[str]:
+    read, _REPORTED[0] = READS_BESIDE[_REPORTED[0]:], len(READS_BESIDE)
+    return read
+
+
 @pytest.fixture(autouse=True)
 def reads_nothing_beside_the_repository():
-    start = len(READS_BESIDE)
+    # Blamed at teardown, so a read in a session fixture set up for this test counts too.
     yield
-    read = READS_BESIDE[start:]
+    read = _unreported()
     assert not read, f"this test read files outside the repository, which a fresh clone does not have: {read}"
-NOW = "2026-11-27T12:00:00+01:00"  # after every example release
 
-SITE = """\
-name: Testkommunen
-url: https://press.example.org/
-lang: sv
-"""
+
+def pytest_sessionfinish(session, exitstatus):
+    if read := _unreported():  # at import or collection time, before any test ran
+        print(f"\nfiles outside the repository were read, which a fresh clone does not have: {read}")
+        session.exitstatus = 1
 
 
 @dataclass

@@ -32,7 +32,7 @@ def test_readme_starts_with_the_two_setup_commands():
 def test_a_read_beside_the_repository_fails_the_test_that_made_it():
     from conftest import READS_BESIDE
 
-    sibling = ROOT.parent / "shared" / "schemas" / "no-such-schema.xsd"
+    sibling = ROOT.parent / "beside-the-repository" / "no-such-schema.xsd"
     try:
         open(sibling, "rb")  # noqa: SIM115
     except OSError:
@@ -47,3 +47,12 @@ def test_tests_find_their_schemas_inside_the_repository():
         assert (ROOT / "tests" / "schemas" / schema).is_file(), schema
     licences = (ROOT / "tests" / "schemas" / "README.md").read_text("utf-8")
     assert "Creative Commons Attribution 4.0" in licences and "RFC 4287" in licences
+
+
+def test_no_code_names_a_folder_beside_the_repository():
+    """lxml and subprocesses open files unseen by the audit hook in conftest: no path may point there either."""
+    pattern = re.compile(r"""["'/]shared\b|ROOT\.parent\s*/\s*["'](?!beside-the-repository)""")
+    files = [*ROOT.glob("tests/*.py"), *ROOT.glob("pipeline/**/*.py"), *ROOT.glob("bench/*.py"), ROOT / "Makefile", ROOT / ".ci/run"]
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in files for n, line in enumerate(p.read_text("utf-8").split("\n"), 1)
+             if pattern.search(line)]
+    assert not found
