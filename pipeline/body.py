@@ -6,8 +6,11 @@ Pure functions on pandoc's JSON AST (lists and dicts); no pandoc process here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
 
 from pipeline.load import resolve_inside
 from pipeline.problems import Problems
@@ -15,35 +18,67 @@ from pipeline.problems import Problems
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 DASH_QUOTE_LANGS = {"sv", "nb", "nn", "no", "da", "fi"}
 _HYPHEN_START = re.compile(r"^- (?=\S)")
+_DOUBLE_DASH_START = re.compile(r"^(\n*)--[ \t]*(?=[^\s-])")  # the first paragraph may follow blank lines
 
 
-def normalise_dash_quotes(markdown: str, lang: str) -> str:
-    """A paragraph that starts with '- ' is a dash quote in Nordic releases, not a one-item list.
+def normalise_dash_quotes(markdown: str, lang: str) -> tuple[str, list[int]]:
+    """Dashes at paragraph starts as communicators type them; and the lines where '--' was read as '–'.
 
-    Only lone paragraphs change: a '- ' line next to another '- ' line is a real list.
+    A '--' at a paragraph's start is Word's dash turned ASCII (Word turns it into '–'), in any language.
+    A paragraph that starts with '- ' is a dash quote in Nordic releases, not a one-item list; only lone
+    paragraphs change: a '- ' line next to another '- ' line is a real list.
     """
-    if lang.split("-")[0] not in DASH_QUOTE_LANGS:
-        return markdown
     blocks = re.split(r"(\n[ \t]*\n)", markdown)
-    starts = [bool(_HYPHEN_START.match(b)) for b in blocks]
+    nordic = lang.split("-")[0] in DASH_QUOTE_LANGS
+    starts = [nordic and bool(_HYPHEN_START.match(b)) for b in blocks]
     fenced = False
+    line, double_dashes = 0, []
     for i, block in enumerate(blocks):
+        here, line = line, line + block.count("\n")
         if block.lstrip().startswith(("```", "~~~")):
             fenced = not fenced if block.count("```") % 2 or block.count("~~~") % 2 else fenced
-        if fenced or not starts[i]:
+        if fenced:
+            continue
+        if match := _DOUBLE_DASH_START.match(block):
+            blocks[i] = _DOUBLE_DASH_START.sub(r"\1– ", block, count=1)
+            double_dashes.append(here + len(match[1]))
+            continue
+        if not starts[i]:
             continue
         lines = block.split("\n")
         neighbours = [starts[j] for j in (i - 2, i + 2) if 0 <= j < len(blocks)]
         if any(neighbours) or any(_HYPHEN_START.match(line) or line.startswith(("* ", "+ ")) for line in lines[1:]):
             continue
         blocks[i] = "– " + block[2:]
-    return "".join(blocks)
+    return "".join(blocks), double_dashes
+
+
+@dataclass
+class ReleaseLinks:
+    """Links from one release to others, written as their source files ('2026-11-20-jul.md').
+
+    `index` holds, for every release that could be read, where it is published and when:
+    source -> [folder, public time (ISO 8601), draft]. `used` records the entries this release's
+    links relied on, so a link is made again when the release it points at moves or changes its time.
+    """
+
+    index: dict[str, list]
+    folder: str  # the linking release's folder under dist/
+    public: datetime  # when the linking release becomes public
+    timezone: str
+    used: dict[str, list] = field(default_factory=dict)
+
+
+# A link with no scheme whose first part looks like a host name: 'www.halmstad.se/lekplatser'.
+_HOST_LIKE = re.compile(r"^(www\.[^/]+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(se|com|org|net|nu|eu|fi|no|dk|de|uk|io|info|gov|edu))(/|$)", re.I)
 
 
 class BodyChecker:
     """Walks the AST once: refuses what the contract forbids, closes up headings, builds figures."""
 
-    def __init__(self, markdown: str, first_line: int, base: Path, root: Path, problems: Problems):
+    def __init__(self, markdown: str, first_line: int, base: Path, root: Path, problems: Problems,
+                 links: ReleaseLinks | None = None):
+        self.links = links
         self.lines = markdown.split("\n")
         self.first_line = first_line
         self.base = base
@@ -223,8 +258,44 @@ class BodyChecker:
             return url
         if not parts.path:  # "#section" on the same page
             return url
+        if parts.path.lower().endswith(".md"):
+            return self.release_link(url)
+        if _HOST_LIKE.match(url) and not (self.base / unquote(parts.path)).exists():
+            self.problems.error(
+                self.line_of(url[:40]),
+                f"link '{url[:60]}' has no 'https://', so it would lead to a file of this release; write it as https://{url[:60]}",
+            )
+            return url
         published = self.local_file(url, self.line_of(url), "linked file")
         return published or url
+
+    def release_link(self, url: str) -> str:
+        """A link to another release by its source file: the address of that release's page, relative to this one's."""
+        parts, line = urlsplit(url), self.line_of(url[:40])
+        root = self.root.resolve()
+        target = (self.base / unquote(parts.path)).resolve()
+        source = (Path(self.root.name) / target.relative_to(root)).as_posix() if target.is_relative_to(root) else None
+        known = self.links.index.get(source) if self.links and source else None
+        if known is None:
+            if source and target.is_file():
+                why = "a release that cannot be published now (see its own errors)"
+            else:
+                why = "no release under the sources folder; check the file name (paths are relative to this file)"
+            self.problems.error(line, f"link '{url[:60]}' names {why}")
+            return url
+        folder, public, draft = known
+        if draft:
+            self.problems.error(line, f"link '{url[:60]}' points at a draft, which is never published; "
+                                      "remove the link, or publish that release first")
+            return url
+        when = datetime.fromisoformat(public)
+        if when > self.links.public:
+            shown = when.astimezone(ZoneInfo(self.links.timezone)).strftime("%Y-%m-%d %H:%M %Z")
+            self.problems.error(line, f"link '{url[:60]}' points at a release that becomes public later ({shown}): "
+                                      "the link would lead nowhere and reveal its address; remove it, or publish this release no earlier")
+            return url
+        self.links.used[source] = known
+        return "../" * (self.links.folder.count("/") + 1) + folder + "/" + (f"#{parts.fragment}" if parts.fragment else "")
 
     def local_file(self, ref: str, line: int, what: str) -> str | None:
         parts = urlsplit(ref)

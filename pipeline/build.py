@@ -25,23 +25,36 @@ if TYPE_CHECKING:
 class Reporter(Protocol):
     def problem(self, problem: Problem) -> None: ...
     def begin(self, total: int) -> None: ...  # that many releases are about to be rendered
-    def release(self, status: str, path: Path, detail: str = "") -> None: ...
+    def release(self, status: str, path: Path, detail: str = "") -> None: ...  # status: one of STATUSES
     def end(self) -> None: ...
 
 
 @dataclass
 class Summary:
-    published: int = 0
-    skipped: int = 0
+    """What one export did: releases by what happened to them, and the problems reported."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0  # a deleted or drafted source took its page down
+    embargo: int = 0
+    draft: int = 0
     failed: int = 0
     errors: int = 0
     warnings: int = 0
     embargoed: int = 0  # press copies written for agencies
-    removed: list[str] = field(default_factory=list)
+    removed_files: list[str] = field(default_factory=list)
+
+    @property
+    def published(self) -> int:
+        return self.new + self.updated + self.unchanged
 
     @property
     def ok(self) -> bool:
         return self.errors == 0 and self.failed == 0
+
+
+STATUSES = ("new", "updated", "unchanged", "removed", "embargo", "draft", "failed")
 
 
 class _Run:
@@ -57,6 +70,11 @@ class _Run:
             self.summary.errors += p.severity == "error"
             self.summary.warnings += p.severity == "warning"
             self.reporter.problem(p)
+
+    def said(self, status: str, path: Path, detail: str = "") -> None:
+        """A release's line: one of STATUSES, with what a reader needs to know beside it."""
+        setattr(self.summary, status, getattr(self.summary, status) + 1)
+        self.reporter.release(status, path, detail)
 
 
 def export(
@@ -120,72 +138,78 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     from pipeline.collection import build_collection
     from pipeline.load import load_release
 
-    site, dist, reporter = settings.site, settings.dist, run.reporter
+    site, dist, now, reporter = settings.site, settings.dist, settings.now, run.reporter
+    previous = read_manifest(dist)
+    before = {e.get("source"): e for e in previous.get("releases", []) if isinstance(e, dict)}
     outcomes: dict[str, dict] = {}  # by source, in source order
     todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
     for path, source, key in keyed:
         cached = None if force else cache.get(key)
-        if cached and _still_good(cached, dist, settings.now, settings.embargoed):
+        if cached and _still_good(cached, dist, now, settings.embargoed):
             outcomes[source] = {**cached, "path": str(path), "cached": True, "key": key}
         else:
             todo.append((path, source, key))
 
-    releases = []
-    keys = {}
+    loaded: dict[str, Release] = {}
     for path, source, key in todo:
         release, problems = load_release(path, site)
+        outcomes[source] = {"source": source, "path": str(path), "key": key, "problems": problem_data(problems.items),
+                            "release": release_data(release) if release else None}
         if release is None:
-            outcomes[source] = {"source": source, "path": str(path), "status": "failed",
-                                "problems": problem_data(problems.items), "release": None}
+            outcomes[source]["status"] = "failed"
             cache.put(key, outcomes[source])  # never trusted (it is loaded again), but its key is known: see Printer
         elif release.draft:
-            outcomes[source] = {"source": source, "path": str(path), "status": "draft", "release": release_data(release),
-                                "problems": problem_data(problems.items), "media": {}}
+            outcomes[source].update(status="draft", media={})
             cache.put(key, outcomes[source])
         else:
-            outcomes[source] = {"source": source, "path": str(path), "status": "todo", "release": release_data(release),
-                                "problems": problem_data(problems.items)}
-            releases.append(release)
-            keys[source] = key
-    clashes = _clashes(outcomes)
-    for source, problem in clashes:
-        outcomes[source].update(status="failed", problems=outcomes[source]["problems"] + [problem])
-    releases = [r for r in releases if r.source not in dict(clashes)]
+            outcomes[source]["status"] = "todo"
+            loaded[source] = release
+
+    # Whether a link to another release still holds depends on that release: a cached page whose links
+    # point at a release that moved, vanished or changed its publication time is made again.
+    index = release_index(outcomes)
+    for source, outcome in outcomes.items():
+        if outcome.get("cached") and any(index.get(t) != v for t, v in (outcome.get("links") or {}).items()):
+            release, _ = load_release(Path(outcome["path"]), site)
+            if release is not None:
+                outcome.update(status="todo", cached=False, problems=[])
+                loaded[source] = release
+
+    for source, problem in _clashes(outcomes, before):
+        outcomes[source].update(status="failed", cached=False, problems=outcomes[source]["problems"] + [problem])
+        loaded.pop(source, None)
+    releases = list(loaded.values())
 
     printer.expect(len(releases))
-    previous = read_manifest(dist)  # read now: the PDFs are being printed meanwhile
+    for source, outcome in outcomes.items():  # what is settled already is said now; the rest as it is rendered
+        if source not in loaded:
+            _report(outcome, before, now, site, run)
     reporter.begin(len(releases))
-    for outcome in _render(releases, settings, printer):
-        outcome["problems"] = outcomes[outcome["source"]]["problems"] + outcome["problems"]
-        key = outcome["key"] = keys[outcome["source"]]
+    for outcome in _render(releases, settings, printer, index):
+        source = outcome["source"]
+        outcome["problems"] = outcomes[source]["problems"] + outcome["problems"]
+        key = outcome["key"] = outcomes[source]["key"]
         if outcome["status"] == "published":
             cache.put_item(key, outcome.pop("item"))  # feeds read it back: the parent keeps no content
         cache.put(key, outcome)
-        outcomes[outcome["source"]] = outcome
-        reporter.release(outcome["status"], Path(outcome["path"]))
+        outcomes[source] = outcome
+        _report(outcome, before, now, site, run)
     reporter.end()
 
     entries, item_keys = [], {}
     for source, outcome in outcomes.items():
         path = Path(outcome["path"])
         run.problems([Problem(path, line, severity, message) for line, severity, message in outcome["problems"]])
-        status = outcome["status"]
-        if status == "published":
+        if outcome["status"] == "published":
             entries.append(outcome["entry"])
             item_keys[outcome["entry"]["id"]] = (outcome["key"], path)
-            run.summary.published += 1
-        elif status == "failed":
-            run.failed_sources.add(source)
-            run.summary.failed += 1
-        else:
-            run.summary.skipped += 1
-            run.summary.embargoed += bool(outcome.get("embargoed_copy"))
-        if outcome.get("cached"):
-            reporter.release("unchanged" if status == "published" else status, path)
+    run.problems(_unused_files(settings.site, outcomes))
 
-    # A release that fails now keeps what it published before: a typo never unpublishes it.
-    previous_by_source = {e.get("source"): e for e in previous.get("releases", [])}
-    kept = [previous_by_source[s] for s in sorted(run.failed_sources) if s in previous_by_source]
+    # A release that fails now keeps what it published before (a typo never unpublishes it), unless
+    # it is not public at this --now: an embargo is judged afresh on every export.
+    kept = [before[s] for s in sorted(run.failed_sources) if _still_public(before.get(s), now)]
+    for source in sorted(set(before) - set(outcomes)):
+        run.said("removed", site.root.parent / source, f"source deleted; took down {_page_folder(before[source])}")
     entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
 
     def item_of(entry: dict) -> dict:
@@ -199,18 +223,97 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         if item is None:  # lost or damaged: made again from the source, which has not changed since
             from pipeline.document import convert
 
-            item = feed_item(entry, convert(load_release(path, site)[0], site))
+            item = feed_item(entry, convert(load_release(path, site)[0], site, index))
             cache.put_item(key, item)
         return item
 
     manifest = build_collection(entries, item_of, site, settings.theme, dist, previous, cache)
     if manifest != previous or not (dist / "manifest.json").is_file():
         write_manifest(dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
-    run.summary.removed = remove_stale(dist, previous, manifest)
+    run.summary.removed_files = remove_stale(dist, previous, manifest)
     return run.summary
 
 
-def _render(releases: list[Release], settings: Settings, printer: Printer) -> Iterator[dict]:
+def _report(outcome: dict, before: dict[str, dict], now: datetime, site: Site, run: _Run) -> None:
+    """One line for a release: what this export did with it, compared with what was published before."""
+    source, status, path = outcome["source"], outcome["status"], Path(outcome["path"])
+    earlier = before.get(source)
+    took_down = f"took down {_page_folder(earlier)}" if earlier else ""
+    if status == "published":
+        if earlier is None:
+            run.said("new", path)
+        elif _same_outputs(earlier, outcome["entry"]):
+            run.said("unchanged", path)
+        else:
+            run.said("updated", path)
+    elif status == "failed":
+        run.failed_sources.add(source)
+        if _still_public(earlier, now):
+            run.said("failed", path, "the last good version stays published")
+        else:
+            run.said("failed", path, f"nothing is published; {took_down}" if took_down else "nothing is published")
+    elif status == "embargo":
+        public = datetime.fromisoformat(outcome["release"]["public"]).astimezone(ZoneInfo(site.timezone))
+        until = public.strftime("until %Y-%m-%d %H:%M %Z")
+        run.said("embargo", path, f"{until}; {took_down}" if took_down else until)
+        run.summary.embargoed += bool(outcome.get("embargoed_copy"))
+    elif status == "draft":
+        run.said("removed", path, f"now a draft; {took_down}") if earlier else run.said("draft", path)
+
+
+def _page_folder(entry: dict) -> str:
+    """'2026/budget-2027/': where a manifest entry's page lies under dist/."""
+    page = entry.get("outputs", {}).get("html", {}).get("path", "")
+    return page.rsplit("/", 1)[0] + "/" if "/" in page else page
+
+
+def _same_outputs(earlier: dict, entry: dict) -> bool:
+    def shas(e: dict) -> list:
+        return sorted([o.get("path"), o.get("sha256")] for o in list(e.get("outputs", {}).values()) + e.get("files", []))
+
+    return shas(earlier) == shas(entry)
+
+
+def _still_public(entry: dict | None, now: datetime) -> bool:
+    """Whether an entry of the previous manifest may stay published at `now`."""
+    if not entry:
+        return False
+    try:
+        return datetime.fromisoformat(entry.get("public") or entry["date"]) <= now
+    except (KeyError, TypeError, ValueError):
+        return False
+
+
+def release_index(outcomes: dict[str, dict]) -> dict[str, list]:
+    """Source -> [folder, public time, draft] of every release that could be read: what links to it resolve by."""
+    return {
+        source: [o["release"]["folder"], o["release"]["public"], o["release"]["draft"]]
+        for source, o in outcomes.items() if o.get("release") and o.get("status") != "failed"
+    }
+
+
+def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
+    """Files under sources/ that are not releases and that nothing uses: a Word document saved there, say."""
+    used = {str(p) for o in outcomes.values() for p in o.get("media", {})}
+    if site.logo:
+        used.add(str(site.logo.src))
+    unread = [o for o in outcomes.values() if o.get("status") in ("failed", "draft")]  # not converted: judge by names
+    mentioned = b"\n".join(Path(o["path"]).read_bytes() for o in unread if Path(o["path"]).is_file())
+    out = []
+    for path in other_files(site.root):
+        if str(path.resolve()) in used or path.name.encode("utf-8") in mentioned:
+            continue
+        hint = ("save it as a Markdown release (.md) with front matter; see SOURCE-FORMAT.md"
+                if path.suffix.lower() in DOCUMENT_SUFFIXES else
+                "use it in a release (image, attachment or link), or move it out of sources/")
+        out.append(Problem(path, 0, "warning", f"this file is not a release and no release uses it; {hint}"))
+    return out
+
+
+DOCUMENT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".markdown", ".mdown", ".mkd", ".htm", ".html", ".pages"}
+
+
+def _render(releases: list[Release], settings: Settings, printer: Printer, index: dict[str, list]) -> Iterator[dict]:
     """Outcomes of `releases` as they finish: batches prepared here while the printer makes their PDFs.
 
     At most about two batches wait for their PDFs at a time, so memory does not grow with the archive.
@@ -223,7 +326,7 @@ def _render(releases: list[Release], settings: Settings, printer: Printer) -> It
     waiting: dict = {}  # future -> Prepared
     while True:
         while len(waiting) < CHUNK + printer.workers and (chunk := next(chunks, None)):
-            for prepared in prepare_chunk(chunk, settings):
+            for prepared in prepare_chunk(chunk, settings, index):
                 if isinstance(prepared, dict):
                     yield prepared
                 else:
@@ -247,8 +350,8 @@ def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None)
     if status == "embargo":
         public = datetime.fromisoformat(cached["release"]["public"])
         return public > now and embargoed is None  # once public, or for a press copy, it is rendered
-    if status != "published":
-        return False
+    if status != "published" or not _still_public(cached.get("entry"), now):
+        return False  # published once, but public state is judged afresh at every --now
     entry, stamps, folder = cached["entry"], cached.get("stamps", {}), str(dist)
     return all(
         unchanged(os.path.join(folder, o["path"]), o["sha256"], stamps.get(o["path"]))
@@ -265,23 +368,45 @@ def _salt(site: Site, theme: Theme) -> str:
     return digest(*parts)
 
 
-def _clashes(outcomes: dict[str, dict]) -> list[tuple[str, list]]:
-    """Two releases may not share an id or an output folder; both are refused, since either could be the mistake."""
+def _clashes(outcomes: dict[str, dict], before: dict[str, dict]) -> list[tuple[str, list]]:
+    """Two releases may not share an id or an output folder.
+
+    The release that published it before keeps it and only the newcomer fails; when none did,
+    all of them fail, since any could be the mistake.
+    """
     clashes = []
+    held = {"id": {e.get("id"): source for source, e in before.items()},
+            "folder": {_page_folder(e).rstrip("/"): source for source, e in before.items()}}
     for name, what, fix in (("id", "id", "give each release its own 'id'"), ("folder", "address", "rename one of the files")):
         groups: dict[str, list[str]] = {}
         for source, outcome in outcomes.items():
-            if outcome.get("release"):
+            if outcome.get("release") and outcome.get("status") != "failed":
                 groups.setdefault(outcome["release"][name], []).append(source)
         for key, sources in groups.items():
             if len(sources) < 2:
                 continue
+            holder = held[name].get(key)
             for source in sources:
-                others = ", ".join(o for o in sources if o != source)
+                if holder in sources and source == holder:
+                    continue
                 path = Path(outcomes[source]["path"])
                 line = _line_of(path, "id:") if name == "id" else 1
-                clashes.append((source, [line, "error", f"{what} '{key}' is also used by {others}; {fix}"]))
+                if holder in sources:
+                    message = f"{what} '{key}' is already published by {holder}; {fix}"
+                else:
+                    others = ", ".join(o for o in sources if o != source)
+                    message = f"{what} '{key}' is also used by {others}; {fix}"
+                clashes.append((source, [line, "error", message]))
     return clashes
+
+
+def other_files(sources: Path) -> list[Path]:
+    """Every file under sources/ besides the releases and site.yaml, in a stable order; hidden ones left out."""
+    return sorted(
+        p for p in sources.rglob("*")
+        if p.suffix != ".md" and p.is_file() and p.name != "site.yaml"
+        and not any(part.startswith(".") for part in p.relative_to(sources).parts)
+    )
 
 
 def release_files(sources: Path) -> list[Path]:

@@ -24,12 +24,17 @@ def shown(path: Path) -> str:
 
 
 class ConsoleReporter:
-    """A progress bar with count and ETA on a terminal; one line per release otherwise; nothing with -q."""
+    """One line per release, saying what the export did with it, and the problems on stderr.
+
+    On a terminal, a progress bar while releases are rendered; lines that come meanwhile wait until it is
+    gone, and unchanged releases are only counted. With -q, nothing but problems and the summary.
+    """
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.terminal = sys.stdout.isatty()
         self.bar = None
+        self.waiting: list[str] = []
 
     def problem(self, problem: Problem) -> None:
         click.echo(problem.format(shown(problem.path)), err=True)
@@ -40,15 +45,42 @@ class ConsoleReporter:
             self.bar.__enter__()
 
     def release(self, status: str, path: Path, detail: str = "") -> None:
-        if self.bar is not None:
+        if self.quiet or (self.terminal and status == "unchanged"):
+            pass
+        elif self.bar is not None:
+            self.waiting.append(status_line(status, path, detail))
+        else:
+            click.echo(status_line(status, path, detail))
+        if self.bar is not None:  # only releases being rendered are reported while the bar is shown
             self.bar.update(1)
-        elif not self.quiet and not self.terminal:
-            click.echo(f"{status:>9}  {shown(path)}" + (f" ({detail})" if detail else ""))
 
     def end(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
+        for line in self.waiting:
+            click.echo(line)
+        self.waiting.clear()
+
+
+def status_line(status: str, path: Path, detail: str = "") -> str:
+    """'embargo    sources/2026/2026-12-01-budget.md (until 2026-12-01 10:00 CET)'."""
+    return f"{status:<10} {shown(path)}" + (f" ({detail})" if detail else "")
+
+
+def plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def summary_line(summary) -> str:
+    """'1 new, 1 updated, 2 unchanged, 1 removed, 1 under embargo, 0 failed: 0 errors, 2 warnings'."""
+    counts = [
+        f"{summary.new} new", f"{summary.updated} updated", f"{summary.unchanged} unchanged",
+        f"{summary.removed} removed", f"{summary.embargo} under embargo", plural(summary.draft, "draft"),
+    ]
+    shown_counts = [c for c in counts if not c.startswith("0 ")]
+    return (", ".join(shown_counts + [f"{summary.failed} failed"])
+            + f": {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}")
 
 
 class Moment(click.ParamType):
@@ -102,12 +134,9 @@ def export(
     summary = run_export(
         sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed, jobs=jobs, force=force
     )
-    line = (
-        f"{summary.published} published, {summary.skipped} skipped (embargo/draft), "
-        f"{summary.failed} failed: {summary.errors} errors, {summary.warnings} warnings"
-    )
+    line = summary_line(summary)
     if embargoed is not None:
-        line = f"{summary.embargoed} embargoed press copies in {embargoed}; " + line
+        line = f"{plural(summary.embargoed, 'embargoed press copy', 'embargoed press copies')} in {embargoed}; " + line
     click.echo(line, err=not summary.ok)
     if not summary.ok:
         sys.exit(1)

@@ -7,7 +7,7 @@ import html
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.body import BodyChecker, normalise_dash_quotes
+from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
 from pipeline.convert import asts_to_html, markdown_to_asts
 from pipeline.model import Release, Site
 from pipeline.problems import ContentError, Problem, Problems
@@ -22,23 +22,32 @@ class Document:
     files: dict[str, Path] = field(default_factory=dict)  # published name -> source file
     outline: tuple[tuple[int, str, str], ...] = ()  # (level, text, id) of body headings
     warnings: tuple[Problem, ...] = ()
+    links: dict[str, list] = field(default_factory=dict)  # releases linked to: source -> what the link relied on
 
 
-def convert(release: Release, site: Site) -> Document:
+def convert(release: Release, site: Site, index: dict[str, list]) -> Document:
     """Check and convert one body; raises ContentError listing every problem if it cannot publish."""
-    result = convert_all([release], site)[0]
+    result = convert_all([release], site, index)[0]
     if isinstance(result, ContentError):
         raise result
     return result
 
 
-def convert_all(releases: list[Release], site: Site) -> list[Document | ContentError]:
-    """Check and convert many bodies with two pandoc starts in all; a release with problems gets its ContentError."""
-    markdowns = [normalise_dash_quotes(r.body, r.lang) for r in releases]
+def convert_all(releases: list[Release], site: Site, index: dict[str, list]) -> list[Document | ContentError]:
+    """Check and convert many bodies with two pandoc starts in all; a release with problems gets its ContentError.
+
+    `index` tells where every release is published (see body.ReleaseLinks), for links between releases.
+    """
+    normalised = [normalise_dash_quotes(r.body, r.lang) for r in releases]
+    markdowns = [markdown for markdown, _ in normalised]
     checked: list[tuple | ContentError] = []  # (release, checker, blocks, problems, AST version) or its problems
-    for release, markdown, ast in zip(releases, markdowns, markdown_to_asts(markdowns), strict=True):
+    for release, (markdown, dashes), ast in zip(releases, normalised, markdown_to_asts(markdowns), strict=True):
         problems = Problems(release.path)
-        checker = BodyChecker(markdown, release.body_line, release.path.parent, site.root, problems)
+        for offset in dashes:
+            problems.warning(release.body_line + offset,
+                             "the paragraph starts with '--', which is published as the dash '–'; type '– ' to write it yourself")
+        links = ReleaseLinks(index, release.folder, release.public_time, site.timezone)
+        checker = BodyChecker(markdown, release.body_line, release.path.parent, site.root, problems, links)
         blocks = checker.run(ast["blocks"])
         for path in [a.src for a in release.attachments] + ([release.image.src] if release.image else []):
             if checker.files.get(path.name, path) != path:
@@ -63,6 +72,7 @@ def convert_all(releases: list[Release], site: Site) -> list[Document | ContentE
         out.append(Document(
             release=release, site=site, body_html=next(pages), blocks=blocks,
             files=dict(checker.files), outline=tuple(checker.outline), warnings=tuple(problems.items),
+            links=dict(checker.links.used),
         ))
     return out
 

@@ -14,6 +14,7 @@ import mimetypes
 import re
 from collections.abc import Callable
 from datetime import datetime
+from urllib.parse import urljoin
 
 import orjson
 from feedgen.feed import FeedGenerator
@@ -35,7 +36,11 @@ _RELATIVE = re.compile(r'\b(src|href)="(?![A-Za-z][A-Za-z0-9+.-]*:|#|/)([^"]*)"'
 
 
 def absolute(body_html: str, base: str) -> str:
-    return _RELATIVE.sub(lambda m: f'{m[1]}="{base}{m[2]}"', body_html)
+    def join(m: re.Match) -> str:  # urljoin: a link to another release is '../../2026/other/'
+        url = urljoin(base, html.unescape(m[2]))
+        return f'{m[1]}="' + url.replace("&", "&amp;").replace('"', "&quot;") + '"'
+
+    return _RELATIVE.sub(join, body_html)
 
 
 def feed_item(entry: dict, doc: Document | None) -> dict:

@@ -7,6 +7,7 @@ import textwrap
 import unicodedata
 from datetime import datetime
 from functools import cache
+from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -296,7 +297,7 @@ class _Writer:
     def link(self, text: str, target: str) -> str:
         shown = target.removeprefix("mailto:").removeprefix("tel:")
         if "://" not in target and not target.startswith(("mailto:", "tel:", "#")):
-            shown = target = self.url + target
+            shown = target = urljoin(self.url, target)  # '../../2026/other/' for a link to another release
         if target.startswith("#") or text.strip() == shown:
             return text
         return f"{text} ({shown})"

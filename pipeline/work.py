@@ -42,11 +42,14 @@ class Prepared:
     job: PrintJob
 
 
-def prepare_chunk(releases: list[Release], settings: Settings) -> list[Prepared | dict]:
-    """Convert a batch of releases (two pandoc starts); each becomes Prepared, or an outcome if it is done already."""
+def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, list]) -> list[Prepared | dict]:
+    """Convert a batch of releases (two pandoc starts); each becomes Prepared, or an outcome if it is done already.
+
+    `index` says where every other release is published, for links between releases.
+    """
     site, env = settings.site, environment_for(settings.theme, settings.compiled)
     out: list[Prepared | dict] = []
-    for release, doc in zip(releases, convert_all(releases, site), strict=True):
+    for release, doc in zip(releases, convert_all(releases, site, index), strict=True):
         outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
                    "media": {}, "entry": None}
         try:
@@ -56,6 +59,7 @@ def prepare_chunk(releases: list[Release], settings: Settings) -> list[Prepared 
             outcome["media"] = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media}
             outcome["media_stamps"] = {str(p): stamp(p) for p in media}
             outcome["problems"] = problem_data(list(doc.warnings))
+            outcome["links"] = doc.links
             if release.is_public(settings.now):
                 out.append(Prepared(outcome, doc, print_job(doc, env, settings.theme)))
                 continue

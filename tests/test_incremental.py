@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import NOW, ROOT, export, release, write_tree
 
 
@@ -16,9 +17,25 @@ def statuses(run) -> dict[str, str]:
     out = {}
     for line in run.stdout.splitlines():
         parts = line.split()
-        if len(parts) == 2 and parts[1].startswith("sources/"):
+        if len(parts) >= 2 and parts[1].startswith("sources/"):
             out[parts[1]] = parts[0]
     return out
+
+
+@pytest.fixture
+def rendered(monkeypatch) -> list[str]:
+    """Sources of the releases an export renders (writes from a fresh PDF), in the order they finish."""
+    import pipeline.work
+
+    seen: list[str] = []
+    real = pipeline.work.finish
+
+    def finish(prepared, printed, settings):
+        seen.append(prepared.outcome["source"])
+        return real(prepared, printed, settings)
+
+    monkeypatch.setattr(pipeline.work, "finish", finish)
+    return seen
 
 
 def tree(dist: Path) -> dict[str, bytes]:
@@ -32,24 +49,28 @@ def three(project: Path) -> None:
     })
 
 
-def test_a_second_export_renders_nothing(project):
+def test_a_second_export_renders_nothing(project, rendered):
     three(project)
     first = export("sources", "--now", NOW, "-j", "1")
-    assert set(statuses(first).values()) == {"published"}
+    assert set(statuses(first).values()) == {"new"} and len(rendered) == 3
     before = tree(project / "dist")
+    rendered.clear()
     second = export("sources", "--now", NOW, "-j", "1")
     assert set(statuses(second).values()) == {"unchanged"} and len(statuses(second)) == 3
-    assert second.stdout.strip().endswith("3 published, 0 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings")
+    assert rendered == []
+    assert second.stdout.strip().endswith("3 unchanged, 0 failed: 0 errors, 0 warnings")
     assert tree(project / "dist") == before
 
 
-def test_editing_one_release_renders_exactly_that_one_and_updates_listings(project):
+def test_editing_one_release_renders_exactly_that_one_and_updates_listings(project, rendered):
     three(project)
     export("sources", "--now", NOW, "-j", "1")
+    rendered.clear()
     write_tree(project, {"sources/2026/r2.md": release("title: Nummer två, ändrad\ndate: 2026-11-02\ntopics: [T0]\n")})
     run = export("sources", "--now", NOW, "-j", "1")
-    assert statuses(run) == {"sources/2026/r1.md": "unchanged", "sources/2026/r2.md": "published",
+    assert statuses(run) == {"sources/2026/r1.md": "unchanged", "sources/2026/r2.md": "updated",
                              "sources/2026/r3.md": "unchanged"}
+    assert rendered == ["sources/2026/r2.md"]
     for listing in ("index.html", "feed.atom", "amnen/t0/index.html", "amnen/t0/feed.rss"):
         assert "Nummer två, ändrad" in (project / "dist" / listing).read_text("utf-8"), listing
 
@@ -85,14 +106,18 @@ def test_a_damaged_feed_cache_or_listing_is_made_again(project):
     assert tree(dist) == before
 
 
-def test_a_changed_theme_file_or_site_yaml_renders_everything_again(project):
+def test_a_changed_theme_file_or_site_yaml_renders_everything_again(project, rendered):
     three(project)
     write_tree(project, {"themes/default/static/css/custom.css": ":root { --accent: #00528f; }\n"})
     export("sources", "--now", NOW, "-j", "1")
+    rendered.clear()
     write_tree(project, {"themes/default/static/css/custom.css": ":root { --accent: #8a1538; }\n"})
-    assert set(statuses(export("sources", "--now", NOW, "-j", "1")).values()) == {"published"}
+    export("sources", "--now", NOW, "-j", "1")
+    assert sorted(rendered) == ["sources/2026/r1.md", "sources/2026/r2.md", "sources/2026/r3.md"]
+    rendered.clear()
     write_tree(project, {"sources/site.yaml": "name: Testkommunen\nurl: https://press.example.org/\nlang: sv\ndescription: Ny\n"})
-    assert set(statuses(export("sources", "--now", NOW, "-j", "1")).values()) == {"published"}
+    export("sources", "--now", NOW, "-j", "1")
+    assert sorted(rendered) == ["sources/2026/r1.md", "sources/2026/r2.md", "sources/2026/r3.md"]
 
 
 def test_a_changed_image_renders_its_release_again(project):
@@ -105,11 +130,11 @@ def test_a_changed_image_renders_its_release_again(project):
     export("sources", "--now", NOW, "-j", "1")
     write_tree(project, {"sources/2026/bild.png": png(60, 30)})
     run = export("sources", "--now", NOW, "-j", "1")
-    assert statuses(run) == {"sources/2026/r.md": "published"}
+    assert statuses(run) == {"sources/2026/r.md": "updated"}
     assert (project / "dist/2026/r/bild.png").read_bytes() == png(60, 30)
 
 
-def test_a_damaged_cache_or_output_is_not_trusted(project):
+def test_a_damaged_cache_or_output_is_not_trusted(project, rendered):
     three(project)
     export("sources", "--now", NOW, "-j", "1")
     entries = {json.loads(p.read_text())["source"]: p for p in (project / ".cache/releases").rglob("*.json")}
@@ -119,22 +144,26 @@ def test_a_damaged_cache_or_output_is_not_trusted(project):
     data["key"] = "0" * 64  # an entry that claims to be another release's
     entries["sources/2026/r2.md"].write_text(json.dumps(data))
     (project / "dist/2026/r3/r3.pdf").write_bytes(b"truncated")
+    rendered.clear()
     run = export("sources", "--now", NOW, "-j", "1")
-    assert set(statuses(run).values()) == {"published"} and len(statuses(run)) == 3
+    assert sorted(rendered) == ["sources/2026/r1.md", "sources/2026/r2.md", "sources/2026/r3.md"]
+    assert statuses(run) == dict.fromkeys(rendered, "unchanged"), "as published before: the damage is repaired"
     assert (project / "dist/2026/r3/r3.pdf").read_bytes().startswith(b"%PDF-")
 
 
-def test_force_renders_everything(project):
+def test_force_renders_everything(project, rendered):
     three(project)
     export("sources", "--now", NOW, "-j", "1")
-    assert set(statuses(export("sources", "--now", NOW, "-j", "1", "--force")).values()) == {"published"}
+    rendered.clear()
+    assert set(statuses(export("sources", "--now", NOW, "-j", "1", "--force")).values()) == {"unchanged"}
+    assert sorted(rendered) == ["sources/2026/r1.md", "sources/2026/r2.md", "sources/2026/r3.md"]
 
 
 def test_an_embargo_that_lifts_is_rendered_from_the_cache_state(project):
     write_tree(project, {"sources/2026/e.md": release("title: E\ndate: 2026-11-20\nembargo: 2026-11-26T10:00:00+01:00\n")})
     assert statuses(export("sources", "--now", "2026-11-26T09:00:00+01:00", "-j", "1")) == {"sources/2026/e.md": "embargo"}
     assert statuses(export("sources", "--now", "2026-11-26T09:30:00+01:00", "-j", "1")) == {"sources/2026/e.md": "embargo"}
-    assert statuses(export("sources", "--now", "2026-11-26T10:00:00+01:00", "-j", "1")) == {"sources/2026/e.md": "published"}
+    assert statuses(export("sources", "--now", "2026-11-26T10:00:00+01:00", "-j", "1")) == {"sources/2026/e.md": "new"}
 
 
 def test_one_or_two_processes_give_the_same_bytes(paged_dist, tmp_path):
@@ -193,9 +222,9 @@ def test_a_terminal_gets_a_progress_bar_and_quiet_gets_nothing(tmp_path):
     process.wait()
     shown = output.decode("utf-8", "replace")
     assert "Rendering" in shown and "2/2" in shown, shown
-    assert "published  sources/" not in shown, "the bar replaces the lines"
+    assert shown.rindex("Rendering") < shown.index("new        sources/2026/r1.md"), "lines wait until the bar is gone"
     quiet = subprocess.run(press + ["-q", "--force"], cwd=tmp_path, capture_output=True, text=True)
-    assert quiet.stdout.splitlines() == ["2 published, 0 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings"]
+    assert quiet.stdout.splitlines() == ["2 unchanged, 0 failed: 0 errors, 0 warnings"]
 
 
 def test_workers_started_on_a_hint_and_given_nothing_are_stopped_and_no_one_elses():

@@ -45,15 +45,16 @@ def test_no_relative_path_escapes_dist(parts):
 @given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=8), st.sampled_from(["sv", "en", "fi"]))
 def test_dash_quote_normalisation_keeps_every_line(lines, lang):
     markdown = "\n".join(lines)
-    out = normalise_dash_quotes(markdown, lang)
+    out, double_dashes = normalise_dash_quotes(markdown, lang)
     assert out.count("\n") == markdown.count("\n")
-    if lang == "en":
-        assert out == markdown
+    if lang == "en":  # only a '--' at a paragraph's start changes, on the line it reports
+        changed = [i for i, (a, b) in enumerate(zip(markdown.split("\n"), out.split("\n"))) if a != b]
+        assert changed == double_dashes
 
 
 def test_a_real_list_is_never_turned_into_quotes():
     markdown = "Intro.\n\n- ett\n- två\n\nSlut.\n\n- Ensam citat, säger hon.\n"
-    out = normalise_dash_quotes(markdown, "sv")
+    out, _ = normalise_dash_quotes(markdown, "sv")
     assert "- ett\n- två" in out and "– Ensam citat" in out
 
 

@@ -41,7 +41,7 @@ def test_embargoed_future_and_draft_releases_appear_nowhere(project):
     })
     run = export("sources", "--now", NOW)
     assert run.exit_code == 0, run.stderr
-    assert "1 published, 3 skipped (embargo/draft), 0 failed: 0 errors, 0 warnings" in run.stdout
+    assert "1 new, 2 under embargo, 1 draft, 0 failed: 0 errors, 0 warnings" in run.stdout
     files = tree(project / "dist")
     assert sorted(f for f in files if f.startswith("2026/")) == [
         "2026/public/index.html", "2026/public/public.newsml.xml", "2026/public/public.ninjs.json",

@@ -179,7 +179,7 @@ def test_every_link_url_in_the_source_is_in_the_text(tmp_path_factory, links):
     body = "\n\n".join(f"Se [{text}]({url}) och mer." for text, url in links)
     (root / "r.md").write_text(release("title: Rubrik\ndate: 2026-11-26\n", body), "utf-8")
     site, _ = load_site(root / "site.yaml")
-    doc = convert(load_release(root / "r.md", site)[0], site)
+    doc = convert(load_release(root / "r.md", site)[0], site, {})
     text = text_of(doc, datetime(2026, 11, 27, tzinfo=timezone.utc))
     for _, url in links:
         assert url in text
