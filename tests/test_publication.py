@@ -1,0 +1,145 @@
+"""What is public is decided afresh at every export, and every export says what it did to each release."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import NOW, SITE, export, release, write_tree
+
+BUDGET = release(
+    "title: Budget 2027\ndate: 2026-12-01T09:00\nembargo: 2026-12-01T10:00:00+01:00\ntopics: [Ekonomi]\n"
+    "lead: Budgeten för 2027.\n",
+    "Kommunen satsar på skolan.\n",
+)
+
+
+def tree(dist: Path) -> dict[str, bytes]:
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+def lines(run) -> list[str]:
+    return [line for line in run.stdout.splitlines() if " sources/" in line]
+
+
+def public_everywhere(dist: Path, text: str) -> list[str]:
+    return [name for name, data in tree(dist).items() if text.encode() in data]
+
+
+def test_an_embargo_is_judged_again_when_an_earlier_now_comes_after_a_later_one(project):
+    write_tree(project, {"sources/2026/2026-12-01-budget-2027.md": BUDGET,
+                         "sources/2026/2026-11-20-annat.md": release("title: Annat\ndate: 2026-11-20\n")})
+    first = export("sources", "--now", "2026-12-01T10:00", "-j", "1")
+    assert first.exit_code == 0
+    assert len(public_everywhere(project / "dist", "Budget 2027")) > 5  # page, feeds, index, topic, manifest…
+
+    preview_undone = export("sources", "--now", "2026-11-30T12:00", "-j", "1")
+    assert "embargo    sources/2026/2026-12-01-budget-2027.md (until 2026-12-01 10:00 CET; took down 2026/budget-2027/)" \
+        in lines(preview_undone)
+    assert preview_undone.stdout.splitlines()[-1] == "1 unchanged, 1 under embargo, 0 failed: 0 errors, 0 warnings"
+    assert public_everywhere(project / "dist", "Budget 2027") == []
+    assert public_everywhere(project / "dist", "budget-2027") == []
+    assert not (project / "dist/2026/budget-2027").exists()
+    assert [e["id"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]] == ["2026-11-20-annat"]
+
+
+def test_an_embargo_that_lifts_publishes_everywhere_with_no_source_change(project):
+    write_tree(project, {"sources/2026/2026-12-01-budget-2027.md": BUDGET})
+    export("sources", "--now", "2026-12-01T09:59", "-j", "1")
+    assert public_everywhere(project / "dist", "Budget 2027") == []
+    lifted = export("sources", "--now", "2026-12-01T10:00", "-j", "1")
+    assert lines(lifted) == ["new        sources/2026/2026-12-01-budget-2027.md"]
+    shown = public_everywhere(project / "dist", "Budget 2027")
+    for name in ("index.html", "feed.atom", "feed.rss", "feed.json", "ekonomi/feed.atom", "manifest.json",
+                 "2026/budget-2027/index.html", "2026/budget-2027/budget-2027.txt"):
+        assert any(s.endswith(name) for s in shown), name
+
+
+def test_a_failing_release_is_not_kept_published_while_under_embargo(project):
+    write_tree(project, {"sources/2026/2026-12-01-budget-2027.md": BUDGET})
+    export("sources", "--now", "2026-12-01T10:00", "-j", "1")
+    write_tree(project, {"sources/2026/2026-12-01-budget-2027.md": BUDGET.replace("date: 2026-12-01T09:00", "date: 2026-12-01T09:00\nlang: qq-99")})
+    run = export("sources", "--now", "2026-11-30T12:00", "-j", "1")
+    assert "failed     sources/2026/2026-12-01-budget-2027.md (nothing is published; took down 2026/budget-2027/)" in lines(run)
+    assert public_everywhere(project / "dist", "Budget 2027") == []
+
+
+# Releases whose public state differs across the moments below, one of them linking to another.
+SOURCES = {
+    "sources/site.yaml": SITE,
+    "sources/2026/2026-11-20-alltid.md": release("title: Alltid\ndate: 2026-11-20\ntopics: [Ekonomi]\n"),
+    "sources/2026/2026-12-01-budget-2027.md": BUDGET,
+    "sources/2026/2026-12-02-framtid.md": release("title: Framtid\ndate: 2026-12-02T08:00\ntopics: [Ekonomi]\n"),
+    "sources/2026/2026-12-03-lank.md": release("title: Länk\ndate: 2026-12-03\n", "Se [budgeten](2026-12-01-budget-2027.md).\n"),
+    "sources/2026/2026-11-01-utkast.md": release("title: Utkast\ndate: 2026-11-01\ndraft: true\n"),
+}
+MOMENTS = ["2026-11-25T12:00", "2026-12-01T09:59", "2026-12-01T10:00", "2026-12-02T08:00", "2026-12-04T00:00"]
+_FORCED: dict[str, dict[str, bytes]] = {}
+
+
+def forced(now: str) -> dict[str, bytes]:
+    """What a --force export at `now` into an empty folder publishes."""
+    if now not in _FORCED:
+        with tempfile.TemporaryDirectory() as folder:
+            write_tree(Path(folder), SOURCES)
+            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q")
+            assert run.exit_code == 0, run.stderr
+            _FORCED[now] = tree(Path(folder) / "dist")
+    return _FORCED[now]
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(MOMENTS), min_size=2, max_size=4))
+def test_any_order_of_moments_publishes_what_a_forced_export_at_the_last_one_does(moments):
+    with tempfile.TemporaryDirectory() as folder:
+        write_tree(Path(folder), SOURCES)
+        for now in moments:
+            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q")
+            assert run.exit_code == 0, run.stderr
+            assert tree(Path(folder) / "dist") == forced(now), f"after {moments[: moments.index(now) + 1]}"
+        shutil.rmtree(Path(folder) / ".cache")
+
+
+def test_each_release_line_says_what_changed_and_the_summary_counts_them(project):
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
+        "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n"),
+        "sources/2026/c.md": release("title: C\ndate: 2026-11-22\n"),
+        "sources/2026/d.md": release("title: D\ndate: 2026-11-23\n"),
+        "sources/2026/e.md": release("title: E\ndate: 2026-11-24\n"),
+    })
+    first = export("sources", "--now", NOW, "-j", "1")
+    assert first.stdout.splitlines()[-1] == "5 new, 0 failed: 0 errors, 0 warnings"
+    write_tree(project, {
+        "sources/2026/b.md": release("title: B, ändrad\ndate: 2026-11-21\n"),
+        "sources/2026/c.md": release("title: C\ndate: 2026-11-22\ndraft: true\n"),
+        "sources/2026/e.md": release("title: E\ndate: 2026-11-24\nlang: qq-99\n"),
+        "sources/2026/f.md": release("title: F\ndate: 2026-11-25\n"),
+        "sources/2026/g.md": release("title: G\ndate: 2026-11-25\nembargo: 2026-12-01T10:00:00+01:00\n"),
+    })
+    (project / "sources/2026/d.md").unlink()
+    run = export("sources", "--now", NOW, "-j", "1")
+    assert sorted(lines(run)) == [
+        "embargo    sources/2026/g.md (until 2026-12-01 10:00 CET)",
+        "failed     sources/2026/e.md (the last good version stays published)",
+        "new        sources/2026/f.md",
+        "removed    sources/2026/c.md (now a draft; took down 2026/c/)",
+        "removed    sources/2026/d.md (source deleted; took down 2026/d/)",
+        "unchanged  sources/2026/a.md",
+        "updated    sources/2026/b.md",
+    ]
+    assert run.stderr.splitlines()[-1] == "1 new, 1 updated, 1 unchanged, 2 removed, 1 under embargo, 1 failed: 1 error, 0 warnings"
+    assert not (project / "dist/2026/c").exists() and not (project / "dist/2026/d").exists()
+    assert (project / "dist/2026/e/index.html").is_file()
+
+
+def test_a_draft_that_never_published_is_only_counted(project):
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\ndraft: true\n")})
+    run = export("sources", "--now", NOW, "-j", "1")
+    assert lines(run) == ["draft      sources/2026/a.md"]
+    assert run.stdout.splitlines()[-1] == "1 draft, 0 failed: 0 errors, 0 warnings"
