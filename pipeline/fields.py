@@ -21,6 +21,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present:
 _EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
+TYPOGRAPHIC_QUOTES = "“”„‟«»‘’‚"
+
+
 def compose(text: str, problems: Problems, first_line: int) -> yaml.Node | None:
     """Parse YAML text that starts on `first_line` of its file; report syntax errors there."""
     try:
@@ -29,9 +32,34 @@ def compose(text: str, problems: Problems, first_line: int) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         if exc.context_mark and mark and mark.line >= text.count("\n"):
             mark = exc.context_mark  # "unexpected end": point at what was left open instead
-        line = first_line + (mark.line if mark else 0)
-        problems.error(line, f"the YAML cannot be read: {exc.problem}; check indentation, colons and quotes on this line")
+        index = mark.line if mark else 0
+        lines = text.split("\n")
+        problems.error(first_line + index, yaml_message(exc, lines[index] if index < len(lines) else ""))
         return None
+
+
+def yaml_message(exc: yaml.MarkedYAMLError, line: str) -> str:
+    """What a YAML syntax error means in a communicator's words, for the line it points at."""
+    problem, context = str(exc.problem or ""), str(exc.context or "")
+    key, _, value = line.partition(":")
+    value = value.strip()
+    typographic = [q for q in TYPOGRAPHIC_QUOTES if q in line]
+    if "\t" in line and ("tab" in problem or "cannot start any token" in problem):
+        return "a tab character is used for indentation here; YAML needs spaces: replace the tab with spaces"
+    if "quoted scalar" in context and typographic:
+        return (f"the value starts with a straight quote but ends with {value[-1]}, a typographic quote, which YAML does not "
+                f"read as its end; end it with a straight quote too: {key.strip()}: {value}\"")
+    if "quoted scalar" in context:
+        return "a quote opened here is never closed; end the value with the same quote it starts with"
+    if "mapping values are not allowed" in problem and value:
+        quoted = "'" + value.replace("'", "''") + "'" if '"' in value else f'"{value}"'
+        return (f"the value of '{key.strip()}' holds ': ', which YAML reads as the start of another key; "
+                f"put the whole value in quotes: {key.strip()}: {quoted}")
+    hint = "check indentation, colons and quotes on this line"
+    if typographic:
+        hint = (f"this line has typographic quotes ({''.join(typographic)}), which YAML does not read as quotes: "
+                "quote a value with straight quotes \"…\" instead")
+    return f"the YAML cannot be read: {problem}; {hint}"
 
 
 def closest(key: str, known: list[str]) -> str | None:
@@ -97,6 +125,12 @@ class Fields:
         if not value and required:
             self.problems.error(self.line(key), f"'{self._name(key)}' is empty; write {hint}")
             return None
+        if _plain(node) and len(value) > 1 and value[0] in TYPOGRAPHIC_QUOTES and value[-1] in TYPOGRAPHIC_QUOTES:
+            self.problems.warning(
+                self.line(key),
+                f"'{self._name(key)}' is wrapped in typographic quotes ({value[0]}…{value[-1]}), which are published as part of "
+                f"the text; if they belong to it, wrap the value in straight quotes ('{value}'), otherwise remove them",
+            )
         return value
 
     def flag(self, key: str, default: bool) -> bool:
@@ -139,7 +173,17 @@ class Fields:
         if node is None or _is_null(node):
             return ()
         if isinstance(node, yaml.ScalarNode):
-            return (str(node.value).strip(),) if str(node.value).strip() else ()
+            value = str(node.value).strip()
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            if _plain(node) and len(parts) > 1:
+                listed = ", ".join(parts)
+                self.problems.warning(
+                    self.line(key),
+                    f"'{self._name(key)}' is one text holding commas, read as {len(parts)} entries; write it as a list, "
+                    f"[{listed}] (put an entry that holds a comma in quotes)",
+                )
+                return tuple(dict.fromkeys(parts))
+            return (value,) if value else ()
         if not isinstance(node, yaml.SequenceNode):
             self.problems.error(self.line(key), f"'{self._name(key)}' must be a list, e.g. [Stadsutveckling, Samverkan]")
             return ()
@@ -175,6 +219,11 @@ class Fields:
 
     def raw(self, key: str) -> yaml.Node | None:
         return self.nodes.get(key)
+
+
+def _plain(node: yaml.ScalarNode) -> bool:
+    """Written without quotes (libyaml says '', the Python parser None)."""
+    return not node.style
 
 
 def _is_null(node: yaml.Node) -> bool:

@@ -136,6 +136,9 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     if text is None:
         return None, problems
     split = split_front_matter(text)
+    if split is None and text.split("\n", 1)[0].rstrip() == "---":
+        problems.error(1, "the front matter starting here is never closed with '---'; add a '---' line after the last field")
+        return None, problems
     if split is None:
         problems.error(1, "the front matter is missing; start the file with a '---' line, the fields, and another '---' line")
         return None, problems
@@ -151,6 +154,13 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     tz = ZoneInfo(site.timezone)
     title = f.text("title", required=True, hint="'title: <the headline>'")
     date = f.moment("date", tz, required=True)
+    named = _DATE_PREFIX.match(path.stem)
+    if date and named and date.astimezone(tz).date().isoformat() != named[0][:10]:
+        problems.warning(
+            f.line("date"),
+            f"'date' is {date.astimezone(tz).date().isoformat()} but the file name says {named[0][:10]}; "
+            f"correct the one that is wrong (the release is published under {date.year}/)",
+        )
     lang = _lang(f, "lang") or site.lang
     release_id = f.text("id") or path.stem
     if not _ID.match(release_id):
@@ -169,6 +179,8 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     for cf in f.mappings("corrections", CORRECTION_KEYS):
         cdate = cf.moment("date", tz, required=True)
         ctext = cf.text("text", required=True, hint="what was corrected")
+        if cdate and date and cdate < date:
+            problems.error(cf.line("date"), f"'{cf.where}.date' is earlier than the release's 'date'; give the time the correction was made")
         if cdate and ctext:
             corrections.append(Correction(date=cdate, text=ctext))
     updated = f.moment("updated", tz)
@@ -243,10 +255,13 @@ def _image(f: Fields, base: Path, root: Path, problems: Problems) -> Image | Non
     src = _file(f, "src", base, root, problems, what="image")
     decorative = f.flag("decorative", False)
     alt = f.text("alt")
+    where = f"{f.where}.alt" if f.where else "alt"
     if alt is None and not decorative:
-        where = f"{f.where}.alt" if f.where else "alt"
         problems.error(f.line0, f"'{where}' is missing: describe the image for people who cannot see it (or set 'decorative: true' and alt: \"\")")
-    if src is None or (alt is None and not decorative):
+    elif not alt and not decorative:
+        problems.error(f.line("alt"), f"'{where}' is empty: describe the image for people who cannot see it, "
+                                      "or set 'decorative: true' if it shows nothing a reader needs")
+    if src is None or (not alt and not decorative):
         return None
     return Image(src=src, alt=alt or "", caption=f.text("caption"), credit=f.text("credit"), decorative=decorative)
 

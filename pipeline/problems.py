@@ -12,12 +12,13 @@ Severity = Literal["error", "warning"]
 @dataclass(frozen=True, slots=True)
 class Problem:
     path: Path
-    line: int
+    line: int  # 0: the file as a whole
     severity: Severity
     message: str  # "what is wrong; how to fix it"
 
     def format(self, shown_path: str) -> str:
-        return f"{shown_path}:{self.line}: {self.severity}: {self.message}"
+        where = f"{shown_path}:{self.line}" if self.line else shown_path
+        return f"{where}: {self.severity}: {self.message}"
 
 
 class Problems:

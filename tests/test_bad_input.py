@@ -107,6 +107,48 @@ CASES = {
         {"sources/site.yaml": SITE + "timezone: Europe/Halmstad\n", "sources/2026/r.md": release(BASIC)},
         ["sources/site.yaml:4: error: timezone 'Europe/Halmstad' is not a known IANA time zone; use e.g. Europe/Stockholm"],
     ),
+    "link to a source file that names no release": (
+        {"sources/2026/r.md": release(BASIC, "Se [öppettiderna](2026-11-19-oppettider.md).\n")},
+        ["sources/2026/r.md:6: error: link '2026-11-19-oppettider.md' names no release under the sources folder; check the file name (paths are relative to this file)"],
+    ),
+    "link to a release that becomes public later": (
+        {"sources/2026/r.md": release(BASIC, "Se [budgeten](b.md).\n"),
+         "sources/2026/b.md": release("title: Budget\ndate: 2026-11-26\nembargo: 2026-12-01T10:00:00+01:00\n")},
+        ["sources/2026/r.md:6: error: link 'b.md' points at a release that becomes public later (2026-12-01 10:00 CET): the link would lead nowhere and reveal its address; remove it, or publish this release no earlier"],
+    ),
+    "link to a draft": (
+        {"sources/2026/r.md": release(BASIC, "Se [utkastet](u.md).\n"),
+         "sources/2026/u.md": release("title: Utkast\ndate: 2026-11-20\ndraft: true\n")},
+        ["sources/2026/r.md:6: error: link 'u.md' points at a draft, which is never published; remove the link, or publish that release first"],
+    ),
+    "web address without https": (
+        {"sources/2026/r.md": release(BASIC, "Läs mer på [lekplatser](www.halmstad.se/lekplatser).\n")},
+        ["sources/2026/r.md:6: error: link 'www.halmstad.se/lekplatser' has no 'https://', so it would lead to a file of this release; write it as https://www.halmstad.se/lekplatser"],
+    ),
+    "empty alt text on a key image": (
+        {"sources/2026/r.md": release(BASIC + 'image:\n  src: bild.png\n  alt: ""\n'), "sources/2026/bild.png": png()},
+        ["sources/2026/r.md:6: error: 'image.alt' is empty: describe the image for people who cannot see it, or set 'decorative: true' if it shows nothing a reader needs"],
+    ),
+    "correction before the release": (
+        {"sources/2026/r.md": release(BASIC + "corrections:\n  - date: 2026-11-20\n    text: Rättat.\n")},
+        ["sources/2026/r.md:5: error: 'corrections[1].date' is earlier than the release's 'date'; give the time the correction was made"],
+    ),
+    "tab in the front matter": (
+        {"sources/2026/r.md": release(BASIC + "contacts:\n\t- name: Anna\n")},
+        ["sources/2026/r.md:5: error: a tab character is used for indentation here; YAML needs spaces: replace the tab with spaces"],
+    ),
+    "colon in an unquoted title": (
+        {"sources/2026/r.md": release("title: Budget 2027: satsning på skolan\ndate: 2026-11-26\n")},
+        ["sources/2026/r.md:2: error: the value of 'title' holds ': ', which YAML reads as the start of another key; put the whole value in quotes: title: \"Budget 2027: satsning på skolan\""],
+    ),
+    "straight quote closed by a typographic one": (
+        {"sources/2026/r.md": release('title: "Halmstad får ”Quality Mark”\ndate: 2026-11-26\n')},
+        ["sources/2026/r.md:2: error: the value starts with a straight quote but ends with ”, a typographic quote, which YAML does not read as its end; end it with a straight quote too: title: \"Halmstad får ”Quality Mark”\""],
+    ),
+    "front matter never closed": (
+        {"sources/2026/r.md": "---\ntitle: Rubrik\ndate: 2026-11-26\n\nBrödtext.\n"},
+        ["sources/2026/r.md:1: error: the front matter starting here is never closed with '---'; add a '---' line after the last field"],
+    ),
 }
 
 
@@ -134,6 +176,18 @@ WARNINGS = {
     "updated without a correction": (
         release(BASIC + "updated: 2026-11-27\n"),
         ["sources/2026/r.md:4: warning: 'updated' is given without a 'corrections' entry; say what changed under 'corrections:'"],
+    ),
+    "topics as one text with commas": (
+        release(BASIC + "topics: Kultur och fritid, Stadsutveckling\n"),
+        ["sources/2026/r.md:4: warning: 'topics' is one text holding commas, read as 2 entries; write it as a list, [Kultur och fritid, Stadsutveckling] (put an entry that holds a comma in quotes)"],
+    ),
+    "title in typographic quotes": (
+        release("title: ”Ny lekplats i Strandparken”\ndate: 2026-11-26\n"),
+        ["sources/2026/r.md:2: warning: 'title' is wrapped in typographic quotes (”…”), which are published as part of the text; if they belong to it, wrap the value in straight quotes ('”Ny lekplats i Strandparken”'), otherwise remove them"],
+    ),
+    "a paragraph starting with --": (
+        release(BASIC, "Första stycket.\n\n-- Det här är ett citat, säger Anna.\n"),
+        ["sources/2026/r.md:8: warning: the paragraph starts with '--', which is published as the dash '–'; type '– ' to write it yourself"],
     ),
 }
 
@@ -212,3 +266,44 @@ def test_a_bug_is_reported_as_an_internal_error_not_as_bad_content(project, monk
     assert not (project / "dist/2026/r").exists()
     with pytest.raises(KeyError):
         export("sources", "--now", NOW, "-q", "--debug")
+
+
+def test_a_release_that_takes_an_id_already_published_fails_alone(project):
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\nid: samma\n")})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-26\nid: samma\n")})
+    run = export("sources", "--now", NOW)
+    assert run.problems == ["sources/2026/b.md:4: error: id 'samma' is already published by sources/2026/a.md; give each release its own 'id'"]
+    assert "unchanged  sources/2026/a.md" in run.stdout.splitlines()
+    assert (project / "dist/2026/a/index.html").is_file() and not (project / "dist/2026/b").exists()
+
+
+def test_a_date_that_differs_from_the_file_name_is_a_warning(project):
+    write_tree(project, {"sources/2026/2026-11-26-lekplats.md": release("title: Lekplats\ndate: 2025-11-26\n")})
+    run = export("sources", "--now", NOW, "-q")
+    assert run.problems == [
+        "sources/2026/2026-11-26-lekplats.md:3: warning: 'date' is 2025-11-26 but the file name says 2026-11-26; "
+        "correct the one that is wrong (the release is published under 2025/)"
+    ]
+    assert run.exit_code == 0
+
+
+def test_files_that_are_not_releases_and_that_nothing_uses_are_named(project):
+    write_tree(project, {
+        "sources/2026/r.md": release(BASIC + "image: {src: bild.png, alt: En blå ruta}\n", "Se [beslutet](beslut.pdf).\n"),
+        "sources/2026/bild.png": png(),
+        "sources/2026/beslut.pdf": b"%PDF-1.4\n",
+        "sources/2026/utkast.md": release("title: Utkast\ndate: 2026-11-20\ndraft: true\nimage: {src: kommande.png, alt: X}\n"),
+        "sources/2026/kommande.png": png(),
+        "sources/2026/Pressmeddelande lekplats.docx": b"PK\x03\x04",
+        "sources/2026/gammal.png": png(),
+        "sources/.git/config": "hidden folders are not the press room's",
+    })
+    run = export("sources", "--now", NOW, "-q")
+    assert run.problems == [
+        "sources/2026/Pressmeddelande lekplats.docx: warning: this file is not a release and no release uses it; "
+        "save it as a Markdown release (.md) with front matter; see SOURCE-FORMAT.md",
+        "sources/2026/gammal.png: warning: this file is not a release and no release uses it; "
+        "use it in a release (image, attachment or link), or move it out of sources/",
+    ]
+    assert run.exit_code == 0
