@@ -17,6 +17,7 @@ from pipeline.cache import Cache, digest, stamp, unchanged
 from pipeline.model import Site
 from pipeline.output import write
 from pipeline.paths import site_file_path
+from pipeline.serving import server_files
 from pipeline.theme import Theme
 
 
@@ -53,7 +54,9 @@ def build_collection(
         for (fmt, _), path, sha in zip(FORMATS, paths, made.files(paths, inputs, make)):
             feeds.append({"path": path, "format": fmt, "scope": listing.scope, "key": listing.key,
                           "entries": len(shown), "sha256": sha})
-    assets = [{"path": a.path, "sha256": made.files([a.path], a.data, lambda a=a: [a])[0]} for a in site_artifacts(site, theme)]
+    ours = {a.get("path") for a in previous.get("assets", [])}
+    assets = [{"path": a.path, "sha256": made.files([a.path], a.data, lambda a=a: [a])[0]} for a in site_artifacts(site, theme)
+              if a.path in ours or not (dist / a.path).exists()]  # an operator's own .htaccess or web.config wins
     made.save()
     return {"releases": entries, "feeds": feeds, "pages": pages, "assets": assets, "collection": fingerprint}
 
@@ -97,8 +100,8 @@ def _data(value) -> bytes:
 
 
 def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:
-    """The theme's static files and the press room's logo."""
+    """The theme's static files, the press room's logo, and the settings files web servers read."""
     out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items()]
     if site.logo:
         out.append(Artifact(site_file_path(site, site.logo.src), site.logo.src.read_bytes()))
-    return out
+    return out + server_files()

@@ -18,15 +18,25 @@ from pipeline.document import Document
 from pipeline.labels import babel_locale, labels, long_date
 from pipeline.model import Release, Site
 from pipeline.printjob import DECORATIVE
-from pipeline.paths import listing_folder, page_path, pdf_name, public_url, root_of, site_file_path
+from pipeline.paths import listing_folder, page_path, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"
 
 
 @dataclass(frozen=True, slots=True)
-class PdfInfo:
-    pages: int
-    size: int
+class Downloads:
+    """The release's files for download, linked under it: the PDF and what news agencies take."""
+
+    pdf_pages: int
+    files: tuple[Artifact, ...]  # the PDF, wire text, NewsML-G2 and ninjs, with their bytes
+
+
+DOWNLOAD_TYPES = {  # kind -> (media type, what the link calls the format)
+    "pdf": ("application/pdf", None),
+    "txt": ("text/plain", "TXT"),
+    "newsml": ("application/vnd.iptc.g2.newsitem+xml", "XML"),
+    "ninjs": ("application/json", "JSON"),
+}
 
 
 def tel_href(phone: str) -> str:
@@ -81,7 +91,24 @@ def chrome(site: Site, path: str, lang: str) -> dict:
     }
 
 
-def release_context(doc: Document, pdf: PdfInfo | None) -> dict:
+def download_links(downloads: Downloads, lang: str) -> list[dict]:
+    """'PDF, 2 sidor, 28 kB', 'Text för nyhetsbyråer (TXT, 3 kB)', 'NewsML-G2 (XML, 9 kB)', 'ninjs (JSON, 7 kB)'."""
+    l = labels(lang)
+    names = {"txt": l["wire_text"], "newsml": "NewsML-G2", "ninjs": "ninjs"}
+    links = []
+    for artifact in downloads.files:
+        media_type, format_name = DOWNLOAD_TYPES[artifact.kind]
+        size = size_text(len(artifact.data), lang)
+        if artifact.kind == "pdf":
+            unit = l["page_one"] if downloads.pdf_pages == 1 else l["pages"]
+            text = l["pdf_link"].format(pages=downloads.pdf_pages, unit=unit, size=size)
+        else:
+            text = f"{names[artifact.kind]} ({format_name}, {size})"
+        links.append({"name": artifact.path.rsplit("/", 1)[-1], "type": media_type, "text": text})
+    return links
+
+
+def release_context(doc: Document, downloads: Downloads | None) -> dict:
     r, site = doc.release, doc.site
     l = labels(r.lang)
     tz = site.timezone
@@ -94,7 +121,7 @@ def release_context(doc: Document, pdf: PdfInfo | None) -> dict:
             with PILImage.open(r.image.src) as im:
                 width, height = im.size
         image = {
-            "name": r.image.src.name, "alt": r.image.alt or (DECORATIVE if pdf is None else ""), "caption": r.image.caption,
+            "name": r.image.src.name, "alt": r.image.alt or (DECORATIVE if downloads is None else ""), "caption": r.image.caption,
             "credit": r.image.credit, "width": width, "height": height, "url": url + r.image.src.name,
         }
     bp_lang, boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else (None, None)
@@ -104,7 +131,7 @@ def release_context(doc: Document, pdf: PdfInfo | None) -> dict:
         **chrome(site, path, r.lang),
         # The PDF is made from the page without a PDF link. There the logo carries the organisation's
         # name as alt text (a tagged PDF needs one); on the web page the link text already says it.
-        "printable": pdf is None,
+        "printable": downloads is None,
         "r": r, "url": url, "type_label": type_label(r),
         "date_iso": r.date.isoformat(), "date_text": long_date(r.date, r.lang, tz),
         "updated_iso": r.updated.isoformat() if r.updated else None,
@@ -126,12 +153,7 @@ def release_context(doc: Document, pdf: PdfInfo | None) -> dict:
              "size": size_text(a.src.stat().st_size, r.lang)}
             for a in r.attachments
         ],
-        "pdf": {
-            "name": pdf_name(r),
-            "text": l["pdf_link"].format(
-                pages=pdf.pages, unit=l["page_one"] if pdf.pages == 1 else l["pages"], size=size_text(pdf.size, r.lang)
-            ),
-        } if pdf else None,
+        "downloads": download_links(downloads, r.lang) if downloads else None,
         "boilerplate": {
             "title": boilerplate.title,
             "paragraphs": [p for p in boilerplate.text.split("\n") if p.strip()],
@@ -173,7 +195,7 @@ def _css_string(text: str) -> Markup:
     return Markup(text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c "))
 
 
-def render_release_page(doc: Document, env: jinja2.Environment, pdf: PdfInfo | None = None) -> Artifact:
-    """The release's page; without `pdf` it is the page the PDF is made from (no link to itself)."""
-    html = env.get_template("release.html").render(release_context(doc, pdf))
+def render_release_page(doc: Document, env: jinja2.Environment, downloads: Downloads | None = None) -> Artifact:
+    """The release's page; without `downloads` it is the page the PDF is made from (no link to itself)."""
+    html = env.get_template("release.html").render(release_context(doc, downloads))
     return Artifact(page_path(doc.release), html.encode("utf-8"), "html")

@@ -22,7 +22,7 @@ from pipeline.newsml import render_newsml
 from pipeline.outcome import Settings, problem_data, release_data
 from pipeline.ninjs import render_ninjs
 from pipeline.output import write
-from pipeline.pages import PdfInfo, environment_for, render_release_page
+from pipeline.pages import Downloads, environment_for, render_release_page
 from pipeline.paths import pdf_name, public_url, site_file_path, text_path
 from pipeline.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError
@@ -121,11 +121,12 @@ def print_job(doc: Document, env, theme: Theme) -> PrintJob:
 
 
 def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int) -> list[Artifact]:
-    """Everything one release publishes, in memory first (a failure writes nothing); the page names its PDF's pages and size."""
+    """Everything one release publishes, in memory first (a failure writes nothing); the page links the other formats."""
     r = doc.release
-    page = render_release_page(doc, env, PdfInfo(pages=pdf_pages, size=len(pdf.data)))
+    wire = wire_artifacts(doc, now)
+    page = render_release_page(doc, env, Downloads(pdf_pages, (pdf, *wire)))
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
-    return [page, pdf] + wire_artifacts(doc, now) + media
+    return [page, pdf] + wire + media
 
 
 def wire_artifacts(doc: Document, now: datetime) -> list[Artifact]:

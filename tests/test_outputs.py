@@ -158,3 +158,41 @@ def test_atom_feed_is_valid_against_the_schema(example_dist):
     assert doc.xpath("/a:feed/a:updated/text()", namespaces=ns) == ["2026-11-26T09:00:00+01:00"]
     related = doc.xpath("//a:entry[1]/a:link[@rel='related']/@type", namespaces=ns)
     assert related == ["application/pdf"]
+
+
+def test_the_release_page_links_every_format_with_its_size(example_dist):
+    manifest = json.loads((example_dist / "manifest.json").read_text("utf-8"))
+    seed = next(e for e in manifest["releases"] if e["id"] == "halmstad-2026-quality-mark")
+    links = page(example_dist, f"{SEED}/index.html").xpath("//section[@class='downloads']//a")
+    assert [(a.get("href"), a.get("type")) for a in links] == [
+        ("halmstad-quality-mark.pdf", "application/pdf"),
+        ("halmstad-quality-mark.txt", "text/plain"),
+        ("halmstad-quality-mark.newsml.xml", "application/vnd.iptc.g2.newsitem+xml"),
+        ("halmstad-quality-mark.ninjs.json", "application/json"),
+    ]
+    for link, kind in zip(links, ("pdf", "txt", "newsml", "ninjs")):
+        assert (example_dist / SEED / link.get("href")).is_file()
+        kilobytes = max(1, round(seed["outputs"][kind]["bytes"] / 1000))
+        assert link.text_content().endswith(f"{kilobytes} kB)" if kind != "pdf" else f"{kilobytes} kB"), link.text_content()
+    assert links[1].text_content().startswith("Text för nyhetsbyråer (TXT, ")
+
+
+def test_web_servers_are_told_the_press_room_is_utf8(example_dist):
+    manifest = json.loads((example_dist / "manifest.json").read_text("utf-8"))
+    assets = {a["path"] for a in manifest["assets"]}
+    assert {".htaccess", "web.config"} <= assets
+    htaccess = (example_dist / ".htaccess").read_text("utf-8")
+    assert "AddCharset utf-8 .txt" in htaccess and "AddType application/atom+xml .atom" in htaccess
+    config = etree.parse(str(example_dist / "web.config"))
+    types = dict(zip(config.xpath("//mimeMap/@fileExtension"), config.xpath("//mimeMap/@mimeType")))
+    assert types[".txt"] == "text/plain; charset=utf-8" and types[".atom"] == "application/atom+xml; charset=utf-8"
+
+
+def test_an_operators_own_server_file_is_left_alone(project):
+    from conftest import NOW, export, release, write_tree
+
+    write_tree(project, {"sources/2026/r.md": release("title: R\ndate: 2026-11-20\n"), "dist/.htaccess": "Require all granted\n"})
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    assert (project / "dist/.htaccess").read_text() == "Require all granted\n"
+    assert (project / "dist/web.config").is_file()
+    assert ".htaccess" not in {a["path"] for a in json.loads((project / "dist/manifest.json").read_text())["assets"]}

@@ -143,3 +143,42 @@ def test_a_draft_that_never_published_is_only_counted(project):
     run = export("sources", "--now", NOW, "-j", "1")
     assert lines(run) == ["draft      sources/2026/a.md"]
     assert run.stdout.splitlines()[-1] == "1 draft, 0 failed: 0 errors, 0 warnings"
+
+
+LINKED = {
+    "sources/2026/2026-11-20-jul.md": release("title: Julens öppettider\ndate: 2026-11-20\n", "## Sagostund\n\nVarje lördag.\n"),
+    "sources/2026/2026-11-26-lank.md": release(
+        "title: Länkar\ndate: 2026-11-26\n", "Se [öppettiderna](2026-11-20-jul.md#sagostund) och [källan](../2026/2026-11-20-jul.md).\n"),
+}
+
+
+def test_a_link_to_another_releases_source_leads_to_its_page_in_every_format(project):
+    write_tree(project, LINKED)
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    dist = project / "dist"
+    page = (dist / "2026/lank/index.html").read_text("utf-8")
+    assert 'href="../../2026/jul/#sagostund"' in page and 'href="../../2026/jul/"' in page
+    assert "https://press.example.org/2026/jul/#sagostund" in (dist / "feed.atom").read_text("utf-8")
+    assert "öppettiderna (https://press.example.org/2026/jul/#sagostund)" in (dist / "2026/lank/lank.txt").read_text("utf-8")
+    assert "https://press.example.org/2026/jul/" in (dist / "2026/lank/lank.ninjs.json").read_text("utf-8")
+    assert not list((dist / "2026").rglob("*.md")), "a release's source is never published as a file"
+
+
+def test_a_link_follows_the_release_it_points_at(project):
+    write_tree(project, LINKED)
+    export("sources", "--now", NOW, "-q")
+    (project / "sources/2026/2026-11-20-jul.md").rename(project / "sources/2026/2026-11-20-jul-2026.md")
+    run = export("sources", "--now", NOW)  # the linking release did not change: what it links to did
+    assert run.problems == ["sources/2026/2026-11-26-lank.md:6: error: link '2026-11-20-jul.md#sagostund' names no release "
+                            "under the sources folder; check the file name (paths are relative to this file)",
+                            "sources/2026/2026-11-26-lank.md:6: error: link '../2026/2026-11-20-jul.md' names no release "
+                            "under the sources folder; check the file name (paths are relative to this file)"]
+    assert "failed     sources/2026/2026-11-26-lank.md (the last good version stays published)" in run.stdout
+    write_tree(project, {"sources/2026/2026-11-26-lank.md": LINKED["sources/2026/2026-11-26-lank.md"].replace("jul.md", "jul-2026.md")})
+    assert export("sources", "--now", NOW).exit_code == 0
+    assert 'href="../../2026/jul-2026/#sagostund"' in (project / "dist/2026/lank/index.html").read_text("utf-8")
+    write_tree(project, {"sources/2026/2026-11-20-jul-2026.md": LINKED["sources/2026/2026-11-20-jul.md"].replace(
+        "date: 2026-11-20", "date: 2025-11-20")})
+    run = export("sources", "--now", NOW)
+    assert "updated    sources/2026/2026-11-26-lank.md" in run.stdout
+    assert 'href="../../2025/jul-2026/#sagostund"' in (project / "dist/2026/lank/index.html").read_text("utf-8")

@@ -1,0 +1,43 @@
+"""Settings files that common web servers read from dist/ itself, so the press room is served right.
+
+Every output is UTF-8, but a server that sends `text/plain` without a charset
+makes a browser show the wire text as 'PÃ¥'. Apache reads `.htaccess` and IIS
+`web.config` from the folder they serve; nginx and other servers are set up
+once by the operator (README, "Serving dist/").
+"""
+
+from __future__ import annotations
+
+from pipeline.artifact import Artifact
+
+# (extension, media type) of what the export writes beyond what servers know by default.
+TYPES = (
+    ("txt", "text/plain"),
+    ("html", "text/html"),
+    ("css", "text/css"),
+    ("atom", "application/atom+xml"),
+    ("rss", "application/rss+xml"),
+    ("json", "application/json"),
+    ("xml", "application/xml"),
+)
+
+HTACCESS = "# Written by press export: Apache sends every text of the press room as UTF-8.\n" + "".join(
+    f"AddType {media_type} .{ext}\n" for ext, media_type in TYPES if ext in ("atom", "rss")
+) + "AddDefaultCharset utf-8\nAddCharset utf-8 " + " ".join(f".{ext}" for ext, _ in TYPES) + "\n"
+
+WEB_CONFIG = (
+    '<?xml version="1.0" encoding="utf-8"?>\n'
+    "<!-- Written by press export: IIS sends every text of the press room as UTF-8. -->\n"
+    "<configuration>\n  <system.webServer>\n    <staticContent>\n"
+    + "".join(
+        f'      <remove fileExtension=".{ext}" />\n'
+        f'      <mimeMap fileExtension=".{ext}" mimeType="{media_type}; charset=utf-8" />\n'
+        for ext, media_type in TYPES
+    )
+    + '      <remove fileExtension=".woff2" />\n      <mimeMap fileExtension=".woff2" mimeType="font/woff2" />\n'
+    "    </staticContent>\n  </system.webServer>\n</configuration>\n"
+)
+
+
+def server_files() -> list[Artifact]:
+    return [Artifact(".htaccess", HTACCESS.encode("utf-8")), Artifact("web.config", WEB_CONFIG.encode("utf-8"))]
