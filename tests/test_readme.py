@@ -56,3 +56,14 @@ def test_no_code_names_a_folder_beside_the_repository():
     found = [f"{p.relative_to(ROOT)}:{n}" for p in files for n, line in enumerate(p.read_text("utf-8").split("\n"), 1)
              if pattern.search(line)]
     assert not found
+
+
+def test_the_source_format_reference_is_in_the_repository_and_names_every_field():
+    from pipeline import load
+
+    assert "[SOURCE-FORMAT.md](SOURCE-FORMAT.md)" in (ROOT / "README.md").read_text("utf-8")
+    reference = (ROOT / "SOURCE-FORMAT.md").read_text("utf-8")
+    keys = set(load.SITE_KEYS + load.RELEASE_KEYS + load.CONTACT_KEYS + load.IMAGE_KEYS + load.ATTACHMENT_KEYS
+               + load.CORRECTION_KEYS + load.BOILERPLATE_KEYS)
+    keys |= {f"feeds.{k}" for k in load.FEEDS_KEYS} | {f"wire.{k}" for k in load.WIRE_KEYS}
+    assert sorted(k for k in keys if f"`{k}`" not in reference) == []
