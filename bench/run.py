@@ -93,8 +93,8 @@ def generate(n: int, folder: Path) -> Path:
         front = re.sub(r"^title: (.*)$", lambda m: f"title: {m[1]} ({i + 1})", front, count=1, flags=re.M)
         front = re.sub(r"^id: (.*)$", f"id: bench-{i + 1}", front, count=1, flags=re.M)
         body = body + ("\n" + body.split("\n\n")[1] + "\n") * rng.randint(0, 3)  # one to four times a paragraph more
-        day = 1 + i % 28
-        path = sources / "2026" / f"2026-{1 + i % 12:02d}-{day:02d}-bench-{i + 1}.md"
+        day = re.search(r"^date: \"?(\d{4}-\d{2}-\d{2})", front, re.M)[1]  # the file name agrees with the date
+        path = sources / "2026" / f"{day}-bench-{i + 1}.md"
         path.write_text(front + "\n---\n" + body, "utf-8")
     return sources
 

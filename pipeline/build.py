@@ -170,9 +170,9 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     index = release_index(outcomes)
     for source, outcome in outcomes.items():
         if outcome.get("cached") and any(index.get(t) != v for t, v in (outcome.get("links") or {}).items()):
-            release, _ = load_release(Path(outcome["path"]), site)
-            if release is not None:
-                outcome.update(status="todo", cached=False, problems=[])
+            release, problems = load_release(Path(outcome["path"]), site)
+            if release is not None:  # it loaded before, from the same bytes
+                outcome.update(status="todo", cached=False, problems=problem_data(problems.items))
                 loaded[source] = release
 
     for source, problem in _clashes(outcomes, before):
@@ -299,9 +299,10 @@ def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
         used.add(str(site.logo.src))
     unread = [o for o in outcomes.values() if o.get("status") in ("failed", "draft")]  # not converted: judge by names
     mentioned = b"\n".join(Path(o["path"]).read_bytes() for o in unread if Path(o["path"]).is_file())
-    out = []
+    out, root = [], site.root.resolve()
     for path in other_files(site.root):
-        if str(path.resolve()) in used or path.name.encode("utf-8") in mentioned:
+        if str(root / path.relative_to(site.root)) in used or path.name.encode("utf-8") in mentioned \
+                or str(path.resolve()) in used:  # resolved last: a link inside sources/ is rare, and resolving costs
             continue
         hint = ("save it as a Markdown release (.md) with front matter; see SOURCE-FORMAT.md"
                 if path.suffix.lower() in DOCUMENT_SUFFIXES else

@@ -19,11 +19,17 @@ TYPES = (
     ("rss", "application/rss+xml"),
     ("json", "application/json"),
     ("xml", "application/xml"),
+    ("md", "text/markdown"),  # the font licence notes under theme/
 )
 
-HTACCESS = "# Written by press export: Apache sends every text of the press room as UTF-8.\n" + "".join(
-    f"AddType {media_type} .{ext}\n" for ext, media_type in TYPES if ext in ("atom", "rss")
-) + "AddDefaultCharset utf-8\nAddCharset utf-8 " + " ".join(f".{ext}" for ext, _ in TYPES) + "\n"
+# AddType and AddCharset need the folder's `AllowOverride FileInfo` (without it, Apache answers 500);
+# IfModule keeps a server without mod_mime answering.
+HTACCESS = (
+    "# Written by press export: Apache sends every text of the press room as UTF-8.\n"
+    "AddDefaultCharset utf-8\n<IfModule mod_mime.c>\n"
+    + "".join(f"  AddType {media_type} .{ext}\n" for ext, media_type in TYPES if ext in ("atom", "rss", "md"))
+    + "  AddCharset utf-8 " + " ".join(f".{ext}" for ext, _ in TYPES) + "\n</IfModule>\n"
+)
 
 WEB_CONFIG = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
