@@ -28,16 +28,20 @@ lang: sv
 # A clone has nothing beside it: a test that reads a file next to the repository (a schema in a sibling
 # folder, say) passes here and fails for every user. Every file opened or listed is checked as it happens.
 _BESIDE = str(ROOT.parent) + os.sep
-_INSIDE = (str(ROOT) + os.sep, str(Path(tempfile.gettempdir()).resolve()) + os.sep)
+_TEMP = str(Path(tempfile.gettempdir()).resolve()) + os.sep
+# Temporary files land beside the repository only when it sits in the temporary folder itself (/tmp/press).
+_TEMP_BESIDE = _TEMP.startswith(_BESIDE)
 READS_BESIDE: list[str] = []
 
 
 def beside_repository(path) -> bool:
-    """Whether `path` lies next to the repository rather than in it (or in the temporary folder)."""
+    """Whether `path` lies next to the repository rather than in it."""
     if isinstance(path, int) or ROOT.parent == ROOT.parent.parent:  # a descriptor; or the repository sits at /
         return False
     text = os.path.abspath(os.fsdecode(path)) + os.sep
-    return text.startswith(_BESIDE) and not text.startswith(_INSIDE)
+    if _TEMP_BESIDE and text.startswith(_TEMP):
+        return False
+    return text.startswith(_BESIDE) and not text.startswith(str(ROOT) + os.sep)
 
 
 def _watch(event: str, args: tuple) -> None:
