@@ -25,8 +25,9 @@ if TYPE_CHECKING:
 class Reporter(Protocol):
     def problem(self, problem: Problem) -> None: ...
     def begin(self, total: int) -> None: ...  # that many releases are about to be rendered
+    def advance(self) -> None: ...  # one of them is done
+    def end(self) -> None: ...  # rendering is over; the releases' lines follow
     def release(self, status: str, path: Path, detail: str = "") -> None: ...  # status: one of STATUSES
-    def end(self) -> None: ...
 
 
 @dataclass
@@ -181,9 +182,6 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     releases = list(loaded.values())
 
     printer.expect(len(releases))
-    for source, outcome in outcomes.items():  # what is settled already is said now; the rest as it is rendered
-        if source not in loaded:
-            _report(outcome, before, now, site, run)
     reporter.begin(len(releases))
     for outcome in _render(releases, settings, printer, index):
         source = outcome["source"]
@@ -193,23 +191,27 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
             cache.put_item(key, outcome.pop("item"))  # feeds read it back: the parent keeps no content
         cache.put(key, outcome)
         outcomes[source] = outcome
-        _report(outcome, before, now, site, run)
+        reporter.advance()
     reporter.end()
 
+    # Said in source order, each release with its problems, so the report is the same whatever -j is.
+    by_id = {e.get("id"): e for e in before.values()}
     entries, item_keys = [], {}
     for source, outcome in outcomes.items():
         path = Path(outcome["path"])
+        _report(outcome, before.get(source) or by_id.get((outcome.get("release") or {}).get("id")), now, site, run)
         run.problems([Problem(path, line, severity, message) for line, severity, message in outcome["problems"]])
         if outcome["status"] == "published":
             entries.append(outcome["entry"])
             item_keys[outcome["entry"]["id"]] = (outcome["key"], path)
-    run.problems(_unused_files(settings.site, outcomes))
-
     # A release that fails now keeps what it published before (a typo never unpublishes it), unless
     # it is not public at this --now: an embargo is judged afresh on every export.
     kept = [before[s] for s in sorted(run.failed_sources) if _still_public(before.get(s), now)]
+    ids_now = {o["release"]["id"] for o in outcomes.values() if o.get("release")}
     for source in sorted(set(before) - set(outcomes)):
-        run.said("removed", site.root.parent / source, f"source deleted; took down {_page_folder(before[source])}")
+        if before[source].get("id") not in ids_now:  # else it moved, and its line says so
+            run.said("removed", site.root.parent / source, f"source deleted; took down {_page_folder(before[source])}")
+    run.problems(_unused_files(settings.site, outcomes))
     entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
 
     def item_of(entry: dict) -> dict:
@@ -234,28 +236,28 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     return run.summary
 
 
-def _report(outcome: dict, before: dict[str, dict], now: datetime, site: Site, run: _Run) -> None:
-    """One line for a release: what this export did with it, compared with what was published before."""
+def _report(outcome: dict, earlier: dict | None, now: datetime, site: Site, run: _Run) -> None:
+    """One line for a release: what this export did with it, compared with what was published before.
+
+    `earlier` is its entry in the previous manifest: by its source, or by its id when the source moved.
+    """
     source, status, path = outcome["source"], outcome["status"], Path(outcome["path"])
-    earlier = before.get(source)
     took_down = f"took down {_page_folder(earlier)}" if earlier else ""
+    moved = f"moved from {earlier.get('source')}" if earlier and earlier.get("source") != source else ""
     if status == "published":
         if earlier is None:
             run.said("new", path)
-        elif _same_outputs(earlier, outcome["entry"]):
-            run.said("unchanged", path)
         else:
-            run.said("updated", path)
+            run.said("unchanged" if _same_outputs(earlier, outcome["entry"]) else "updated", path, moved)
     elif status == "failed":
         run.failed_sources.add(source)
-        if _still_public(earlier, now):
+        if _still_public(earlier, now) and not moved:
             run.said("failed", path, "the last good version stays published")
         else:
-            run.said("failed", path, f"nothing is published; {took_down}" if took_down else "nothing is published")
+            run.said("failed", path, "; ".join(x for x in ("nothing is published", took_down) if x))
     elif status == "embargo":
         public = datetime.fromisoformat(outcome["release"]["public"]).astimezone(ZoneInfo(site.timezone))
-        until = public.strftime("until %Y-%m-%d %H:%M %Z")
-        run.said("embargo", path, f"{until}; {took_down}" if took_down else until)
+        run.said("embargo", path, "; ".join(x for x in (public.strftime("until %Y-%m-%d %H:%M %Z"), took_down) if x))
         run.summary.embargoed += bool(outcome.get("embargoed_copy"))
     elif status == "draft":
         run.said("removed", path, f"now a draft; {took_down}") if earlier else run.said("draft", path)
@@ -311,7 +313,7 @@ def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
     return out
 
 
-DOCUMENT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".markdown", ".mdown", ".mkd", ".htm", ".html", ".pages"}
+DOCUMENT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown", ".mdown", ".mkd", ".htm", ".html", ".pages"}
 
 
 def _render(releases: list[Release], settings: Settings, printer: Printer, index: dict[str, list]) -> Iterator[dict]:

@@ -24,43 +24,46 @@ def shown(path: Path) -> str:
 
 
 class ConsoleReporter:
-    """One line per release, saying what the export did with it, and the problems on stderr.
+    """Progress while releases are rendered, then one line per release with its problems under it.
 
-    On a terminal, a progress bar while releases are rendered; lines that come meanwhile wait until it is
-    gone, and unchanged releases are only counted. With -q, nothing but problems and the summary.
+    On a terminal, a progress bar, and unchanged releases are only counted; elsewhere (a log), a line
+    at every tenth of a long rendering. With -q, nothing but problems and the summary.
     """
 
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.terminal = sys.stdout.isatty()
         self.bar = None
-        self.waiting: list[str] = []
+        self.total = self.done = 0
 
     def problem(self, problem: Problem) -> None:
         click.echo(problem.format(shown(problem.path)), err=True)
 
     def begin(self, total: int) -> None:
-        if not self.quiet and total > 0 and self.terminal:
+        self.total, self.done = total, 0
+        if self.quiet or total == 0:
+            return
+        if self.terminal:
             self.bar = click.progressbar(length=total, label="Rendering", show_eta=True, show_pos=True)
             self.bar.__enter__()
+        elif total >= 20:
+            click.echo(f"Rendering {total} releases")
 
-    def release(self, status: str, path: Path, detail: str = "") -> None:
-        if self.quiet or (self.terminal and status == "unchanged"):
-            pass
-        elif self.bar is not None:
-            self.waiting.append(status_line(status, path, detail))
-        else:
-            click.echo(status_line(status, path, detail))
-        if self.bar is not None:  # only releases being rendered are reported while the bar is shown
+    def advance(self) -> None:
+        self.done += 1
+        if self.bar is not None:
             self.bar.update(1)
+        elif not self.quiet and self.total >= 20 and self.done % max(1, self.total // 10) == 0 and self.done < self.total:
+            click.echo(f"  {self.done} of {self.total} rendered")
 
     def end(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
             self.bar = None
-        for line in self.waiting:
-            click.echo(line)
-        self.waiting.clear()
+
+    def release(self, status: str, path: Path, detail: str = "") -> None:
+        if not self.quiet and not (self.terminal and status == "unchanged"):
+            click.echo(status_line(status, path, detail))
 
 
 def status_line(status: str, path: Path, detail: str = "") -> str:

@@ -45,7 +45,7 @@ def yaml_message(exc: yaml.MarkedYAMLError, line: str) -> str:
     value = value.strip()
     typographic = [q for q in TYPOGRAPHIC_QUOTES if q in line]
     if "\t" in line and ("tab" in problem or "cannot start any token" in problem):
-        return "a tab character is used for indentation here; YAML needs spaces: replace the tab with spaces"
+        return "a tab character is used for indentation here; YAML needs spaces: replace the tab with spaces (two for each level)"
     if "quoted scalar" in context and typographic:
         return (f"the value starts with a straight quote but ends with {value[-1]}, a typographic quote, which YAML does not "
                 f"read as its end; end it with a straight quote too: {key.strip()}: {value}\"")

@@ -176,11 +176,12 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
         if src and title_a:
             attachments.append(Attachment(src=src, title=title_a))
     corrections = []
-    for cf in f.mappings("corrections", CORRECTION_KEYS):
+    for number, cf in enumerate(f.mappings("corrections", CORRECTION_KEYS), 1):
         cdate = cf.moment("date", tz, required=True)
         ctext = cf.text("text", required=True, hint="what was corrected")
         if cdate and date and cdate < date:
-            problems.error(cf.line("date"), f"'{cf.where}.date' is earlier than the release's 'date'; give the time the correction was made")
+            problems.error(cf.line("date"), f"correction {number} is dated before the release itself ('date'); "
+                                            "give the time the correction was made")
         if cdate and ctext:
             corrections.append(Correction(date=cdate, text=ctext))
     updated = f.moment("updated", tz)
@@ -259,8 +260,9 @@ def _image(f: Fields, base: Path, root: Path, problems: Problems) -> Image | Non
     if alt is None and not decorative:
         problems.error(f.line0, f"'{where}' is missing: describe the image for people who cannot see it (or set 'decorative: true' and alt: \"\")")
     elif not alt and not decorative:
-        problems.error(f.line("alt"), f"'{where}' is empty: describe the image for people who cannot see it, "
-                                      "or set 'decorative: true' if it shows nothing a reader needs")
+        owner = {"image": "the key image", "logo": "the logo"}.get(f.where, "the image")
+        problems.error(f.line("alt"), f"the alt text of {owner} ('{where}') is empty: describe the image for people who "
+                                      "cannot see it, or set 'decorative: true' if it shows nothing a reader needs")
     if src is None or (not alt and not decorative):
         return None
     return Image(src=src, alt=alt or "", caption=f.text("caption"), credit=f.text("credit"), decorative=decorative)

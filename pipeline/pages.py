@@ -92,16 +92,16 @@ def chrome(site: Site, path: str, lang: str) -> dict:
 
 
 def download_links(downloads: Downloads, lang: str) -> list[dict]:
-    """'PDF, 2 sidor, 28 kB', 'Text för nyhetsbyråer (TXT, 3 kB)', 'NewsML-G2 (XML, 9 kB)', 'ninjs (JSON, 7 kB)'."""
+    """'PDF (2 sidor, 28 kB)', 'Text för nyhetsbyråer (TXT, 3 kB)', 'NewsML-G2 för redaktionssystem (XML, 9 kB)', …"""
     l = labels(lang)
-    names = {"txt": l["wire_text"], "newsml": "NewsML-G2", "ninjs": "ninjs"}
+    names = {"txt": l["wire_text"], "newsml": f"NewsML-G2 {l['for_newsrooms']}", "ninjs": f"ninjs {l['for_newsrooms']}"}
     links = []
     for artifact in downloads.files:
         media_type, format_name = DOWNLOAD_TYPES[artifact.kind]
         size = size_text(len(artifact.data), lang)
         if artifact.kind == "pdf":
             unit = l["page_one"] if downloads.pdf_pages == 1 else l["pages"]
-            text = l["pdf_link"].format(pages=downloads.pdf_pages, unit=unit, size=size)
+            text = f"PDF ({downloads.pdf_pages} {unit}, {size})"
         else:
             text = f"{names[artifact.kind]} ({format_name}, {size})"
         links.append({"name": artifact.path.rsplit("/", 1)[-1], "type": media_type, "text": text})

@@ -127,15 +127,15 @@ CASES = {
     ),
     "empty alt text on a key image": (
         {"sources/2026/r.md": release(BASIC + 'image:\n  src: bild.png\n  alt: ""\n'), "sources/2026/bild.png": png()},
-        ["sources/2026/r.md:6: error: 'image.alt' is empty: describe the image for people who cannot see it, or set 'decorative: true' if it shows nothing a reader needs"],
+        ["sources/2026/r.md:6: error: the alt text of the key image ('image.alt') is empty: describe the image for people who cannot see it, or set 'decorative: true' if it shows nothing a reader needs"],
     ),
     "correction before the release": (
         {"sources/2026/r.md": release(BASIC + "corrections:\n  - date: 2026-11-20\n    text: Rättat.\n")},
-        ["sources/2026/r.md:5: error: 'corrections[1].date' is earlier than the release's 'date'; give the time the correction was made"],
+        ["sources/2026/r.md:5: error: correction 1 is dated before the release itself ('date'); give the time the correction was made"],
     ),
     "tab in the front matter": (
         {"sources/2026/r.md": release(BASIC + "contacts:\n\t- name: Anna\n")},
-        ["sources/2026/r.md:5: error: a tab character is used for indentation here; YAML needs spaces: replace the tab with spaces"],
+        ["sources/2026/r.md:5: error: a tab character is used for indentation here; YAML needs spaces: replace the tab with spaces (two for each level)"],
     ),
     "colon in an unquoted title": (
         {"sources/2026/r.md": release("title: Budget 2027: satsning på skolan\ndate: 2026-11-26\n")},

@@ -173,8 +173,10 @@ def test_the_release_page_links_every_format_with_its_size(example_dist):
     for link, kind in zip(links, ("pdf", "txt", "newsml", "ninjs")):
         assert (example_dist / SEED / link.get("href")).is_file()
         kilobytes = max(1, round(seed["outputs"][kind]["bytes"] / 1000))
-        assert link.text_content().endswith(f"{kilobytes} kB)" if kind != "pdf" else f"{kilobytes} kB"), link.text_content()
-    assert links[1].text_content().startswith("Text för nyhetsbyråer (TXT, ")
+        assert link.text_content().endswith(f"{kilobytes} kB)"), link.text_content()
+    assert [a.text_content().split(" (")[0] for a in links] == [
+        "PDF", "Text för nyhetsbyråer", "NewsML-G2 för redaktionssystem", "ninjs för redaktionssystem"]
+    assert links[0].text_content().startswith(f"PDF ({seed['outputs']['pdf']['pages']} sidor, ")
 
 
 def test_web_servers_are_told_the_press_room_is_utf8(example_dist):

@@ -10,7 +10,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from click.testing import CliRunner
 from conftest import NOW, SITE, export, release, write_tree
+
+from pipeline.cli import main
 
 BUDGET = release(
     "title: Budget 2027\ndate: 2026-12-01T09:00\nembargo: 2026-12-01T10:00:00+01:00\ntopics: [Ekonomi]\n"
@@ -182,3 +185,27 @@ def test_a_link_follows_the_release_it_points_at(project):
     run = export("sources", "--now", NOW)
     assert "updated    sources/2026/2026-11-26-lank.md" in run.stdout
     assert 'href="../../2025/jul-2026/#sagostund"' in (project / "dist/2026/lank/index.html").read_text("utf-8")
+
+
+def test_a_moved_source_keeps_its_page_and_says_so(project):
+    write_tree(project, {"sources/2026/2026-11-20-jul.md": LINKED["sources/2026/2026-11-20-jul.md"]})
+    export("sources", "--now", NOW, "-q")
+    (project / "sources/arkiv").mkdir()
+    (project / "sources/2026/2026-11-20-jul.md").rename(project / "sources/arkiv/2026-11-20-jul.md")
+    run = export("sources", "--now", NOW, "-j", "1")
+    # Updated, not new and removed: the same page, whose PDF now embeds the source under its new path.
+    assert lines(run) == ["updated    sources/arkiv/2026-11-20-jul.md (moved from sources/2026/2026-11-20-jul.md)"]
+    assert (project / "dist/2026/jul/index.html").is_file()
+
+
+def test_each_release_is_said_with_its_problems_under_it_in_source_order(project):
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20\nlang: qq-99\n"),
+        "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n", "![](saknas.png)\n"),
+        "sources/2026/c.md": release("title: C\ndate: 2026-11-22\n", "### Rubrik\n\nText.\n"),
+    })
+    run = CliRunner().invoke(main, ["export", "sources", "--now", NOW, "-j", "2"])  # one stream, as a terminal shows it
+    said = [line.split(": ")[0] if line.startswith("sources/") else line.split()[1] for line in run.output.splitlines()[:-1]]
+    assert said == [
+        "sources/2026/a.md", "sources/2026/a.md:4", "sources/2026/b.md", "sources/2026/b.md:6", "sources/2026/b.md:6",
+        "sources/2026/c.md", "sources/2026/c.md:6"]
