@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from pipeline.load import resolve_inside
+from pipeline.paths import root_of
 from pipeline.problems import Problems
 
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -57,14 +58,14 @@ def normalise_dash_quotes(markdown: str, lang: str) -> tuple[str, list[int]]:
 class ReleaseLinks:
     """Links from one release to others, written as their source files ('2026-11-20-jul.md').
 
-    `index` holds, for every release that could be read, where it is published and when:
+    `index` holds, for every release, where it is published and when:
     source -> [folder, public time (ISO 8601), draft]. `used` records the entries this release's
     links relied on, so a link is made again when the release it points at moves or changes its time.
     """
 
-    index: dict[str, list]
+    index: dict[str, list | None]  # None: a release that cannot be published now
     folder: str  # the linking release's folder under dist/
-    public: datetime  # when the linking release becomes public
+    shown: datetime  # from when the linking release is shown: its public time, or --now if later
     timezone: str
     used: dict[str, list] = field(default_factory=dict)
 
@@ -258,14 +259,14 @@ class BodyChecker:
             return url
         if not parts.path:  # "#section" on the same page
             return url
-        if parts.path.lower().endswith(".md"):
-            return self.release_link(url)
-        if _HOST_LIKE.match(url) and not (self.base / unquote(parts.path)).exists():
+        if _HOST_LIKE.match(url) and not _exists(self.base, unquote(parts.path)):
             self.problems.error(
                 self.line_of(url[:40]),
                 f"link '{url[:60]}' has no 'https://', so it would lead to a file of this release; write it as https://{url[:60]}",
             )
             return url
+        if parts.path.lower().endswith(".md"):
+            return self.release_link(url)
         published = self.local_file(url, self.line_of(url), "linked file")
         return published or url
 
@@ -273,11 +274,14 @@ class BodyChecker:
         """A link to another release by its source file: the address of that release's page, relative to this one's."""
         parts, line = urlsplit(url), self.line_of(url[:40])
         root = self.root.resolve()
-        target = (self.base / unquote(parts.path)).resolve()
+        try:
+            target = (self.base / unquote(parts.path)).resolve()
+        except (OSError, ValueError):  # a NUL byte, say
+            target = root / ".."
         source = (Path(self.root.name) / target.relative_to(root)).as_posix() if target.is_relative_to(root) else None
         known = self.links.index.get(source) if self.links and source else None
         if known is None:
-            if source and target.is_file():
+            if self.links and source in self.links.index:
                 why = "a release that cannot be published now (see its own errors)"
             else:
                 why = "no release under the sources folder; check the file name (paths are relative to this file)"
@@ -289,13 +293,13 @@ class BodyChecker:
                                       "remove the link, or publish that release first")
             return url
         when = datetime.fromisoformat(public)
-        if when > self.links.public:
-            shown = when.astimezone(ZoneInfo(self.links.timezone)).strftime("%Y-%m-%d %H:%M %Z")
-            self.problems.error(line, f"link '{url[:60]}' points at a release that becomes public later ({shown}): "
-                                      "the link would lead nowhere and reveal its address; remove it, or publish this release no earlier")
+        if when > self.links.shown:
+            until = when.astimezone(ZoneInfo(self.links.timezone)).strftime("%Y-%m-%d %H:%M %Z")
+            self.problems.error(line, f"link '{url[:60]}' points at a release that is not public until {until}: the link "
+                                      "would lead nowhere and reveal its address; remove it until then, or publish this release no earlier")
             return url
         self.links.used[source] = known
-        return "../" * (self.links.folder.count("/") + 1) + folder + "/" + (f"#{parts.fragment}" if parts.fragment else "")
+        return root_of(f"{self.links.folder}/index.html") + folder + "/" + (f"#{parts.fragment}" if parts.fragment else "")
 
     def local_file(self, ref: str, line: int, what: str) -> str | None:
         parts = urlsplit(ref)
@@ -309,6 +313,13 @@ class BodyChecker:
             return None
         self.files[name] = path
         return name
+
+
+def _exists(base: Path, ref: str) -> bool:
+    try:
+        return (base / ref).exists()
+    except (OSError, ValueError):
+        return False
 
 
 def _lone_image(inlines: list) -> list:

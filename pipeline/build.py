@@ -44,11 +44,6 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     embargoed: int = 0  # press copies written for agencies
-    removed_files: list[str] = field(default_factory=list)
-
-    @property
-    def published(self) -> int:
-        return self.new + self.updated + self.unchanged
 
     @property
     def ok(self) -> bool:
@@ -74,6 +69,7 @@ class _Run:
 
     def said(self, status: str, path: Path, detail: str = "") -> None:
         """A release's line: one of STATUSES, with what a reader needs to know beside it."""
+        assert status in STATUSES, status
         setattr(self.summary, status, getattr(self.summary, status) + 1)
         self.reporter.release(status, path, detail)
 
@@ -141,7 +137,8 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
 
     site, dist, now, reporter = settings.site, settings.dist, settings.now, run.reporter
     previous = read_manifest(dist)
-    before = {e.get("source"): e for e in previous.get("releases", []) if isinstance(e, dict)}
+    before = {e["source"]: e for e in previous.get("releases", [])
+              if isinstance(e, dict) and isinstance(e.get("source"), str) and isinstance(e.get("outputs"), dict)}
     outcomes: dict[str, dict] = {}  # by source, in source order
     todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
     for path, source, key in keyed:
@@ -166,24 +163,28 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
             outcomes[source]["status"] = "todo"
             loaded[source] = release
 
-    # Whether a link to another release still holds depends on that release: a cached page whose links
-    # point at a release that moved, vanished or changed its publication time is made again.
-    index = release_index(outcomes)
+    # A release that fails to load keeps what it published before, while public at --now: it still holds
+    # its id and address, and links to it still lead there.
+    kept = {s: before[s] for s, o in outcomes.items() if o["status"] == "failed" and _still_public(before.get(s), now)}
+    for source, problem in _clashes(outcomes, before, kept):
+        outcomes[source].update(status="failed", cached=False, problems=outcomes[source]["problems"] + [problem])
+        loaded.pop(source, None)
+
+    # Whether a link to another release holds depends on that release: a cached page whose links point at
+    # a release that moved, vanished, changed its time or is not public at --now is made again.
+    index = release_index(outcomes, kept)
     for source, outcome in outcomes.items():
-        if outcome.get("cached") and any(index.get(t) != v for t, v in (outcome.get("links") or {}).items()):
+        links = (outcome.get("links") or {}) if outcome.get("cached") else {}
+        if any(index.get(t) != v or not _public_for(v, outcome, now) for t, v in links.items()):
             release, problems = load_release(Path(outcome["path"]), site)
             if release is not None:  # it loaded before, from the same bytes
                 outcome.update(status="todo", cached=False, problems=problem_data(problems.items))
                 loaded[source] = release
-
-    for source, problem in _clashes(outcomes, before):
-        outcomes[source].update(status="failed", cached=False, problems=outcomes[source]["problems"] + [problem])
-        loaded.pop(source, None)
     releases = list(loaded.values())
 
     printer.expect(len(releases))
     reporter.begin(len(releases))
-    for outcome in _render(releases, settings, printer, index):
+    for outcome in _render(releases, settings, printer, index):  # settings.now: links judged at --now too
         source = outcome["source"]
         outcome["problems"] = outcomes[source]["problems"] + outcome["problems"]
         key = outcome["key"] = outcomes[source]["key"]
@@ -194,25 +195,31 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         reporter.advance()
     reporter.end()
 
+    def keeps(entry: dict | None) -> bool:
+        """A release that fails keeps what it published before (a typo never unpublishes it), unless that is not
+        public at this --now, or links to a release that may not be seen now: an embargo is judged afresh every
+        time. (A link to a release that is gone only leads nowhere.)"""
+        return _still_public(entry, now) and all(
+            t not in index or _public_for(index[t], None, now) for t in _listed(entry.get("links")))
+
     # Said in source order, each release with its problems, so the report is the same whatever -j is.
     by_id = {e.get("id"): e for e in before.values()}
     entries, item_keys = [], {}
     for source, outcome in outcomes.items():
         path = Path(outcome["path"])
-        _report(outcome, before.get(source) or by_id.get((outcome.get("release") or {}).get("id")), now, site, run)
+        earlier = before.get(source) or by_id.get((outcome.get("release") or {}).get("id"))
+        _report(outcome, earlier, keeps(earlier), site, run)
         run.problems([Problem(path, line, severity, message) for line, severity, message in outcome["problems"]])
         if outcome["status"] == "published":
             entries.append(outcome["entry"])
             item_keys[outcome["entry"]["id"]] = (outcome["key"], path)
-    # A release that fails now keeps what it published before (a typo never unpublishes it), unless
-    # it is not public at this --now: an embargo is judged afresh on every export.
-    kept = [before[s] for s in sorted(run.failed_sources) if _still_public(before.get(s), now)]
+    kept_entries = [before[s] for s in sorted(run.failed_sources) if keeps(before.get(s))]
     ids_now = {o["release"]["id"] for o in outcomes.values() if o.get("release")}
     for source in sorted(set(before) - set(outcomes)):
         if before[source].get("id") not in ids_now:  # else it moved, and its line says so
             run.said("removed", site.root.parent / source, f"source deleted; took down {_page_folder(before[source])}")
     run.problems(_unused_files(settings.site, outcomes))
-    entries = sorted(entries + kept, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
+    entries = sorted(entries + kept_entries, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
 
     def item_of(entry: dict) -> dict:
         """What feeds say of a release: from the cache, read one feed at a time; a kept release's from its entry."""
@@ -225,21 +232,22 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         if item is None:  # lost or damaged: made again from the source, which has not changed since
             from pipeline.document import convert
 
-            item = feed_item(entry, convert(load_release(path, site)[0], site, index))
+            item = feed_item(entry, convert(load_release(path, site)[0], site, index, now))
             cache.put_item(key, item)
         return item
 
     manifest = build_collection(entries, item_of, site, settings.theme, dist, previous, cache)
     if manifest != previous or not (dist / "manifest.json").is_file():
         write_manifest(dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
-    run.summary.removed_files = remove_stale(dist, previous, manifest)
+    remove_stale(dist, previous, manifest)
     return run.summary
 
 
-def _report(outcome: dict, earlier: dict | None, now: datetime, site: Site, run: _Run) -> None:
+def _report(outcome: dict, earlier: dict | None, kept: bool, site: Site, run: _Run) -> None:
     """One line for a release: what this export did with it, compared with what was published before.
 
-    `earlier` is its entry in the previous manifest: by its source, or by its id when the source moved.
+    `earlier` is its entry in the previous manifest: by its source, or by its id when the source moved;
+    `kept`, whether that stays published should the release fail now.
     """
     source, status, path = outcome["source"], outcome["status"], Path(outcome["path"])
     took_down = f"took down {_page_folder(earlier)}" if earlier else ""
@@ -251,7 +259,7 @@ def _report(outcome: dict, earlier: dict | None, now: datetime, site: Site, run:
             run.said("unchanged" if _same_outputs(earlier, outcome["entry"]) else "updated", path, moved)
     elif status == "failed":
         run.failed_sources.add(source)
-        if _still_public(earlier, now) and not moved:
+        if kept and not moved:
             run.said("failed", path, "the last good version stays published")
         else:
             run.said("failed", path, "; ".join(x for x in ("nothing is published", took_down) if x))
@@ -263,35 +271,57 @@ def _report(outcome: dict, earlier: dict | None, now: datetime, site: Site, run:
         run.said("removed", path, f"now a draft; {took_down}") if earlier else run.said("draft", path)
 
 
+def _listed(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _page_folder(entry: dict) -> str:
     """'2026/budget-2027/': where a manifest entry's page lies under dist/."""
-    page = entry.get("outputs", {}).get("html", {}).get("path", "")
-    return page.rsplit("/", 1)[0] + "/" if "/" in page else page
+    html = entry.get("outputs", {}).get("html")
+    page = html.get("path") if isinstance(html, dict) else None
+    return page.rsplit("/", 1)[0] + "/" if isinstance(page, str) and "/" in page else ""
 
 
 def _same_outputs(earlier: dict, entry: dict) -> bool:
     def shas(e: dict) -> list:
-        return sorted([o.get("path"), o.get("sha256")] for o in list(e.get("outputs", {}).values()) + e.get("files", []))
+        files = list(e.get("outputs", {}).values()) + (e.get("files") if isinstance(e.get("files"), list) else [])
+        return sorted([str(o.get("path")), str(o.get("sha256"))] for o in files if isinstance(o, dict))
 
     return shas(earlier) == shas(entry)
 
 
 def _still_public(entry: dict | None, now: datetime) -> bool:
     """Whether an entry of the previous manifest may stay published at `now`."""
-    if not entry:
-        return False
     try:
-        return datetime.fromisoformat(entry.get("public") or entry["date"]) <= now
+        return datetime.fromisoformat(entry["public"]) <= now
     except (KeyError, TypeError, ValueError):
+        return False  # no entry, or one that does not say when it became public
+
+
+def release_index(outcomes: dict[str, dict], kept: dict[str, dict]) -> dict[str, list | None]:
+    """Source -> [folder, public time, draft] of every release, what links to it resolve by.
+
+    A release that cannot be read is there as its last published version while that stays, else None.
+    """
+    index: dict[str, list | None] = {}
+    for source, o in outcomes.items():
+        if o.get("release") and o["status"] != "failed":
+            index[source] = [o["release"]["folder"], o["release"]["public"], o["release"]["draft"]]
+        elif source in kept:
+            index[source] = [_page_folder(kept[source]).rstrip("/"), kept[source]["public"], False]
+        else:
+            index[source] = None
+    return index
+
+
+def _public_for(target: list | None, linker: dict | None, now: datetime) -> bool:
+    """Whether a linked release is public whenever the linking one is shown: at --now, or at its own time if later."""
+    if not target or target[2]:
         return False
-
-
-def release_index(outcomes: dict[str, dict]) -> dict[str, list]:
-    """Source -> [folder, public time, draft] of every release that could be read: what links to it resolve by."""
-    return {
-        source: [o["release"]["folder"], o["release"]["public"], o["release"]["draft"]]
-        for source, o in outcomes.items() if o.get("release") and o.get("status") != "failed"
-    }
+    when = now
+    if linker and linker.get("release"):
+        when = max(now, datetime.fromisoformat(linker["release"]["public"]))
+    return datetime.fromisoformat(target[1]) <= when
 
 
 def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
@@ -371,30 +401,30 @@ def _salt(site: Site, theme: Theme) -> str:
     return digest(*parts)
 
 
-def _clashes(outcomes: dict[str, dict], before: dict[str, dict]) -> list[tuple[str, list]]:
+def _clashes(outcomes: dict[str, dict], before: dict[str, dict], kept: dict[str, dict]) -> list[tuple[str, list]]:
     """Two releases may not share an id or an output folder.
 
-    The release that published it before keeps it and only the newcomer fails; when none did,
-    all of them fail, since any could be the mistake.
+    The release that published it before keeps it (even while it fails and its last version stays) and
+    only the newcomer fails; when none did, all of them fail, since any could be the mistake.
     """
     clashes = []
-    held = {"id": {e.get("id"): source for source, e in before.items()},
-            "folder": {_page_folder(e).rstrip("/"): source for source, e in before.items()}}
     for name, what, fix in (("id", "id", "give each release its own 'id'"), ("folder", "address", "rename one of the files")):
+        held = {(e.get("id") if name == "id" else _page_folder(e).rstrip("/")): source for source, e in before.items()}
         groups: dict[str, list[str]] = {}
         for source, outcome in outcomes.items():
-            if outcome.get("release") and outcome.get("status") != "failed":
+            if outcome.get("release"):
                 groups.setdefault(outcome["release"][name], []).append(source)
         for key, sources in groups.items():
-            if len(sources) < 2:
+            holder = held.get(key)
+            holds = holder in sources or holder in kept
+            if len(sources) < 2 and not (holds and holder not in sources):
                 continue
-            holder = held[name].get(key)
             for source in sources:
-                if holder in sources and source == holder:
+                if source == holder:
                     continue
                 path = Path(outcomes[source]["path"])
                 line = _line_of(path, "id:") if name == "id" else 1
-                if holder in sources:
+                if holds:
                     message = f"{what} '{key}' is already published by {holder}; {fix}"
                 else:
                     others = ", ".join(o for o in sources if o != source)

@@ -54,9 +54,7 @@ def build_collection(
         for (fmt, _), path, sha in zip(FORMATS, paths, made.files(paths, inputs, make)):
             feeds.append({"path": path, "format": fmt, "scope": listing.scope, "key": listing.key,
                           "entries": len(shown), "sha256": sha})
-    ours = {a.get("path") for a in previous.get("assets", [])}
-    assets = [{"path": a.path, "sha256": made.files([a.path], a.data, lambda a=a: [a])[0]} for a in site_artifacts(site, theme)
-              if a.path in ours or not (dist / a.path).exists()]  # an operator's own .htaccess or web.config wins
+    assets = [{"path": a.path, "sha256": made.files([a.path], a.data, lambda a=a: [a])[0]} for a in site_artifacts(site, theme, dist)]
     made.save()
     return {"releases": entries, "feeds": feeds, "pages": pages, "assets": assets, "collection": fingerprint}
 
@@ -99,9 +97,9 @@ def _data(value) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
-def site_artifacts(site: Site, theme: Theme) -> list[Artifact]:
+def site_artifacts(site: Site, theme: Theme, dist: Path) -> list[Artifact]:
     """The theme's static files, the press room's logo, and the settings files web servers read."""
     out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items()]
     if site.logo:
         out.append(Artifact(site_file_path(site, site.logo.src), site.logo.src.read_bytes()))
-    return out + server_files()
+    return out + server_files(dist)

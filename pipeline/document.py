@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import html
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
@@ -25,18 +26,20 @@ class Document:
     links: dict[str, list] = field(default_factory=dict)  # releases linked to: source -> what the link relied on
 
 
-def convert(release: Release, site: Site, index: dict[str, list]) -> Document:
+def convert(release: Release, site: Site, index: dict[str, list | None], now: datetime | None = None) -> Document:
     """Check and convert one body; raises ContentError listing every problem if it cannot publish."""
-    result = convert_all([release], site, index)[0]
+    result = convert_all([release], site, index, now)[0]
     if isinstance(result, ContentError):
         raise result
     return result
 
 
-def convert_all(releases: list[Release], site: Site, index: dict[str, list]) -> list[Document | ContentError]:
+def convert_all(releases: list[Release], site: Site, index: dict[str, list | None],
+                now: datetime | None = None) -> list[Document | ContentError]:
     """Check and convert many bodies with two pandoc starts in all; a release with problems gets its ContentError.
 
-    `index` tells where every release is published (see body.ReleaseLinks), for links between releases.
+    `index` tells where every release is published (see body.ReleaseLinks), for links between releases,
+    which must be public whenever a release is shown: at `now`, or at its own time if later.
     """
     normalised = [normalise_dash_quotes(r.body, r.lang) for r in releases]
     markdowns = [markdown for markdown, _ in normalised]
@@ -46,7 +49,8 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list]) -> 
         for offset in dashes:
             problems.warning(release.body_line + offset,
                              "the paragraph starts with '--', which is published as the dash '–'; type '– ' to write it yourself")
-        links = ReleaseLinks(index, release.folder, release.public_time, site.timezone)
+        shown = max(release.public_time, now) if now else release.public_time
+        links = ReleaseLinks(index, release.folder, shown, site.timezone)
         checker = BodyChecker(markdown, release.body_line, release.path.parent, site.root, problems, links)
         blocks = checker.run(ast["blocks"])
         for path in [a.src for a in release.attachments] + ([release.image.src] if release.image else []):

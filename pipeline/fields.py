@@ -47,8 +47,9 @@ def yaml_message(exc: yaml.MarkedYAMLError, line: str) -> str:
     if "\t" in line and ("tab" in problem or "cannot start any token" in problem):
         return "a tab character is used for indentation here; YAML needs spaces: replace the tab with spaces (two for each level)"
     if "quoted scalar" in context and typographic:
-        return (f"the value starts with a straight quote but ends with {value[-1]}, a typographic quote, which YAML does not "
-                f"read as its end; end it with a straight quote too: {key.strip()}: {value}\"")
+        fix = f": {key.strip()}: {value}\"" if value and value[-1] in TYPOGRAPHIC_QUOTES else ""
+        return (f"a value starts with a straight quote \" here, but {typographic[-1]} is a typographic quote, which YAML "
+                f"does not read as its end; end the value with a straight quote \" too{fix}")
     if "quoted scalar" in context:
         return "a quote opened here is never closed; end the value with the same quote it starts with"
     if "mapping values are not allowed" in problem and value:

@@ -285,7 +285,10 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | 
         return None, f"{what} '{ref}' is a remote address; nothing is fetched from the network, so copy the file into sources/ and give its path"
     if scheme and not re.match(r"^[A-Za-z]:[\\/]", ref):
         return None, f"{what} '{ref[:60]}' is a '{scheme}:' address, not a file; put the file in sources/ and give its path"
-    target = (base / ref).resolve()
+    try:
+        target = (base / ref).resolve()
+    except (OSError, ValueError):  # a NUL byte, a loop of links
+        return None, f"{what} {ref[:60]!r} is not a file name that can exist; check the name"
     if not target.is_relative_to(root.resolve()):
         return None, f"{what} '{ref}' is outside the sources folder; copy the file into sources/ and give its path relative to this file"
     if not target.is_file():

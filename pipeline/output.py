@@ -65,12 +65,16 @@ def read_manifest(dist: Path) -> dict:
 
 def manifest_paths(manifest: dict) -> set[str]:
     """Every file a manifest says this pipeline wrote."""
+    def listed(items) -> list:  # a damaged manifest lists nothing
+        items = items.values() if isinstance(items, dict) else items if isinstance(items, list) else []
+        return [i.get("path") for i in items if isinstance(i, dict)]
+
     paths = set()
     for entry in manifest.get("releases", []):
-        paths |= {o.get("path") for o in entry.get("outputs", {}).values()}
-        paths |= {f.get("path") for f in entry.get("files", [])}
+        if isinstance(entry, dict):
+            paths |= {*listed(entry.get("outputs")), *listed(entry.get("files"))}
     for key in ("feeds", "pages", "assets"):
-        paths |= {f.get("path") for f in manifest.get(key, [])}
+        paths |= set(listed(manifest.get(key)))
     return {p for p in paths if isinstance(p, str)}
 
 

@@ -8,7 +8,11 @@ once by the operator (README, "Serving dist/").
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipeline.artifact import Artifact
+
+MARK = "Written by press export"  # in the first line of every file here: an operator's own file lacks it
 
 # (extension, media type) of what the export writes beyond what servers know by default.
 TYPES = (
@@ -25,7 +29,7 @@ TYPES = (
 # AddType and AddCharset need the folder's `AllowOverride FileInfo` (without it, Apache answers 500);
 # IfModule keeps a server without mod_mime answering.
 HTACCESS = (
-    "# Written by press export: Apache sends every text of the press room as UTF-8.\n"
+    f"# {MARK}: Apache sends every text of the press room as UTF-8.\n"
     "AddDefaultCharset utf-8\n<IfModule mod_mime.c>\n"
     + "".join(f"  AddType {media_type} .{ext}\n" for ext, media_type in TYPES if ext in ("atom", "rss", "md"))
     + "  AddCharset utf-8 " + " ".join(f".{ext}" for ext, _ in TYPES) + "\n</IfModule>\n"
@@ -33,7 +37,7 @@ HTACCESS = (
 
 WEB_CONFIG = (
     '<?xml version="1.0" encoding="utf-8"?>\n'
-    "<!-- Written by press export: IIS sends every text of the press room as UTF-8. -->\n"
+    f"<!-- {MARK}: IIS sends every text of the press room as UTF-8. -->\n"
     "<configuration>\n  <system.webServer>\n    <staticContent>\n"
     + "".join(
         f'      <remove fileExtension=".{ext}" />\n'
@@ -45,5 +49,14 @@ WEB_CONFIG = (
 )
 
 
-def server_files() -> list[Artifact]:
-    return [Artifact(".htaccess", HTACCESS.encode("utf-8")), Artifact("web.config", WEB_CONFIG.encode("utf-8"))]
+def server_files(dist: Path) -> list[Artifact]:
+    """The files to write: an operator's own .htaccess or web.config in dist/ is left as it is."""
+    out = []
+    for name, text in ((".htaccess", HTACCESS), ("web.config", WEB_CONFIG)):
+        try:
+            head = (dist / name).read_bytes()[:200]
+        except OSError:
+            head = MARK.encode()  # not there yet
+        if MARK.encode() in head:
+            out.append(Artifact(name, text.encode("utf-8")))
+    return out

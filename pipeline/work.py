@@ -49,7 +49,7 @@ def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, 
     """
     site, env = settings.site, environment_for(settings.theme, settings.compiled)
     out: list[Prepared | dict] = []
-    for release, doc in zip(releases, convert_all(releases, site, index), strict=True):
+    for release, doc in zip(releases, convert_all(releases, site, index, settings.now), strict=True):
         outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
                    "media": {}, "entry": None}
         try:
@@ -86,7 +86,7 @@ def finish(prepared: Prepared, printed: Printed | BaseException, settings: Setti
         artifacts = release_artifacts(doc, environment_for(settings.theme, settings.compiled), settings.now, pdf, printed.pages)
         digests = {a.path: write(settings.dist, a) for a in artifacts}
         outcome["stamps"] = {path: stamp(settings.dist / path) for path in digests}
-        outcome["entry"] = _entry(doc.release, doc.site, digests, artifacts, printed.pages)
+        outcome["entry"] = _entry(doc.release, doc.site, digests, artifacts, printed.pages, doc.links)
         outcome["item"] = feed_item(outcome["entry"], doc)
         outcome["status"] = "published"
     except Exception as exc:
@@ -146,7 +146,8 @@ def _output(artifact: Artifact, digests: dict[str, str], pdf_pages: int) -> dict
     return out
 
 
-def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: list[Artifact], pdf_pages: int) -> dict:
+def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: list[Artifact], pdf_pages: int,
+           links: dict[str, list]) -> dict:
     return {
         "id": release.id,
         "title": release.title,
@@ -161,5 +162,6 @@ def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: lis
         "topics": list(release.topics),
         "regions": list(release.regions),
         "outputs": {a.kind: _output(a, digests, pdf_pages) for a in artifacts if a.kind},
+        "links": sorted(links),  # sources of the releases it links to: it is shown only while they are public
         "files": [{"path": a.path, "sha256": digests[a.path]} for a in artifacts if not a.kind],
     }

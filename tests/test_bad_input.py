@@ -111,10 +111,10 @@ CASES = {
         {"sources/2026/r.md": release(BASIC, "Se [öppettiderna](2026-11-19-oppettider.md).\n")},
         ["sources/2026/r.md:6: error: link '2026-11-19-oppettider.md' names no release under the sources folder; check the file name (paths are relative to this file)"],
     ),
-    "link to a release that becomes public later": (
+    "link to a release that is not public yet": (
         {"sources/2026/r.md": release(BASIC, "Se [budgeten](b.md).\n"),
          "sources/2026/b.md": release("title: Budget\ndate: 2026-11-26\nembargo: 2026-12-01T10:00:00+01:00\n")},
-        ["sources/2026/r.md:6: error: link 'b.md' points at a release that becomes public later (2026-12-01 10:00 CET): the link would lead nowhere and reveal its address; remove it, or publish this release no earlier"],
+        ["sources/2026/r.md:6: error: link 'b.md' points at a release that is not public until 2026-12-01 10:00 CET: the link would lead nowhere and reveal its address; remove it until then, or publish this release no earlier"],
     ),
     "link to a draft": (
         {"sources/2026/r.md": release(BASIC, "Se [utkastet](u.md).\n"),
@@ -143,7 +143,16 @@ CASES = {
     ),
     "straight quote closed by a typographic one": (
         {"sources/2026/r.md": release('title: "Halmstad får ”Quality Mark”\ndate: 2026-11-26\n')},
-        ["sources/2026/r.md:2: error: the value starts with a straight quote but ends with ”, a typographic quote, which YAML does not read as its end; end it with a straight quote too: title: \"Halmstad får ”Quality Mark”\""],
+        ["sources/2026/r.md:2: error: a value starts with a straight quote \" here, but ” is a typographic quote, which YAML does not read as its end; end the value with a straight quote \" too: title: \"Halmstad får ”Quality Mark”\""],
+    ),
+    "straight quote closed by a typographic one in a list": (
+        {"sources/2026/r.md": release(BASIC + 'topics:\n  - "Stadsutveckling”\n')},
+        ["sources/2026/r.md:5: error: a value starts with a straight quote \" here, but ” is a typographic quote, which YAML does not read as its end; end the value with a straight quote \" too"],
+    ),
+    "a link with a NUL byte": (
+        {"sources/2026/r.md": release(BASIC, "Se [filen](a%00.pdf) och [den](b%00.md).\n")},
+        ["sources/2026/r.md:6: error: linked file 'a\\x00.pdf' is not a file name that can exist; check the name",
+         "sources/2026/r.md:6: error: link 'b%00.md' names no release under the sources folder; check the file name (paths are relative to this file)"],
     ),
     "front matter never closed": (
         {"sources/2026/r.md": "---\ntitle: Rubrik\ndate: 2026-11-26\n\nBrödtext.\n"},

@@ -80,19 +80,20 @@ SOURCES = {
     "sources/2026/2026-12-02-framtid.md": release("title: Framtid\ndate: 2026-12-02T08:00\ntopics: [Ekonomi]\n"),
     "sources/2026/2026-12-03-lank.md": release("title: Länk\ndate: 2026-12-03\n", "Se [budgeten](2026-12-01-budget-2027.md).\n"),
     "sources/2026/2026-11-01-utkast.md": release("title: Utkast\ndate: 2026-11-01\ndraft: true\n"),
+    # Older than what it links to: it cannot be shown before that is out.
+    "sources/2026/2026-11-21-uppfoljning.md": release("title: Uppföljning\ndate: 2026-11-21\n", "Se [framtiden](2026-12-02-framtid.md).\n"),
 }
 MOMENTS = ["2026-11-25T12:00", "2026-12-01T09:59", "2026-12-01T10:00", "2026-12-02T08:00", "2026-12-04T00:00"]
-_FORCED: dict[str, dict[str, bytes]] = {}
+_FORCED: dict[str, tuple[int, dict[str, bytes]]] = {}
 
 
-def forced(now: str) -> dict[str, bytes]:
-    """What a --force export at `now` into an empty folder publishes."""
+def forced(now: str) -> tuple[int, dict[str, bytes]]:
+    """What a --force export at `now` into an empty folder says (its exit code) and publishes."""
     if now not in _FORCED:
         with tempfile.TemporaryDirectory() as folder:
             write_tree(Path(folder), SOURCES)
             run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q")
-            assert run.exit_code == 0, run.stderr
-            _FORCED[now] = tree(Path(folder) / "dist")
+            _FORCED[now] = run.exit_code, tree(Path(folder) / "dist")
     return _FORCED[now]
 
 
@@ -103,8 +104,7 @@ def test_any_order_of_moments_publishes_what_a_forced_export_at_the_last_one_doe
         write_tree(Path(folder), SOURCES)
         for now in moments:
             run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q")
-            assert run.exit_code == 0, run.stderr
-            assert tree(Path(folder) / "dist") == forced(now), f"after {moments[: moments.index(now) + 1]}"
+            assert (run.exit_code, tree(Path(folder) / "dist")) == forced(now), f"after {moments[: moments.index(now) + 1]}"
         shutil.rmtree(Path(folder) / ".cache")
 
 
@@ -209,3 +209,63 @@ def test_each_release_is_said_with_its_problems_under_it_in_source_order(project
     assert said == [
         "sources/2026/a.md", "sources/2026/a.md:4", "sources/2026/b.md", "sources/2026/b.md:6", "sources/2026/b.md:6",
         "sources/2026/c.md", "sources/2026/c.md:6"]
+
+
+def test_an_older_release_may_link_to_a_newer_one_while_that_is_public(project):
+    write_tree(project, {
+        "sources/2026/2026-11-20-gammal.md": release("title: Gammal\ndate: 2026-11-20\n", "Se [uppföljningen](2026-11-26-ny.md).\n"),
+        "sources/2026/2026-11-26-ny.md": release("title: Ny\ndate: 2026-11-26T09:00\n"),
+    })
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    assert 'href="../../2026/ny/"' in (project / "dist/2026/gammal/index.html").read_text("utf-8")
+    earlier = export("sources", "--now", "2026-11-25T12:00")  # the newer one is not out yet: nor is a link to it
+    assert earlier.problems == ["sources/2026/2026-11-20-gammal.md:6: error: link '2026-11-26-ny.md' points at a release that "
+                                "is not public until 2026-11-26 09:00 CET: the link would lead nowhere and reveal its address; "
+                                "remove it until then, or publish this release no earlier"]
+    assert "failed     sources/2026/2026-11-20-gammal.md (nothing is published; took down 2026/gammal/)" in earlier.stdout
+    assert public_everywhere(project / "dist", "2026/ny") == []
+
+
+def test_a_link_to_a_release_that_fails_leads_to_its_last_published_version(project):
+    write_tree(project, LINKED)
+    export("sources", "--now", NOW, "-q")
+    write_tree(project, {"sources/2026/2026-11-20-jul.md": LINKED["sources/2026/2026-11-20-jul.md"].replace("date:", "place: [X\ndate:")})
+    run = export("sources", "--now", NOW)
+    assert sorted(lines(run)) == ["failed     sources/2026/2026-11-20-jul.md (the last good version stays published)",
+                                  "unchanged  sources/2026/2026-11-26-lank.md"]
+    assert (project / "dist/2026/jul/index.html").is_file()
+
+
+def test_an_id_held_by_a_failing_release_is_still_its_own(project):
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\nid: samma\n")})
+    export("sources", "--now", NOW, "-q")
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\nid: samma\nplace: [X\n"),
+                         "sources/2026/b.md": release("title: B\ndate: 2026-11-26\nid: samma\n")})
+    run = export("sources", "--now", NOW)
+    assert "sources/2026/b.md:4: error: id 'samma' is already published by sources/2026/a.md; give each release its own 'id'" \
+        in run.problems
+    assert [e["id"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]] == ["samma"]
+
+
+def test_an_old_or_damaged_manifest_never_stops_the_export(project):
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
+    export("sources", "--now", NOW, "-q")
+    manifest = json.loads((project / "dist/manifest.json").read_text())
+    manifest["releases"] = [{k: v for k, v in e.items() if k not in ("source", "public")} for e in manifest["releases"]]
+    manifest["releases"].append({"id": "x", "source": "sources/2026/borta.md", "outputs": 5})
+    (project / "dist/manifest.json").write_text(json.dumps(manifest))
+    run = export("sources", "--now", NOW)
+    assert run.exit_code == 0, run.stderr
+    assert (project / "dist/2026/a/index.html").is_file()
+
+
+def test_theme_files_follow_the_theme_even_after_the_manifest_is_lost_and_a_later_htaccess_is_the_operators(project):
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
+                         "themes/default/static/css/custom.css": ":root { --accent: #00528f; }\n"})
+    export("sources", "--now", NOW, "-q")
+    (project / "dist/manifest.json").unlink()
+    write_tree(project, {"themes/default/static/css/custom.css": ":root { --accent: #8a1538; }\n",
+                         "dist/.htaccess": "Header set X-Frame-Options DENY\n"})
+    export("sources", "--now", NOW, "-q")
+    assert "#8a1538" in (project / "dist/theme/css/custom.css").read_text()
+    assert (project / "dist/.htaccess").read_text() == "Header set X-Frame-Options DENY\n"
