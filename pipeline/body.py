@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from pipeline.load import resolve_inside
+from pipeline.load import resolve_inside, source_path
 from pipeline.paths import root_of
 from pipeline.problems import Problems
 
@@ -276,9 +276,9 @@ class BodyChecker:
         root = self.root.resolve()
         try:
             target = (self.base / unquote(parts.path)).resolve()
+            source = source_path(target, root) if target.is_relative_to(root) else None
         except (OSError, ValueError):  # a NUL byte, say
-            target = root / ".."
-        source = (Path(self.root.name) / target.relative_to(root)).as_posix() if target.is_relative_to(root) else None
+            source = None
         known = self.links.index.get(source) if self.links and source else None
         if known is None:
             if self.links and source in self.links.index:

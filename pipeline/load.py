@@ -192,7 +192,7 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     embargo = f.moment("embargo", tz)
     contacts = tuple(c for c in (_contact(cf, problems) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
     release = Release(
-        path=path, source=_source_path(path, root), id=release_id, slug=slug, title=title or "",
+        path=path, source=source_path(path, root), id=release_id, slug=slug, title=title or "",
         date=date, lang=lang, type=f.text("type"), place=f.text("place"), lead=f.text("lead"),
         topics=f.texts("topics"), regions=f.texts("regions"), contacts=contacts, image=image,
         attachments=tuple(attachments), embargo=embargo, updated=updated,
@@ -221,7 +221,8 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
 
 
-def _source_path(path: Path, root: Path) -> str:
+def source_path(path: Path, root: Path) -> str:
+    """'sources/2026/x.md': a file under the sources folder as the manifest names it."""
     return (Path(root.name) / path.relative_to(root)).as_posix()
 
 
