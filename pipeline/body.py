@@ -12,9 +12,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from pipeline.fields import check_email, check_lang
 from pipeline.load import resolve_inside, source_path
 from pipeline.paths import root_of
 from pipeline.problems import Problems
+from pipeline.tree import Rewrite, UnknownNode, stringify
 
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 DASH_QUOTE_LANGS = {"sv", "nb", "nn", "no", "da", "fi"}
@@ -74,8 +76,11 @@ class ReleaseLinks:
 _HOST_LIKE = re.compile(r"^(www\.[^/]+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(se|com|org|net|nu|eu|fi|no|dk|de|uk|io|info|gov|edu))(/|$)", re.I)
 
 
-class BodyChecker:
-    """Walks the AST once: refuses what the contract forbids, closes up headings, builds figures."""
+class BodyChecker(Rewrite):
+    """Walks the AST once: refuses what the contract forbids, closes up headings, builds figures.
+
+    Every node kind has its rule (see tree.Rewrite); only the ones the contract speaks of are here.
+    """
 
     def __init__(self, markdown: str, first_line: int, base: Path, root: Path, problems: Problems,
                  links: ReleaseLinks | None = None):
@@ -88,7 +93,8 @@ class BodyChecker:
         self.files: dict[str, Path] = {}  # published file name -> source file
         self.heading_stack: list[tuple[int, int]] = []  # (written level, published level)
         self.outline: list[tuple[int, str, str]] = []  # (level, text, id)
-        self.raw_lines: set[int] = set()  # one message per line, not one per tag
+        self.ids: set[str] = set()
+        self.said: set[tuple[int, str]] = set()  # one message per line and thing, not one per occurrence
 
     def line_of(self, needle: str) -> int:
         for i, line in enumerate(self.lines):
@@ -96,69 +102,68 @@ class BodyChecker:
                 return self.first_line + i
         return self.first_line
 
+    def error_once(self, line: int, what: str, message: str) -> None:
+        if (line, what) not in self.said:
+            self.said.add((line, what))
+            self.problems.error(line, message)
+
     def run(self, blocks: list) -> list:
-        return self.blocks(blocks)
-
-    def blocks(self, blocks: list) -> list:
-        out = []
-        for block in blocks:
-            out.extend(self.block(block))
-        return out
-
-    def block(self, block: dict) -> list:
-        kind, c = block["t"], block.get("c")
-        if kind == "RawBlock":
-            self.raw(c[1])
+        try:
+            return self.blocks(blocks)
+        except UnknownNode as exc:
+            self.problems.error(self.first_line, f"the body holds something this version cannot check ({exc}); "
+                                                 "remove the unusual markup, or report it")
             return []
-        if kind == "Header":
-            return [self.header(c)]
-        if kind == "Div":
-            return [self.div(c)]
-        if kind in ("Para", "Plain"):
-            if _lone_image(c):
-                figure = self.figure(c)
-                return [figure] if figure else []
-            if kind == "Para":
-                _normalise_em_dash(c)
-            return [{"t": kind, "c": self.inlines(c)}]
-        if kind in ("BulletList", "OrderedList"):
-            items = c if kind == "BulletList" else c[1]
-            items[:] = [self.blocks(item) for item in items]
-            return [block]
-        if kind == "BlockQuote":
-            return [{"t": kind, "c": self.blocks(c)}]
-        if kind == "Table":
-            self._table(c)
-            return [block]
-        if kind == "DefinitionList":
-            for term, defs in c:
-                term[:] = self.inlines(term)
-                defs[:] = [self.blocks(d) for d in defs]
-            return [block]
-        if kind == "LineBlock":
-            c[:] = [self.inlines(line) for line in c]
-            return [block]
-        return [block]
 
-    def _table(self, c: list) -> None:
-        head, bodies, foot = c[3], c[4], c[5]
-        rows = list(head[1]) + [r for b in bodies for r in b[2] + b[3]] + list(foot[1])
-        for row in rows:
-            for cell in row[1]:
-                cell[4] = self.blocks(cell[4])
+    def attributes(self, attr: list, node: dict) -> list:
+        """The allow-list: lang and dir, the class 'factbox' on a block, ids made safe; anything else is an error."""
+        ident, classes, pairs = attr
+        kind = node["t"]
+        for key, value in pairs:
+            if key == "lang" and not check_lang(value):
+                continue
+            if key == "dir" and value in ("ltr", "rtl", "auto"):
+                continue
+            line = self.line_of(f"{key}=") if key else self.first_line
+            if key in ("lang", "dir"):
+                fix = "use a language tag such as {lang=en}" if key == "lang" else "use {dir=rtl} or {dir=ltr}"
+                self.error_once(line, key, f"{key}='{_short(value)}' is not valid; {fix}")
+            else:
+                self.error_once(line, key, f"the attribute '{_short(key)}' is not allowed in a release; remove "
+                                           f"{{{_short(key)}=…}} (only lang and dir may be set, e.g. {{lang=en}})")
+        kept = []
+        for name in classes:
+            if name == "factbox" and kind == "Div":
+                kept.append(name)
+            elif kind in ("CodeBlock", "Code"):
+                continue  # a code block's language: no highlighting, so nothing to keep
+            else:
+                self.error_once(self.line_of("." + name), "." + name,
+                                f"the class '.{_short(name)}' has no meaning in a release; remove it "
+                                "(the only class is .factbox, on a ::: block)")
+        safe = _safe_id(ident)
+        if ident and kind != "Header":  # headings' ids are pandoc's own, unique by construction
+            if safe in self.ids:
+                self.error_once(self.line_of("#" + ident), "#" + ident,
+                                f"the id '#{_short(ident)}' is used twice; give each its own name")
+        if safe:
+            self.ids.add(safe)
+        return [safe, kept, [[k, v] for k, v in pairs if k in ("lang", "dir")]]
+
+    def RawBlock(self, n: dict) -> list:
+        self.raw(n["c"][1])
+        return []
+
+    RawInline = RawBlock
 
     def raw(self, text: str) -> None:
         snippet = text.strip().split("\n")[0][:40]
         line = self.line_of(snippet)
-        if line in self.raw_lines:
-            return
-        self.raw_lines.add(line)
-        self.problems.error(
-            line, f"raw HTML '{snippet}' is not allowed in the body; use Markdown (e.g. **bold**, [link](https://…)) or remove it"
-        )
+        self.error_once(line, "raw", f"raw HTML '{snippet}' is not allowed in the body; use Markdown "
+                                     "(e.g. **bold**, [link](https://…)) or remove it")
 
-    def header(self, c: list) -> dict:
-        level, attr, inlines = c
+    def Header(self, n: dict) -> dict:
+        level, attr, inlines = n["c"]
         while self.heading_stack and self.heading_stack[-1][0] >= level:
             self.heading_stack.pop()
         published = self.heading_stack[-1][1] + 1 if self.heading_stack else 2
@@ -174,22 +179,28 @@ class BodyChecker:
                 line,
                 f"heading '{text}' is written at level {level} and published at level {published}: {why}; write it as {'#' * published}",
             )
-        self.outline.append((published, text, attr[0]))
-        return {"t": "Header", "c": [published, attr, self.inlines(inlines)]}
+        n["c"][0] = published
+        n = super().Header(n)
+        self.outline.append((published, text, n["c"][1][0]))
+        return n
 
-    def div(self, c: list) -> dict:
-        attr, blocks = c
-        if "factbox" in attr[1]:
-            level = self.heading_stack[-1][1] + 1 if self.heading_stack else 2
-            for i, b in enumerate(blocks):
-                if b["t"] == "Header":
-                    written, b["c"][0] = b["c"][0], min(level, 6)
-                    b["c"][2] = self.inlines(b["c"][2])
-                    rest = self.blocks_isolated(blocks[i + 1 :], (written, b["c"][0]))
-                    return {"t": "Div", "c": [attr, blocks[:i] + [b] + rest]}
-            line = self.line_of("factbox")
-            self.problems.error(line, "the fact box has no title; start it with a heading, e.g. '### Om Quality Mark (QM)'")
-        return {"t": "Div", "c": [attr, self.blocks(blocks)]}
+    def Div(self, n: dict) -> dict:
+        attr, blocks = n["c"]
+        if "factbox" not in attr[1]:
+            return super().Div(n)
+        n["c"][0] = self.attributes(attr, n)
+        level = self.heading_stack[-1][1] + 1 if self.heading_stack else 2
+        for i, b in enumerate(blocks):
+            if b["t"] == "Header":
+                written, b["c"][0] = b["c"][0], min(level, 6)
+                b["c"][1] = self.attributes(b["c"][1], b)
+                b["c"][2] = self.inlines(b["c"][2])
+                rest = self.blocks_isolated(blocks[i + 1 :], (written, b["c"][0]))
+                n["c"][1] = self.blocks(blocks[:i]) + [b] + rest
+                return n
+        self.problems.error(self.line_of("factbox"), "the fact box has no title; start it with a heading, e.g. '### Om Quality Mark (QM)'")
+        n["c"][1] = self.blocks(blocks)
+        return n
 
     def blocks_isolated(self, blocks: list, title: tuple[int, int]) -> list:
         """Headings inside a fact box follow on from its title and stay out of the page's outline."""
@@ -200,62 +211,53 @@ class BodyChecker:
         finally:
             self.heading_stack, self.outline = saved, saved_outline
 
-    def figure(self, inlines: list) -> dict | None:
+    def Para(self, n: dict) -> dict | list:
+        if _lone_image(n["c"]):
+            return self.figure(n["c"])
+        if n["t"] == "Para":
+            _normalise_em_dash(n["c"])
+        return super().Para(n)
+
+    Plain = Para
+
+    def figure(self, inlines: list) -> list:
         """A paragraph holding one image is a figure; its title is the caption."""
         image = self.inlines(_lone_image(inlines))
         if not image:
-            return None
+            return []
         attr, alt, (src, title) = image[0]["c"]
         caption = [{"t": "Plain", "c": _words(title)}] if title else []
         image[0]["c"] = [attr, alt, [src, ""]]
-        return {"t": "Figure", "c": [["", [], []], [None, caption], [{"t": "Plain", "c": image}]]}
+        return [{"t": "Figure", "c": [["", [], []], [None, caption], [{"t": "Plain", "c": image}]]}]
 
-    def inlines(self, inlines: list) -> list:
-        out = []
-        for inline in inlines:
-            kind, c = inline["t"], inline.get("c")
-            if kind == "RawInline":
-                self.raw(c[1])
-                continue
-            if kind == "Image":
-                checked = self.image(c)
-                if checked:
-                    out.append(checked)
-                continue
-            if kind == "Link":
-                c[1] = self.inlines(c[1])
-                c[2][0] = self.link_target(c[2][0], stringify(c[1]))
-                out.append(inline)
-                continue
-            if kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-                inline["c"] = self.inlines(c)
-            elif kind in ("Quoted", "Cite"):
-                c[1] = self.inlines(c[1])
-            elif kind == "Span":
-                c[1] = self.inlines(c[1])
-            elif kind == "Note":
-                inline["c"] = self.blocks(c)
-            out.append(inline)
-        return out
-
-    def image(self, c: list) -> dict | None:
-        attr, alt, (src, title) = c
+    def Image(self, n: dict) -> dict | list:
+        n = super().Image(n)
+        attr, alt, (src, title) = n["c"]
         line = self.line_of(src)
         if not stringify(alt).strip():
             self.problems.error(line, f"image '{src}' has no alt text; describe it between the brackets: ![what the image shows]({src})")
         published = self.local_file(src, line, "image")
         if not published or not stringify(alt).strip():
-            return None
-        return {"t": "Image", "c": [attr, alt, [published, title]]}
+            return []
+        n["c"][2] = [published, title]
+        return n
+
+    def Link(self, n: dict) -> dict:
+        n = super().Link(n)
+        n["c"][2][0] = self.link_target(n["c"][2][0], stringify(n["c"][1]))
+        return n
 
     def link_target(self, url: str, text: str) -> str:
         parts = urlsplit(url)
         if parts.scheme:
-            if parts.scheme.lower() not in ALLOWED_SCHEMES:
-                self.problems.error(
-                    self.line_of(url[:40]),
-                    f"link '{url[:60]}' uses '{parts.scheme}:', which is not allowed; use an http:, https:, mailto: or tel: address",
-                )
+            scheme, line = parts.scheme.lower(), self.line_of(url[:40])
+            if scheme not in ALLOWED_SCHEMES:
+                self.problems.error(line, f"link '{url[:60]}' uses '{parts.scheme}:', which is not allowed; "
+                                          "use an http:, https:, mailto: or tel: address")
+            elif scheme == "mailto" and (message := _mailto_problem(url)):
+                self.problems.error(line, message)
+            elif scheme == "tel" and not _TEL.fullmatch(url[4:]):
+                self.problems.error(line, f"link '{url[:60]}' is not a telephone number; write it as tel:+4635137000")
             return url
         if not parts.path:  # "#section" on the same page
             return url
@@ -315,6 +317,29 @@ class BodyChecker:
         return name
 
 
+_TEL = re.compile(r"\+?[0-9][0-9 ()./-]{2,30}")
+
+
+def _mailto_problem(url: str) -> str | None:
+    """A mailto: link holds one address and nothing else: no ?subject= or &body= a reader's mail program would fill in."""
+    address = unquote(url[len("mailto:"):])
+    if "?" in address or "&" in address or "," in address:
+        return (f"link '{url[:60]}' carries more than an address; write mailto:name@example.org "
+                "with no '?', '&' or second address")
+    if message := check_email(address):
+        return f"link '{url[:60]}': {message}"
+    return None
+
+
+def _safe_id(ident: str) -> str:
+    """An id as a fragment may hold it: letters, digits, '-', '_' and '.'; the rest becomes '-'."""
+    return re.sub(r"[^\w.-]+", "-", ident).strip("-")
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _exists(base: Path, ref: str) -> bool:
     try:
         return (base / ref).exists()
@@ -339,21 +364,3 @@ def _words(text: str) -> list:
             out.append({"t": "Space"})
         out.append({"t": "Str", "c": word})
     return out
-
-
-def stringify(inlines: list) -> str:
-    """Plain text of inlines (like pandoc's stringify)."""
-    parts = []
-    for inline in inlines:
-        kind, c = inline["t"], inline.get("c")
-        if kind == "Str":
-            parts.append(c)
-        elif kind in ("Space", "SoftBreak", "LineBreak"):
-            parts.append(" ")
-        elif kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-            parts.append(stringify(c))
-        elif kind in ("Link", "Image", "Span", "Quoted", "Cite"):
-            parts.append(stringify(c[1]))
-        elif kind == "Code":
-            parts.append(c[1])
-    return "".join(parts)

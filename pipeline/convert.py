@@ -22,20 +22,23 @@ READER = (
     "markdown-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
     "-smart-implicit_figures-yaml_metadata_block-citations-pandoc_title_block-native_divs-native_spans"
 )
+# The readers run in pandoc's sandbox (the fourth argument: an empty file system), so a
+# source cannot make pandoc read a file; the HTML writer embeds nothing, so it reads none.
 TO_AST = f"""
 local out = {{}}
 for i, text in ipairs(pandoc.json.decode(io.read("a"), false)) do
-  out[i] = pandoc.write(pandoc.read(text, "{READER}"), "json")
+  out[i] = pandoc.write(pandoc.read(text, "{READER}", {{}}, {{}}), "json")
 end
 io.write(pandoc.json.encode(out))
 """
+BODY_ID_PREFIX = "text-"  # on every id in a body and every link to one, so that none is also one of the page's
 TO_HTML = """
 local out = {}
 for i, text in ipairs(pandoc.json.decode(io.read("a"), false)) do
-  out[i] = pandoc.write(pandoc.read(text, "json"), "html5", {wrap_text = "none"})
+  out[i] = pandoc.write(pandoc.read(text, "json", {}, {}), "html5", {wrap_text = "none", identifier_prefix = "%s"})
 end
 io.write(pandoc.json.encode(out))
-"""
+""" % BODY_ID_PREFIX
 
 
 class PandocFailed(RuntimeError):

@@ -9,9 +9,10 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
-from pipeline.convert import asts_to_html, markdown_to_asts
+from pipeline.convert import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
 from pipeline.model import Release, Site
 from pipeline.problems import ContentError, Problem, Problems
+from pipeline.tree import Rewrite
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
         checked.append(ContentError(problems.items) if problems.has_errors else (release, checker, blocks, problems, version))
     good = [c for c in checked if not isinstance(c, ContentError)]
     pages = iter(asts_to_html([
-        {"pandoc-api-version": c[4], "meta": {}, "blocks": _html_blocks(copy.deepcopy(c[2]))} for c in good
+        {"pandoc-api-version": c[4], "meta": {}, "blocks": _ForPage().blocks(copy.deepcopy(c[2]))} for c in good
     ]))
     out: list[Document | ContentError] = []
     for item in checked:
@@ -75,7 +76,8 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
         release, checker, blocks, problems, _ = item
         out.append(Document(
             release=release, site=site, body_html=next(pages), blocks=blocks,
-            files=dict(checker.files), outline=tuple(checker.outline), warnings=tuple(problems.items),
+            files=dict(checker.files),
+            outline=tuple((level, text, BODY_ID_PREFIX + ident if ident else "") for level, text, ident in checker.outline), warnings=tuple(problems.items),
             links=dict(checker.links.used),
         ))
     return out
@@ -107,19 +109,16 @@ def unreadable_image(path: Path) -> str | None:
     return None
 
 
-def _html_blocks(blocks: list) -> list:
+class _ForPage(Rewrite):
     """Fact boxes become <aside> labelled by their heading; pandoc would write a plain <div>."""
-    out = []
-    for block in blocks:
-        if block["t"] == "Div" and "factbox" in block["c"][0][1]:
-            inner = block["c"][1]
-            heading = next((b for b in inner if b["t"] == "Header"), None)
-            label = f' aria-labelledby="{html.escape(heading["c"][1][0])}"' if heading and heading["c"][1][0] else ""
-            out.append({"t": "RawBlock", "c": ["html", f'<aside class="factbox"{label}>']})
-            out.extend(_html_blocks(inner))
-            out.append({"t": "RawBlock", "c": ["html", "</aside>"]})
-        elif block["t"] == "Div":
-            out.append({"t": "Div", "c": [block["c"][0], _html_blocks(block["c"][1])]})
-        else:
-            out.append(block)
-    return out
+
+    def Div(self, n: dict) -> list:
+        n = super().Div(n)
+        if "factbox" not in n["c"][0][1]:
+            return [n]
+        inner = n["c"][1]
+        heading = next((b for b in inner if b["t"] == "Header"), None)
+        ident = heading["c"][1][0] if heading else ""
+        label = f' aria-labelledby="{html.escape(BODY_ID_PREFIX + ident)}"' if ident else ""
+        return [{"t": "RawBlock", "c": ["html", f'<aside class="factbox"{label}>']}, *inner,
+                {"t": "RawBlock", "c": ["html", "</aside>"]}]

@@ -18,7 +18,6 @@ from pipeline.moments import parse_moment
 from pipeline.problems import Problems
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster, same nodes
-_EMAIL = re.compile(r"^[^@\s<>\"]+@[^@\s<>\"]+\.[^@\s<>\"]+$")
 
 
 TYPOGRAPHIC_QUOTES = "“”„‟«»‘’‚"
@@ -241,6 +240,16 @@ def check_lang(tag: str) -> str | None:
 
 
 def check_email(value: str) -> str | None:
-    if not _EMAIL.match(value):
-        return f"'{value}' is not an e-mail address; write it as name@example.org"
+    """An address a mail program reaches as written: no '?subject=', no second address, no display name.
+
+    email-validator knows the grammar of addresses (quoted parts, international domains) that a
+    pattern would get wrong; whether the domain exists is not asked (no network).
+    """
+    import email_validator  # only when an address is checked: a no-op export reads none
+
+    try:
+        email_validator.validate_email(value, check_deliverability=False)
+    except email_validator.EmailNotValidError as exc:
+        why = str(exc).rstrip('.')
+        return f"'{value}' is not an e-mail address ({why[:1].lower() + why[1:]}); write it as name@example.org"
     return None

@@ -279,8 +279,20 @@ def _file(f: Fields, key: str, base: Path, root: Path, problems: Problems, what:
     return path
 
 
+# What a release may publish from the press room's address. Never a web page, script, style
+# sheet, source or setting: served from there, it would run as the press room (or leak a draft).
+IMAGE_TYPES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg"}
+FILE_TYPES = IMAGE_TYPES | {
+    ".pdf", ".txt", ".csv", ".rtf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp",
+    ".tif", ".tiff", ".zip", ".mp3", ".mp4",
+}
+_IMAGE_NAMES = "JPEG, PNG, GIF, WebP or SVG"
+_FILE_NAMES = "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, CSV, plain text, ZIP, MP3, MP4 and images"
+
+
 def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | None, str | None]:
-    """Resolve a referenced file; refuse remote URLs and anything that leaves the sources folder."""
+    """Resolve a referenced file a release publishes; refuse remote URLs, anything outside the sources
+    folder, hidden files, file types that are not published, and SVG files that are not only drawing."""
     scheme = urlsplit(ref).scheme.lower()
     if scheme in ("http", "https", "ftp"):
         return None, f"{what} '{ref}' is a remote address; nothing is fetched from the network, so copy the file into sources/ and give its path"
@@ -290,8 +302,29 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | 
         target = (base / ref).resolve()
     except (OSError, ValueError):  # a NUL byte, a loop of links
         return None, f"{what} {ref[:60]!r} is not a file name that can exist; check the name"
-    if not target.is_relative_to(root.resolve()):
+    root = root.resolve()
+    if not target.is_relative_to(root):
         return None, f"{what} '{ref}' is outside the sources folder; copy the file into sources/ and give its path relative to this file"
+    if any(part.startswith(".") for part in target.relative_to(root).parts):
+        return None, f"{what} '{ref}' is a hidden file (its name or folder starts with '.'), which is never published; rename it"
     if not target.is_file():
         return None, f"{what} '{ref}' does not exist; check the file name (paths are relative to this file)"
+    suffix = target.suffix.lower()
+    image = what == "image"
+    if suffix not in (IMAGE_TYPES if image else FILE_TYPES):
+        kind = f"a '{suffix}' file" if suffix else "a file without a type (no '.pdf', '.jpg'…)"
+        allowed = f"an image must be {_IMAGE_NAMES}" if image else f"a release may publish {_FILE_NAMES}"
+        if suffix == ".md":
+            allowed += "; to link to another release, link to its source in the body: [title](2026-11-20-other.md)"
+        return None, f"{what} '{ref}' is {kind}, which is never published: {allowed}"
+    if suffix == ".svg":
+        from pipeline.svg import svg_problem
+
+        try:
+            message = svg_problem(target.read_bytes())
+        except OSError as exc:
+            message = f"it cannot be read ({exc.strerror})"
+        if message:
+            return None, (f"{what} '{ref}' is not published: {message}; save it again from the drawing program "
+                          "as plain SVG, or as PNG")
     return target, None

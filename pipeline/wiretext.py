@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 
-from pipeline.body import stringify
 from pipeline.document import Document
 from pipeline.labels import labels, long_date, weekday_date
 from pipeline.model import Contact
 from pipeline.paths import public_url
+from pipeline.tree import Fold, stringify
 
 AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 # Wire conventions by language; a language without an entry takes English's.
@@ -202,8 +202,8 @@ def local_time(moment: datetime, lang: str, timezone: str) -> str:
     return weekday_date(moment, lang, timezone) + time
 
 
-class _Writer:
-    """Pandoc AST blocks to wire paragraphs (each a string, lines joined by newlines)."""
+class _Writer(Fold):
+    """Pandoc AST blocks to wire paragraphs (each a string, lines joined by newlines); one rule per node kind."""
 
     def __init__(self, lang: str, url: str):
         self.lang = lang
@@ -216,36 +216,36 @@ class _Writer:
             out += self.block(block, depth)
         return out
 
-    def block(self, block: dict, depth: int) -> list[str]:
-        kind, c = block["t"], block.get("c")
-        if kind in ("Para", "Plain"):
-            return [self.inlines(c)]
-        if kind == "Header":
-            return [self.inlines(c[2])]
-        if kind == "BulletList":
-            return ["\n".join(self.item("• ", item, depth) for item in c)]
-        if kind == "OrderedList":
-            start = c[0][0]
-            return ["\n".join(self.item(f"{start + i}. ", item, depth) for i, item in enumerate(c[1]))]
-        if kind == "BlockQuote":
-            return [wire(self.lang)["quote"].format(p) for p in self.blocks(c, depth)]
-        if kind == "Div":
-            inner = self.blocks(c[1], depth)
-            return ["\n".join(inner)] if "factbox" in c[0][1] and inner else inner
-        if kind == "Figure":
-            image = _first_image(c[2])
-            caption = stringify([i for b in c[1][1] for i in b["c"]]) if c[1][1] else ""
-            line = f"{self.l['image']}: {caption or (stringify(image['c'][1]) if image else '')}"
-            return [line + (f"\n{self.url}{image['c'][2][0]}" if image else "")]
-        if kind == "Table":
-            return [self.table(c)]
-        if kind == "CodeBlock":
-            return [c[1]]
-        if kind == "LineBlock":
-            return ["\n".join(self.inlines(line) for line in c)]
-        if kind == "DefinitionList":
-            return [f"{self.inlines(term)}: " + " ".join(" ".join(self.blocks(d)) for d in defs) for term, defs in c]
-        return []
+    def Para(self, n, depth): return [self.inlines(n["c"])]
+    Plain = Para
+    def Header(self, n, depth): return [self.inlines(n["c"][2])]
+    def BulletList(self, n, depth): return ["\n".join(self.item("• ", item, depth) for item in n["c"])]
+
+    def OrderedList(self, n, depth):
+        start = n["c"][0][0]
+        return ["\n".join(self.item(f"{start + i}. ", item, depth) for i, item in enumerate(n["c"][1]))]
+
+    def BlockQuote(self, n, depth): return [wire(self.lang)["quote"].format(p) for p in self.blocks(n["c"], depth)]
+
+    def Div(self, n, depth):
+        inner = self.blocks(n["c"][1], depth)
+        return ["\n".join(inner)] if "factbox" in n["c"][0][1] and inner else inner
+
+    def Figure(self, n, depth):
+        image = _first_image(n["c"][2])
+        caption = " ".join(self.blocks(n["c"][1][1]))
+        line = f"{self.l['image']}: {caption or (stringify(image['c'][1]) if image else '')}"
+        return [line + (f"\n{self.url}{image['c'][2][0]}" if image else "")]
+
+    def Table(self, n, depth): return [self.table(n["c"])]
+    def CodeBlock(self, n, depth): return [n["c"][1]]
+    def LineBlock(self, n, depth): return ["\n".join(self.inlines(line) for line in n["c"])]
+
+    def DefinitionList(self, n, depth):
+        return [f"{self.inlines(term)}: " + " ".join(" ".join(self.blocks(d)) for d in defs) for term, defs in n["c"]]
+
+    def RawBlock(self, n, depth): return []  # refused by the body checker; never text
+    def HorizontalRule(self, n, depth): return []
 
     def item(self, marker: str, blocks: list, depth: int) -> str:
         parts = self.blocks(blocks, depth + 1)
@@ -255,7 +255,9 @@ class _Writer:
     def table(self, c: list) -> str:
         head = [self._cell(cell) for row in c[3][1] for cell in row[1]]
         rows = [[self._cell(cell) for cell in row[1]] for body in c[4] for row in body[2] + body[3]]
-        lines = []
+        rows += [[self._cell(cell) for cell in row[1]] for row in c[5][1]]
+        caption = " ".join(self.blocks(c[1][1]))
+        lines = [caption] if caption else []
         for row in rows:
             if len(row) == 2:
                 lines.append(f"{row[0]}: {row[1]}")
@@ -269,30 +271,23 @@ class _Writer:
         return " ".join(self.blocks(cell[4]))
 
     def inlines(self, inlines: list) -> str:
-        parts = []
-        for inline in inlines:
-            kind, c = inline["t"], inline.get("c")
-            if kind == "Str":
-                parts.append(c)
-            elif kind in ("Space", "SoftBreak"):
-                parts.append(" ")
-            elif kind == "LineBreak":
-                parts.append("\n")
-            elif kind in ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps", "Underline"):
-                parts.append(self.inlines(c))
-            elif kind in ("Span", "Cite"):
-                parts.append(self.inlines(c[1]))
-            elif kind == "Quoted":
-                parts.append(wire(self.lang)["quote"].format(self.inlines(c[1])))
-            elif kind == "Code":
-                parts.append(c[1])
-            elif kind == "Image":
-                parts.append(stringify(c[1]))
-            elif kind == "Link":
-                parts.append(self.link(self.inlines(c[1]), c[2][0]))
-            elif kind == "Note":
-                parts.append(" (" + " ".join(self.blocks(c)) + ")")
-        return "".join(parts)
+        return "".join(self.inline(i) for i in inlines)
+
+    def Str(self, n): return n["c"]
+    def Space(self, n): return " "
+    SoftBreak = Space
+    def LineBreak(self, n): return "\n"
+    def _inner(self, n): return self.inlines(n["c"])
+    Emph = Strong = Strikeout = Superscript = Subscript = SmallCaps = Underline = _inner
+    def _second(self, n): return self.inlines(n["c"][1])
+    Span = Cite = _second
+    def Quoted(self, n): return wire(self.lang)["quote"].format(self.inlines(n["c"][1]))
+    def Code(self, n): return n["c"][1]
+    Math = Code
+    def RawInline(self, n): return ""  # refused by the body checker; never text
+    def Image(self, n): return stringify(n["c"][1])
+    def Link(self, n): return self.link(self.inlines(n["c"][1]), n["c"][2][0])
+    def Note(self, n): return " (" + " ".join(self.blocks(n["c"])) + ")"
 
     def link(self, text: str, target: str) -> str:
         shown = target.removeprefix("mailto:").removeprefix("tel:")

@@ -85,7 +85,7 @@ CASES = {
     ),
     "invalid e-mail address": (
         {"sources/2026/r.md": release(BASIC + "contacts:\n  - name: Anna\n    email: anna.example.org\n")},
-        ["sources/2026/r.md:6: error: 'anna.example.org' is not an e-mail address; write it as name@example.org"],
+        ["sources/2026/r.md:6: error: 'anna.example.org' is not an e-mail address (an email address must have an @-sign); write it as name@example.org"],
     ),
     "no front matter": (
         {"sources/2026/r.md": "Bara text.\n"},
@@ -215,9 +215,9 @@ def test_closed_up_headings_are_published_without_gaps(project):
     write_tree(project, {"sources/2026/r.md": release(BASIC, "#### Fyra\n\nText.\n\n##### Fem\n\n## Två\n")})
     export("sources", "--now", NOW, "-q")
     page = (project / "dist/2026/r/index.html").read_text("utf-8")
-    assert '<h2 id="fyra">Fyra</h2>' in page
-    assert '<h3 id="fem">Fem</h3>' in page
-    assert '<h2 id="två">Två</h2>' in page
+    assert '<h2 id="text-fyra">Fyra</h2>' in page
+    assert '<h3 id="text-fem">Fem</h3>' in page
+    assert '<h2 id="text-två">Två</h2>' in page
 
 
 def test_every_problem_in_a_file_is_reported_not_just_the_first(project):

@@ -221,8 +221,8 @@ def test_fact_box_headings_fit_the_page(project):
     run = export("sources", "--now", NOW, "-q")
     assert run.exit_code == 0
     page = (project / "dist/2026/r/index.html").read_text("utf-8")
-    assert '<aside class="factbox" aria-labelledby="fakta">\n<h3 id="fakta">Fakta</h3>' in page
-    assert '<h4 id="mer">Mer</h4>' in page
+    assert '<aside class="factbox" aria-labelledby="text-fakta">\n<h3 id="text-fakta">Fakta</h3>' in page
+    assert '<h4 id="text-mer">Mer</h4>' in page
 
 
 @pytest.mark.parametrize("lang, expected", [("en-GB", "About us"), ("sv", "Om oss"), ("fi", "Om oss")])
