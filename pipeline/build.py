@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
+import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
@@ -149,19 +152,24 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
             todo.append((path, source, key))
 
     loaded: dict[str, Release] = {}
+    unloaded: list[tuple[str, Path]] = []
     for path, source, key in todo:
         release, problems = load_release(path, site)
         outcomes[source] = {"source": source, "path": str(path), "key": key, "problems": problem_data(problems.items),
                             "release": release_data(release) if release else None}
         if release is None:
             outcomes[source]["status"] = "failed"
-            cache.put(key, outcomes[source])  # never trusted (it is loaded again), but its key is known: see Printer
+            unloaded.append((source, path))
         elif release.draft:
             outcomes[source].update(status="draft", media={})
             cache.put(key, outcomes[source])
         else:
             outcomes[source]["status"] = "todo"
             loaded[source] = release
+
+    _check_unloaded_bodies(unloaded, outcomes, site, now)
+    for source, _ in unloaded:
+        cache.put(outcomes[source]["key"], outcomes[source])  # never trusted (it is loaded again), but its key is known: see Printer
 
     # A release that fails to load keeps what it published before, while public at --now: it still holds
     # its id and address, and links to it still lead there.
@@ -240,7 +248,35 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     if manifest != previous or not (dist / "manifest.json").is_file():
         write_manifest(dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
     remove_stale(dist, previous, manifest)
+    if settings.embargoed is not None:
+        _tidy_press_copies(settings.embargoed, outcomes)
     return run.summary
+
+
+def _tidy_press_copies(folder: Path, outcomes: dict[str, dict]) -> None:
+    """The press-copy folder holds the releases under embargo now, and nothing else: a copy whose embargo
+    lifted, or whose release was withdrawn, failed or deleted, is removed. Its manifest.json lists them."""
+    copies = [o["embargoed_copy"] for o in outcomes.values() if o.get("status") == "embargo" and o.get("embargoed_copy")]
+    manifest = {"releases": sorted(copies, key=lambda c: c["source"])}
+    previous = read_manifest(folder)
+    if manifest != previous or not (folder / "manifest.json").is_file():
+        write_manifest(folder, manifest)
+    remove_stale(folder, previous, manifest)
+
+
+def _check_unloaded_bodies(unloaded: list[tuple[str, Path]], outcomes: dict[str, dict], site: Site, now: datetime) -> None:
+    """A release whose front matter failed has its body checked too: every problem is said in one export."""
+    from pipeline.load import body_of
+
+    bodies = [(source, path, body) for source, path in unloaded if (body := body_of(path))]
+    if not bodies:
+        return
+    from pipeline.document import check_bodies
+
+    index = release_index(outcomes, {})  # links are judged as far as they can be: where the others are
+    found = check_bodies([(path, text, line, site.lang) for _, path, (text, line) in bodies], site, index, now)
+    for (source, _, _), problems in zip(bodies, found, strict=True):
+        outcomes[source]["problems"] += problem_data(problems)
 
 
 def _report(outcome: dict, earlier: dict | None, kept: bool, site: Site, run: _Run) -> None:
@@ -393,11 +429,36 @@ def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None)
 
 
 def _salt(site: Site, theme: Theme) -> str:
-    """Everything besides a release itself that its outputs depend on: site.yaml and the theme's files."""
-    parts = [site.path.read_bytes()]
+    """Everything besides a release itself that its outputs depend on: site.yaml, the logo, the theme's
+    files, and the code that renders (this package's own files and the versions of the tools it runs)."""
+    parts = [site.path.read_bytes(), site.logo.src.read_bytes() if site.logo else b""]
     for layer in theme.layers:
         for path in sorted(p for p in layer.rglob("*") if p.is_file()):
             parts += [path.relative_to(layer).as_posix(), path.read_bytes()]
+    return digest(*parts, code_fingerprint())
+
+
+RENDERING_LIBRARIES = ("pypandoc_binary", "weasyprint", "pydyf", "tinycss2", "cssselect2", "pikepdf", "feedgen",
+                       "jinja2", "lxml", "pillow", "fonttools", "pyphen", "babel")
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """What the installed pipeline is: its own source files and the versions of the libraries that render.
+
+    A changed pipeline renders everything again even when its version number stays the same. The
+    versions are read from the names of the libraries' installed metadata folders
+    ('weasyprint-66.0.dist-info'): a listing, far cheaper than asking importlib.metadata.
+    """
+    package = Path(__file__).resolve().parent
+    parts = [p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes()
+             for p in sorted(package.rglob("*.py"))]
+    wanted = re.compile(rf"^({'|'.join(RENDERING_LIBRARIES)})-[^-]+\.dist-info$", re.I)
+    for folder in sys.path:
+        try:
+            parts += sorted(name.lower() for name in os.listdir(folder or ".") if wanted.match(name))
+        except OSError:
+            continue
     return digest(*parts)
 
 

@@ -42,18 +42,10 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
     `index` tells where every release is published (see body.ReleaseLinks), for links between releases,
     which must be public whenever a release is shown: at `now`, or at its own time if later.
     """
-    normalised = [normalise_dash_quotes(r.body, r.lang) for r in releases]
-    markdowns = [markdown for markdown, _ in normalised]
     checked: list[tuple | ContentError] = []  # (release, checker, blocks, problems, AST version) or its problems
-    for release, (markdown, dashes), ast in zip(releases, normalised, markdown_to_asts(markdowns), strict=True):
-        problems = Problems(release.path)
-        for offset in dashes:
-            problems.warning(release.body_line + offset,
-                             "the paragraph starts with '--', which is published as the dash '–'; type '– ' to write it yourself")
-        shown = max(release.public_time, now) if now else release.public_time
-        links = ReleaseLinks(index, release.folder, shown, site.timezone)
-        checker = BodyChecker(markdown, release.body_line, release.path.parent, site.root, problems, links)
-        blocks = checker.run(ast["blocks"])
+    bodies = [(r.path, r.body, r.body_line, r.lang, r.folder, max(r.public_time, now) if now else r.public_time)
+              for r in releases]
+    for release, (checker, blocks, problems, ast) in zip(releases, _check(bodies, site, index), strict=True):
         for path in [a.src for a in release.attachments] + ([release.image.src] if release.image else []):
             if checker.files.get(path.name, path) != path:
                 problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
@@ -80,6 +72,31 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
             outline=tuple((level, text, BODY_ID_PREFIX + ident if ident else "") for level, text, ident in checker.outline), warnings=tuple(problems.items),
             links=dict(checker.links.used),
         ))
+    return out
+
+
+def check_bodies(bodies: list[tuple[Path, str, int, str]], site: Site, index: dict[str, list | None],
+                 now: datetime) -> list[list[Problem]]:
+    """The problems of bodies whose front matter failed: (path, body, its first line, language) each.
+
+    So that one export reports every problem of a file, not the body's only once the front matter is mended.
+    """
+    return [problems.items for _, _, problems, _ in _check([(*b, "", now) for b in bodies], site, index)]
+
+
+def _check(bodies: list[tuple[Path, str, int, str, str, datetime]], site: Site, index: dict[str, list | None]) -> list[tuple]:
+    """(checker, checked blocks, problems, AST) for each (path, body, first line, language, folder, time shown)."""
+    normalised = [normalise_dash_quotes(body, lang) for _, body, _, lang, _, _ in bodies]
+    out = []
+    for (path, _, first_line, _, folder, shown), (markdown, dashes), ast in zip(
+            bodies, normalised, markdown_to_asts([m for m, _ in normalised]), strict=True):
+        problems = Problems(path)
+        for offset in dashes:
+            problems.warning(first_line + offset,
+                             "the paragraph starts with '--', which is published as the dash '–'; type '– ' to write it yourself")
+        links = ReleaseLinks(index, folder, shown, site.timezone)
+        checker = BodyChecker(markdown, first_line, path.parent, site.root, problems, links)
+        out.append((checker, checker.run(ast["blocks"]), problems, ast))
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from functools import cache
@@ -165,7 +166,7 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     release_id = f.text("id") or path.stem
     if not _ID.match(release_id):
         problems.error(f.line("id"), f"id '{release_id}' may hold only letters, digits, '.', '_' and '-'; e.g. 'halmstad-2026-quality-mark'")
-    slug = slugify(_DATE_PREFIX.sub("", path.stem)) or slugify(path.stem)
+    slug = release_slug(path.stem)
     image = None
     if (imf := f.mapping("image", IMAGE_KEYS)) is not None:
         image = _image(imf, path.parent, root, problems)
@@ -203,6 +204,16 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     return (None if problems.has_errors else release), problems
 
 
+def body_of(path: Path) -> tuple[str, int] | None:
+    """The body of a release and the line it starts on, whatever its front matter holds; None if there is none."""
+    try:
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    split = split_front_matter(text)
+    return (split[1], split[2]) if split else None
+
+
 def split_front_matter(text: str) -> tuple[str, str, int] | None:
     """(front matter, body, line where the body starts) or None when there is no front matter."""
     lines = text.split("\n")
@@ -216,9 +227,20 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
 
 @cache  # listings slugify every topic of every release
 def slugify(text: str) -> str:
-    """ASCII, lower case, words joined by '-': safe in a URL and a file name on any system."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
+    """ASCII, lower case, words joined by '-': safe in a URL and a file name on any system; may be empty.
+
+    Letters of every script are written in Latin letters (anyascii: 'новость' -> 'novost', 'blåbær' ->
+    'blabaer'), as a reader would spell them; symbols and emoji are left out.
+    """
+    from anyascii import anyascii
+
+    letters = "".join(ch for ch in text if not unicodedata.category(ch).startswith("S"))
+    return re.sub(r"[^a-z0-9]+", "-", anyascii(letters).lower()).strip("-")
+
+
+def release_slug(stem: str) -> str:
+    """The last part of a release's address, from its file name without the date; never empty."""
+    return slugify(_DATE_PREFIX.sub("", stem)) or slugify(stem) or "release-" + hashlib.sha256(stem.encode()).hexdigest()[:8]
 
 
 def source_path(path: Path, root: Path) -> str:

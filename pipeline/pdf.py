@@ -57,9 +57,16 @@ _THEMES: dict[tuple, tuple] = {}
 
 
 def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
-    """The theme's print stylesheets and fonts, parsed and loaded once per process, not once per PDF."""
-    key = (stylesheets, tuple(sorted(theme_files.items())))
+    """The theme's print stylesheets and fonts, parsed and loaded once per process, not once per PDF.
+
+    Known by what the files hold, not only their names: a long-lived process (a preview, a library
+    caller) prints with the stylesheets as they are now. The stylesheets' text is compared; the
+    fonts, which can be large, by size and time of change.
+    """
+    texts = {url: theme_files[url].read_bytes() for url in stylesheets}
+    key = (tuple(texts.items()), tuple(sorted((url, _signature(path)) for url, path in theme_files.items())))
     if key not in _THEMES:
+        _THEMES.clear()  # one theme at a time: a process that prints with many does not keep them all
         # Warnings about the theme (a bad property, a font that will not load) belong to every PDF
         # made with it, not only to the first one a process renders.
         collect = _Collect()
@@ -68,13 +75,21 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
             fonts = FontConfiguration()
             fetcher = AllowListFetcher(theme_files)
             sheets = [
-                weasyprint.CSS(string=theme_files[url].read_text("utf-8"), base_url=url, url_fetcher=fetcher, font_config=fonts)
+                weasyprint.CSS(string=texts[url].decode("utf-8"), base_url=url, url_fetcher=fetcher, font_config=fonts)
                 for url in stylesheets
             ]
         finally:
             LOGGER.removeHandler(collect)
         _THEMES[key] = (fonts, sheets, tuple(collect.messages))
     return _THEMES[key]
+
+
+def _signature(path: Path) -> tuple:
+    try:
+        info = path.stat()
+    except OSError:
+        return (str(path),)
+    return (str(path), info.st_size, info.st_mtime_ns)
 
 
 def render_pdf(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-BUILTIN = Path(__file__).resolve().parent.parent / "themes" / "default"
+_PACKAGE = Path(__file__).resolve().parent
+# Installed, the built-in themes travel inside the package; in a checkout they sit at its top.
+BUILTIN = (_PACKAGE / "themes" if (_PACKAGE / "themes").is_dir() else _PACKAGE.parent / "themes") / "default"
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,9 +65,10 @@ def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, 
                 continue
             outcome["status"] = "embargo"
             if settings.embargoed is not None and release.embargo and release.embargo > settings.now:
-                for artifact in wire_artifacts(doc, settings.now):
-                    write(settings.embargoed, artifact)
-                outcome["embargoed_copy"] = True
+                outcome["embargoed_copy"] = {
+                    "source": release.source, "embargo": release.embargo.isoformat(),
+                    "files": [{"path": a.path, "sha256": write(settings.embargoed, a)} for a in wire_artifacts(doc, settings.now)],
+                }
         except Exception as exc:
             _failed(outcome, exc, settings)
         out.append(outcome)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.body import normalise_dash_quotes
-from pipeline.load import load_release, load_site, slugify
+from pipeline.load import load_release, load_site, release_slug
 from pipeline.output import UnsafePath, target
 
 # Printable text of any script, as a communicator might type it on one line.
@@ -23,23 +25,37 @@ line_text = st.text(
 
 
 @given(st.text(max_size=80))
-def test_slugs_are_url_safe_and_stay_inside_dist(text):
-    slug = slugify(text)
-    assert re.fullmatch(r"([a-z0-9]+(-[a-z0-9]+)*)?", slug)
-    if slug:
-        dist = Path(tempfile.gettempdir()) / "dist"
-        assert target(dist, f"2026/{slug}/index.html").is_relative_to(dist.resolve())
+def test_release_addresses_are_never_empty_url_safe_and_stay_inside_dist(stem):
+    slug = release_slug(stem)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug), "a page at dist/2026/index.html or a PDF named '.pdf'"
+    dist = Path(tempfile.gettempdir()) / "dist"
+    assert target(dist, f"2026/{slug}/index.html").is_relative_to(dist.resolve())
+
+
+@pytest.mark.parametrize("stem, slug", [
+    ("2026-11-20-bibliotekets-öppettider-i-jul", "bibliotekets-oppettider-i-jul"),
+    ("2026-12-01-новость", "novost"),
+    ("Ærø færge", "aero-faerge"),
+    ("新闻发布", "xinwenfabu"),
+    ("2026-12-13-🎄-julmarknad", "julmarknad"),
+    ("2026-12-13-🎄", "2026-12-13"),
+])
+def test_addresses_spell_every_script_in_latin_letters(stem, slug):
+    assert release_slug(stem) == slug
 
 
 @given(st.lists(st.sampled_from(["..", ".", "a", "b", "/"]), min_size=1, max_size=6))
 def test_no_relative_path_escapes_dist(parts):
     dist = Path(tempfile.gettempdir()) / "dist"
     relative = "/".join(parts)
+    normal = posixpath.normpath(relative)
+    inside = not normal.startswith(("..", "/")) and normal != "."
     try:
         path = target(dist, relative)
     except UnsafePath:
+        assert not inside, f"{relative!r} stays inside dist/ and was refused"
         return
-    assert path.is_relative_to(dist.resolve()) and path != dist.resolve()
+    assert inside and path.is_relative_to(dist.resolve()) and path != dist.resolve()
 
 
 @given(st.lists(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40), max_size=8), st.sampled_from(["sv", "en", "fi"]))

@@ -109,6 +109,29 @@ def test_an_embargoed_press_copy_goes_to_its_own_folder_only(project):
     assert "embargoedUntil" not in json.loads((project / "dist/2026/sv/sv.ninjs.json").read_text())
 
 
+def test_a_press_copy_is_removed_once_its_embargo_lifts_or_its_release_goes(project):
+    write_tree(project, {
+        "sources/2026/sv.md": release(EMBARGOED),
+        "sources/2026/later.md": release(EMBARGOED.replace("26T", "28T").replace("Nyhet", "Senare nyhet")),
+        "press-copy/agency-notes.txt": "the operator's own file\n",
+    })
+    before = "2026-11-25T12:00:00+01:00"
+    assert export("sources", "--now", before, "--embargoed", "press-copy", "-q").exit_code == 0
+    assert (project / "press-copy/2026/sv/sv.txt").is_file() and (project / "press-copy/2026/later/later.txt").is_file()
+    listed = json.loads((project / "press-copy/manifest.json").read_text())
+    assert [r["source"] for r in listed["releases"]] == ["sources/2026/later.md", "sources/2026/sv.md"]
+
+    # The first embargo lifts: its copy goes, the other stays; then the other is withdrawn (deleted).
+    run = export("sources", "--now", "2026-11-27T12:00:00+01:00", "--embargoed", "press-copy", "-q")
+    assert run.exit_code == 0, run.stderr
+    assert not (project / "press-copy/2026/sv").exists()
+    assert (project / "press-copy/2026/later/later.txt").is_file()
+    (project / "sources/2026/later.md").unlink()
+    assert export("sources", "--now", "2026-11-27T12:00:00+01:00", "--embargoed", "press-copy", "-q").exit_code == 0
+    left = sorted(p.relative_to(project / "press-copy").as_posix() for p in (project / "press-copy").rglob("*") if p.is_file())
+    assert left == ["agency-notes.txt", "manifest.json"]
+
+
 def test_the_press_copy_may_not_be_published(project):
     write_tree(project, {"sources/2026/sv.md": release(EMBARGOED)})
     assert export("sources", "--embargoed", "dist/agencies").exit_code == 2
