@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.fields import check_email, check_lang
 from pipeline.load import resolve_inside, source_path
-from pipeline.paths import root_of
+from pipeline.paths import file_href, root_of
 from pipeline.problems import Problems
 from pipeline.tree import Rewrite, UnknownNode, stringify
 
@@ -97,9 +97,11 @@ class BodyChecker(Rewrite):
         self.said: set[tuple[int, str]] = set()  # one message per line and thing, not one per occurrence
 
     def line_of(self, needle: str) -> int:
-        for i, line in enumerate(self.lines):
-            if needle and needle in line:
-                return self.first_line + i
+        """The first line that holds `needle`, as written or as pandoc gives it (a link's %20 is a space)."""
+        for text in dict.fromkeys((needle, unquote(needle))):
+            for i, line in enumerate(self.lines):
+                if text and text in line:
+                    return self.first_line + i
         return self.first_line
 
     def error_once(self, line: int, what: str, message: str) -> None:
@@ -135,8 +137,8 @@ class BodyChecker(Rewrite):
         for name in classes:
             if name == "factbox" and kind == "Div":
                 kept.append(name)
-            elif kind in ("CodeBlock", "Code"):
-                continue  # a code block's language: no highlighting, so nothing to keep
+            elif kind in ("CodeBlock", "Code") or (kind == "Link" and name in ("uri", "email")):
+                continue  # a code block's language (nothing is highlighted), or pandoc's own mark on <https://…>
             else:
                 self.error_once(self.line_of("." + name), "." + name,
                                 f"the class '.{_short(name)}' has no meaning in a release; remove it "
@@ -314,7 +316,7 @@ class BodyChecker(Rewrite):
             self.problems.error(line, f"two different files are named '{name}'; rename one of them")
             return None
         self.files[name] = path
-        return name
+        return file_href(name)
 
 
 _TEL = re.compile(r"\+?[0-9][0-9 ()./-]{2,30}")

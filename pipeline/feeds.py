@@ -26,7 +26,7 @@ from pipeline.document import Document
 from pipeline.labels import labels, long_date
 from pipeline.model import Site
 from pipeline.pages import size_text
-from pipeline.paths import release_uri
+from pipeline.paths import file_href, release_uri
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -65,7 +65,7 @@ def feed_item(entry: dict, doc: Document | None) -> dict:
     r = doc.release
     if r.image:
         item["image"] = {
-            "url": entry["url"] + r.image.src.name, "alt": r.image.alt, "length": r.image.src.stat().st_size,
+            "url": entry["url"] + file_href(r.image.src.name), "alt": r.image.alt, "length": r.image.src.stat().st_size,
             "type": mimetypes.guess_type(r.image.src.name)[0] or "application/octet-stream",
         }
     item["contacts"] = [{"name": c.name, "email": c.email} for c in r.contacts]
@@ -151,7 +151,8 @@ def _xml_feed(items: list[dict], site: Site, fmt: str, self_url: str, title: str
             fe.contributor({k: v for k, v in person.items() if v})
         fe.dc.dc_creator(site.name)
         if item["lead"]:
-            fe.summary(item["lead"])
+            # Readers show an RSS description as HTML: the lead, plain text, is escaped as HTML for both formats.
+            fe.summary(html.escape(item["lead"]), type="html")
         fe.content(item["content"], type="html")
         for term in item["categories"]:
             fe.category(term=term, label=term)

@@ -308,6 +308,7 @@ FILE_TYPES = IMAGE_TYPES | {
     ".pdf", ".txt", ".csv", ".rtf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp",
     ".tif", ".tiff", ".zip", ".mp3", ".mp4",
 }
+_UNSAFE_NAME = re.compile(r'[\\:*?"<>|#%\x00-\x1f\x7f]')  # what Windows refuses in a name, and what a URL reads
 _IMAGE_NAMES = "JPEG, PNG, GIF, WebP or SVG"
 _FILE_NAMES = "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, CSV, plain text, ZIP, MP3, MP4 and images"
 
@@ -331,6 +332,10 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | 
         return None, f"{what} '{ref}' is a hidden file (its name or folder starts with '.'), which is never published; rename it"
     if not target.is_file():
         return None, f"{what} '{ref}' does not exist; check the file name (paths are relative to this file)"
+    if odd := sorted(set(_UNSAFE_NAME.findall(target.name))):
+        shown = " ".join(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in odd)
+        return None, (f"{what} '{ref[:60]}' has {shown} in its name, which other computers and web addresses cannot "
+                      "keep; rename the file with letters, digits, spaces, '-', '_' and '.'")
     suffix = target.suffix.lower()
     image = what == "image"
     if suffix not in (IMAGE_TYPES if image else FILE_TYPES):

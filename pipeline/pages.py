@@ -18,7 +18,7 @@ from pipeline.document import Document
 from pipeline.labels import babel_locale, labels, long_date
 from pipeline.model import Release, Site
 from pipeline.printjob import DECORATIVE
-from pipeline.paths import listing_folder, page_path, public_url, root_of, site_file_path
+from pipeline.paths import file_href, listing_folder, page_path, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"
 
@@ -121,8 +121,8 @@ def release_context(doc: Document, downloads: Downloads | None) -> dict:
             with PILImage.open(r.image.src) as im:
                 width, height = im.size
         image = {
-            "name": r.image.src.name, "alt": r.image.alt or (DECORATIVE if downloads is None else ""), "caption": r.image.caption,
-            "credit": r.image.credit, "width": width, "height": height, "url": url + r.image.src.name,
+            "href": file_href(r.image.src.name), "alt": r.image.alt or (DECORATIVE if downloads is None else ""), "caption": r.image.caption,
+            "credit": r.image.credit, "width": width, "height": height, "url": url + file_href(r.image.src.name),
         }
     bp_lang, boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else (None, None)
     before, rest = l["page"].split("{page}", 1)
@@ -149,7 +149,7 @@ def release_context(doc: Document, downloads: Downloads | None) -> dict:
             for key, scope, names in (("topics", "topic", r.topics), ("regions", "region", r.regions)) if names
         ],
         "attachments": [
-            {"name": a.src.name, "title": a.title, "kind": a.src.suffix.lstrip(".").upper() or "file",
+            {"href": file_href(a.src.name), "title": a.title, "kind": a.src.suffix.lstrip(".").upper() or "file",
              "size": size_text(a.src.stat().st_size, r.lang)}
             for a in r.attachments
         ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from pipeline.labels import labels
 from pipeline.load import slugify
@@ -25,6 +25,12 @@ def text_path(release: Release) -> str:
 
 def public_url(site: Site, release: Release) -> str:
     return f"{site.url}{release.folder}/"
+
+
+def file_href(name: str) -> str:
+    """A published file's name as it goes in an address beside its page: percent-encoded, so that a
+    name like 'javascript:x.pdf' or 'a?b.pdf' is never read as a scheme or a query, and spaces are valid."""
+    return quote(name)
 
 
 def site_file_path(site: Site, path: Path) -> str:

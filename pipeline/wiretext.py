@@ -15,7 +15,7 @@ from babel import Locale
 from pipeline.document import Document
 from pipeline.labels import labels, long_date, weekday_date
 from pipeline.model import Contact
-from pipeline.paths import public_url
+from pipeline.paths import file_href, public_url
 from pipeline.tree import Fold, stringify
 
 AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
@@ -43,10 +43,18 @@ def wire(lang: str) -> dict:
 
 
 def fold_ascii(text: str) -> str:
-    """å→a, ä→a, ö→o, ”→", –→- …; whatever has no ASCII form becomes '?'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(ASCII))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return plain.encode("ascii", "replace").decode("ascii")
+    """å→a, ä→a, ö→o, ”→", –→- …, other scripts in Latin letters (новость → novost'); symbols become '?'."""
+    from anyascii import anyascii
+
+    out = []
+    for ch in text.translate(ASCII):
+        if ch.isascii():
+            out.append(ch)
+        elif unicodedata.category(ch).startswith("S"):  # an emoji's name is no help on a wire
+            out.append("?")
+        else:
+            out.append(anyascii(ch) or ("" if unicodedata.combining(ch) else "?"))
+    return "".join(out)
 
 
 def wrap(text: str, width: int) -> str:
@@ -96,10 +104,10 @@ def text_of(doc: Document, now: datetime) -> str:
             body[0] = f"{dateline} {body[0]}"
     out += _paragraphs(first)
     if r.image:
-        out += _paragraphs([_image_line(r.image.caption, r.image.credit, l) + "\n" + url + r.image.src.name])
+        out += _paragraphs([_image_line(r.image.caption, r.image.credit, l) + "\n" + url + file_href(r.image.src.name)])
     out += _paragraphs(body)
     if r.attachments:
-        out += _paragraphs([l["attachments"] + ":\n" + "\n".join(f"{a.title} ({url}{a.src.name})" for a in r.attachments)])
+        out += _paragraphs([l["attachments"] + ":\n" + "\n".join(f"{a.title} ({url}{file_href(a.src.name)})" for a in r.attachments)])
     contacts = [_contacts(r.contacts + site.contacts, l)] if r.contacts or site.contacts else []
     about = _about(doc, l)
     if english:

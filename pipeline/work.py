@@ -23,7 +23,7 @@ from pipeline.outcome import Settings, problem_data, release_data
 from pipeline.ninjs import render_ninjs
 from pipeline.output import write
 from pipeline.pages import Downloads, environment_for, render_release_page
-from pipeline.paths import pdf_name, public_url, site_file_path, text_path
+from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
 from pipeline.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError
 from pipeline.theme import Theme
@@ -115,7 +115,7 @@ def print_job(doc: Document, env, theme: Theme) -> PrintJob:
     files = dict(theme_files)
     if site.logo:
         files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
-    files |= {base + name: path for name, path in doc.files.items()}
+    files |= {base + file_href(name): path for name, path in doc.files.items()}
     printable = render_release_page(doc, env).data.decode("utf-8")
     stylesheets = tuple(site.url + "theme/" + name for name in PRINT_STYLESHEETS if site.url + "theme/" + name in theme_files)
     return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files)

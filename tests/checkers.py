@@ -25,8 +25,12 @@ def nu_check(files: list[Path]) -> list[dict]:
         ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
         capture_output=True, text=True, timeout=300,
     )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    return [m for m in messages if m.get("type") == "error"]
+    # The checker always writes its report, even an empty one; silence means it did not run (no Java,
+    # a broken jar), which must fail the test rather than pass as "no findings".
+    assert result.stderr.strip(), f"the Nu Html Checker wrote no report (exit code {result.returncode}): {result.stdout[:300]}"
+    report = json.loads(result.stderr)
+    assert isinstance(report.get("messages"), list), f"the Nu Html Checker's report has no messages list: {result.stderr[:300]}"
+    return [m for m in report["messages"] if m.get("type") == "error"]
 
 
 @contextmanager

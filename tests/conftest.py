@@ -89,8 +89,14 @@ class Run:
         return [line for line in self.stderr.splitlines() if ": error: " in line or ": warning: " in line]
 
 
-def export(*args: str) -> Run:
+def export(*args: str, expect: int | None = 0) -> Run:
+    """Run `press export ARGS` here; its exit code must be `expect` (None: the test checks it itself).
+
+    Checked on every call, so that a test exporting several times cannot go on from a failed step.
+    """
     result = CliRunner().invoke(main, ["export", *args], catch_exceptions=False)
+    if expect is not None:
+        assert result.exit_code == expect, f"press export {' '.join(args)} exited {result.exit_code}:\n{result.stderr}"
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
@@ -137,7 +143,8 @@ def paged_dist(tmp_path_factory) -> Path:
             f"title: Nyhet nummer {n}\ndate: 2026-10-{n:02d}T09:00\nlang: {lang}\nlead: Ingress {n}.\ntopics: [Skola]\n"
         )
     write_tree(work, files)
-    run = export(str(work / "sources"), "-o", str(work / "dist"), "--now", NOW, "-q")
+    # Three printing processes whatever the machine has: test_incremental compares this with one.
+    run = export(str(work / "sources"), "-o", str(work / "dist"), "--now", NOW, "-q", "-j", "3")
     assert run.exit_code == 0, run.stderr
     return work / "dist"
 

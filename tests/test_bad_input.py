@@ -165,9 +165,8 @@ CASES = {
 def test_bad_input_is_reported_on_its_line(project, name):
     files, expected = CASES[name]
     write_tree(project, files)
-    run = export("sources", "--now", NOW, "-q")
+    run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == expected
-    assert run.exit_code == 1
     errors, warnings = len([e for e in expected if ": error: " in e]), len([e for e in expected if ": warning: " in e])
     assert run.stderr.rstrip().splitlines()[-1].endswith(
         f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
@@ -222,8 +221,7 @@ def test_closed_up_headings_are_published_without_gaps(project):
 
 def test_every_problem_in_a_file_is_reported_not_just_the_first(project):
     write_tree(project, {"sources/2026/r.md": release("date: 2026-13-01\nlang: xx-yy-zz\ndraft: 3\n", "[a](file:///etc/passwd)\n")})
-    run = export("sources", "--now", NOW, "-q")
-    assert run.exit_code == 1
+    run = export("sources", "--now", NOW, "-q", expect=1)
     assert [p.split(": error: ")[0] + ": " + p.split(": error: ")[1][:12] for p in run.problems] == [
         "sources/2026/r.md:2: required key",  # no title
         "sources/2026/r.md:2: 'date' has '",
@@ -238,13 +236,11 @@ def test_a_bad_release_does_not_stop_the_others(project):
         "sources/2026/bra.md": release("title: Bra\ndate: 2026-11-20\n"),
         "sources/2026/trasig.md": release("title: Trasig\ndate: 2026-99-01\n"),
     })
-    run = export("sources", "--now", NOW)
-    assert run.exit_code == 1
+    run = export("sources", "--now", NOW, expect=1)
     assert (project / "dist/2026/bra/index.html").is_file()
     assert not (project / "dist/2026/trasig").exists()
     assert run.stderr.strip().endswith("1 new, 1 failed: 1 error, 0 warnings")
-    again = export("sources", "--now", NOW)
-    assert again.exit_code == 1
+    again = export("sources", "--now", NOW, expect=1)
     assert again.stderr == run.stderr.replace("1 new", "1 unchanged"), "a failure is reported on every export, never cached away"
 
 
@@ -253,16 +249,15 @@ def test_broken_site_yaml_leaves_dist_untouched(project):
     assert export("sources", "--now", NOW, "-q").exit_code == 0
     before = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
     write_tree(project, {"sources/site.yaml": "name: [oj\n"})
-    run = export("sources", "--now", NOW, "-q")
-    assert run.exit_code == 1
+    run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems[0].startswith("sources/site.yaml:")
     after = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
     assert after == before
 
 
 def test_usage_errors_exit_2(project):
-    assert export("no-such-folder").exit_code == 2
-    assert export("sources", "--now", "tomorrow").exit_code == 2
+    export("no-such-folder", expect=2)
+    export("sources", "--now", "tomorrow", expect=2)
 
 
 def test_a_bug_is_reported_as_an_internal_error_not_as_bad_content(project, monkeypatch):
@@ -273,7 +268,7 @@ def test_a_bug_is_reported_as_an_internal_error_not_as_bad_content(project, monk
 
     monkeypatch.setattr(pipeline.work, "text_of", broken)
     write_tree(project, {"sources/2026/r.md": release(BASIC)})
-    run = export("sources", "--now", NOW, "-q")
+    run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == [
         "sources/2026/r.md:1: error: internal error while building this release (KeyError: 'oops'); rerun with --debug for the traceback and report it"
     ]
@@ -287,7 +282,7 @@ def test_a_release_that_takes_an_id_already_published_fails_alone(project):
     write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\nid: samma\n")})
     assert export("sources", "--now", NOW, "-q").exit_code == 0
     write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-26\nid: samma\n")})
-    run = export("sources", "--now", NOW)
+    run = export("sources", "--now", NOW, expect=1)
     assert run.problems == ["sources/2026/b.md:4: error: id 'samma' is already published by sources/2026/a.md; give each release its own 'id'"]
     assert "unchanged  sources/2026/a.md" in run.stdout.splitlines()
     assert (project / "dist/2026/a/index.html").is_file() and not (project / "dist/2026/b").exists()

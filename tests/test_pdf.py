@@ -151,8 +151,7 @@ def test_an_unreadable_image_fails_the_release_with_its_line(project):
         "sources/2026/r.md": release("title: Rubrik\ndate: 2026-11-26\nimage: {src: trasig.png, alt: En bild}\n"),
         "sources/2026/trasig.png": b"\x89PNG\r\n\x1a\n this is not a picture",
     })
-    run = export("sources", "--now", NOW, "-q")
-    assert run.exit_code == 1
+    run = export("sources", "--now", NOW, "-q", expect=1)
     assert len(run.problems) == 1 and run.problems[0].startswith("sources/2026/r.md:4: error: image 'trasig.png' cannot be read (")
     assert not (project / "dist/2026").exists()
 
@@ -168,8 +167,7 @@ def test_a_weasyprint_warning_fails_the_release(project, monkeypatch):
 
     monkeypatch.setattr(pipeline.pdf.weasyprint, "HTML", with_missing_font)
     write_tree(project, {"sources/2026/r.md": release("title: Rubrik\ndate: 2026-11-26\n")})
-    run = export("sources", "--now", NOW, "-q")
-    assert run.exit_code == 1
+    run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == ["sources/2026/r.md:1: error: the PDF could not be made: Font-face 'X' cannot be loaded; fix the image, font or theme file it names"]
     assert not (project / "dist/2026").exists()
 
@@ -209,6 +207,5 @@ def test_a_broken_theme_stylesheet_fails_every_release(project):
         "themes/default/static/css/custom.css": "body { colour: red; }\n",
         **{f"sources/2026/r{n}.md": release(f"title: R{n}\ndate: 2026-11-0{n}\n") for n in (1, 2)},
     })
-    run = export("sources", "--now", NOW, "-q", "-j", "1")
-    assert run.exit_code == 1
+    run = export("sources", "--now", NOW, "-q", "-j", "1", expect=1)
     assert len([p for p in run.problems if "the PDF could not be made" in p and "colour" in p]) == 2, run.problems

@@ -67,7 +67,7 @@ def test_a_failing_release_is_not_kept_published_while_under_embargo(project):
     write_tree(project, {"sources/2026/2026-12-01-budget-2027.md": BUDGET})
     export("sources", "--now", "2026-12-01T10:00", "-j", "1")
     write_tree(project, {"sources/2026/2026-12-01-budget-2027.md": BUDGET.replace("date: 2026-12-01T09:00", "date: 2026-12-01T09:00\nlang: qq-99")})
-    run = export("sources", "--now", "2026-11-30T12:00", "-j", "1")
+    run = export("sources", "--now", "2026-11-30T12:00", "-j", "1", expect=1)
     assert "failed     sources/2026/2026-12-01-budget-2027.md (nothing is published; took down 2026/budget-2027/)" in lines(run)
     assert public_everywhere(project / "dist", "Budget 2027") == []
 
@@ -92,7 +92,7 @@ def forced(now: str) -> tuple[int, dict[str, bytes]]:
     if now not in _FORCED:
         with tempfile.TemporaryDirectory() as folder:
             write_tree(Path(folder), SOURCES)
-            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q")
+            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q", expect=None)
             _FORCED[now] = run.exit_code, tree(Path(folder) / "dist")
     return _FORCED[now]
 
@@ -103,7 +103,7 @@ def test_any_order_of_moments_publishes_what_a_forced_export_at_the_last_one_doe
     with tempfile.TemporaryDirectory() as folder:
         write_tree(Path(folder), SOURCES)
         for now in moments:
-            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q")
+            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q", expect=None)
             assert (run.exit_code, tree(Path(folder) / "dist")) == forced(now), f"after {moments[: moments.index(now) + 1]}"
         shutil.rmtree(Path(folder) / ".cache")
 
@@ -126,7 +126,7 @@ def test_each_release_line_says_what_changed_and_the_summary_counts_them(project
         "sources/2026/g.md": release("title: G\ndate: 2026-11-25\nembargo: 2026-12-01T10:00:00+01:00\n"),
     })
     (project / "sources/2026/d.md").unlink()
-    run = export("sources", "--now", NOW, "-j", "1")
+    run = export("sources", "--now", NOW, "-j", "1", expect=1)
     assert sorted(lines(run)) == [
         "embargo    sources/2026/g.md (until 2026-12-01 10:00 CET)",
         "failed     sources/2026/e.md (the last good version stays published)",
@@ -171,7 +171,7 @@ def test_a_link_follows_the_release_it_points_at(project):
     write_tree(project, LINKED)
     export("sources", "--now", NOW, "-q")
     (project / "sources/2026/2026-11-20-jul.md").rename(project / "sources/2026/2026-11-20-jul-2026.md")
-    run = export("sources", "--now", NOW)  # the linking release did not change: what it links to did
+    run = export("sources", "--now", NOW, expect=1)  # the linking release did not change: what it links to did
     assert run.problems == ["sources/2026/2026-11-26-lank.md:6: error: link '2026-11-20-jul.md#sagostund' names no release "
                             "under the sources folder; check the file name (paths are relative to this file)",
                             "sources/2026/2026-11-26-lank.md:6: error: link '../2026/2026-11-20-jul.md' names no release "
@@ -218,7 +218,7 @@ def test_an_older_release_may_link_to_a_newer_one_while_that_is_public(project):
     })
     assert export("sources", "--now", NOW, "-q").exit_code == 0
     assert 'href="../../2026/ny/"' in (project / "dist/2026/gammal/index.html").read_text("utf-8")
-    earlier = export("sources", "--now", "2026-11-25T12:00")  # the newer one is not out yet: nor is a link to it
+    earlier = export("sources", "--now", "2026-11-25T12:00", expect=1)  # the newer one is not out yet: nor is a link to it
     assert earlier.problems == ["sources/2026/2026-11-20-gammal.md:6: error: link '2026-11-26-ny.md' points at a release that "
                                 "is not public until 2026-11-26 09:00 CET: the link would lead nowhere and reveal its address; "
                                 "remove it until then, or publish this release no earlier"]
@@ -230,7 +230,7 @@ def test_a_link_to_a_release_that_fails_leads_to_its_last_published_version(proj
     write_tree(project, LINKED)
     export("sources", "--now", NOW, "-q")
     write_tree(project, {"sources/2026/2026-11-20-jul.md": LINKED["sources/2026/2026-11-20-jul.md"].replace("date:", "place: [X\ndate:")})
-    run = export("sources", "--now", NOW)
+    run = export("sources", "--now", NOW, expect=1)
     assert sorted(lines(run)) == ["failed     sources/2026/2026-11-20-jul.md (the last good version stays published)",
                                   "unchanged  sources/2026/2026-11-26-lank.md"]
     assert (project / "dist/2026/jul/index.html").is_file()
@@ -241,7 +241,7 @@ def test_an_id_held_by_a_failing_release_is_still_its_own(project):
     export("sources", "--now", NOW, "-q")
     write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\nid: samma\nplace: [X\n"),
                          "sources/2026/b.md": release("title: B\ndate: 2026-11-26\nid: samma\n")})
-    run = export("sources", "--now", NOW)
+    run = export("sources", "--now", NOW, expect=1)
     assert "sources/2026/b.md:4: error: id 'samma' is already published by sources/2026/a.md; give each release its own 'id'" \
         in run.problems
     assert [e["id"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]] == ["samma"]

@@ -19,6 +19,7 @@ def test_readme_command_reference_matches_help():
     current = re.search(r"<!-- help:export -->.*?<!-- /help:export -->", text, re.S)
     assert current, "README lacks the <!-- help:export --> block"
     if os.environ.get("UPDATE_GOLDEN"):
+        assert not os.environ.get("CI"), "UPDATE_GOLDEN is refused when CI is set"
         readme.write_text(text.replace(current[0], block), "utf-8")
         return
     assert current[0] == block, "README command reference is out of date: run UPDATE_GOLDEN=1 make test"
