@@ -19,6 +19,12 @@ FILES = {
     "harbour-cycle-route.txt": "2026/harbour-cycle-route/harbour-cycle-route.txt",
     "harbour-cycle-route.newsml.xml": "2026/harbour-cycle-route/harbour-cycle-route.newsml.xml",
     "harbour-cycle-route.ninjs.json": "2026/harbour-cycle-route/harbour-cycle-route.ninjs.json",
+    # A release with a key image, a body image, a table and an attachment.
+    "bibliotekets-oppettider-jul.html": "2026/bibliotekets-oppettider-jul/index.html",
+    "bibliotekets-oppettider-jul.txt": "2026/bibliotekets-oppettider-jul/bibliotekets-oppettider-jul.txt",
+    "bibliotekets-oppettider-jul.ninjs.json": "2026/bibliotekets-oppettider-jul/bibliotekets-oppettider-jul.ninjs.json",
+    "feed.json": "feed.json",
+    "topic-stadsutveckling.html": "amnen/stadsutveckling/index.html",
     "feed.atom": "feed.atom",
     "feed.rss": "feed.rss",
     "index.html": "index.html",

@@ -6,10 +6,13 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT, export, release, write_tree
+from conftest import NOW, ROOT, export, png, release, write_tree
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 
 def statuses(run) -> dict[str, str]:
@@ -246,3 +249,71 @@ def test_workers_started_on_a_hint_and_given_nothing_are_stopped_and_no_one_else
     finally:
         other.terminate()
         other.join()
+
+
+# -- Any sequence of edits: an incremental export equals a forced one -------------------------------
+
+EDITS = ("source", "image", "attachment", "logo", "theme", "site", "now")
+MOMENTS = ("2026-11-25T12:00", "2026-11-27T12:00")  # b's embargo (26 November, 10:00) lifts between them
+
+
+def press_room(edits: dict[str, int]) -> dict[str, str | bytes]:
+    """A small press room after `edits[kind]` edits of each kind: every input an output depends on."""
+    n = edits
+    colour = lambda k: f"{(37 * n[k]) % 256:02x}5a8f"  # noqa: E731
+    return {
+        "sources/site.yaml": "name: Testkommunen\nurl: https://press.example.org/\nlang: sv\n"
+                             f"description: Nyheter, version {n['site']}\nlogo: {{src: media/logo.svg, alt: Testkommunen}}\n",
+        "sources/media/logo.svg": f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                                  f'<rect width="40" height="20" fill="#{colour("logo")}"/></svg>\n',
+        "themes/default/static/css/custom.css": f".release h1 {{ color: #{colour('theme')}; }}\n",
+        "sources/2026/a.png": png(40 + n["image"], 30),
+        "sources/2026/a.csv": f"dag,öppet\nmåndag,{n['attachment']}\n",
+        "sources/2026/a.md": release(
+            "title: A\ndate: 2026-11-20\ntopics: [Skola]\nimage: {src: a.png, alt: En blå ruta}\n"
+            "attachments:\n  - {src: a.csv, title: Tabellen}\n",
+            "Brödtext." + " Mer." * n["source"] + "\n",
+        ),
+        "sources/2026/b.md": release("title: B\ndate: 2026-11-26T09:00\nembargo: 2026-11-26T10:00\ntopics: [Skola]\n",
+                                     "Se [A](a.md).\n"),
+        "sources/2026/c.md": release("title: C\ndate: 2026-11-21\n", "Text.\n"),
+    }
+
+
+def write_changed(root: Path, files: dict[str, str | bytes]) -> None:
+    """Write what differs from what is there, as an editor saves: the other files keep their times."""
+    for name, content in files.items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = root / name
+        if not path.is_file() or path.read_bytes() != data:
+            write_tree(root, {name: data})
+
+
+_FORCED_AFTER: dict[tuple, tuple[int, dict[str, bytes]]] = {}
+
+
+def forced_export(edits: dict[str, int], now: str) -> tuple[int, dict[str, bytes]]:
+    """Exit code and dist/ of a --force export of the same press room into an empty folder."""
+    key = (tuple(sorted(edits.items())), now)
+    if key not in _FORCED_AFTER:
+        with tempfile.TemporaryDirectory() as folder:
+            write_tree(Path(folder), press_room(edits))
+            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q", expect=None)
+            _FORCED_AFTER[key] = run.exit_code, tree(Path(folder) / "dist")
+    return _FORCED_AFTER[key]
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(EDITS), min_size=2, max_size=5))
+def test_any_sequence_of_edits_exports_what_a_forced_export_does(steps):
+    edits = dict.fromkeys(EDITS, 0)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        for step, kind in enumerate(["start", *steps]):
+            if kind != "start":
+                edits[kind] += 1
+            now = MOMENTS[edits["now"] % 2]
+            write_changed(root, press_room(edits))
+            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q", expect=None)
+            expected = forced_export(edits, now)
+            assert (run.exit_code, tree(root / "dist")) == expected, f"after {['start', *steps][: step + 1]}"
