@@ -12,6 +12,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from pipeline.convert import BODY_ID_PREFIX
 from pipeline.fields import check_email, check_lang
 from pipeline.load import resolve_inside, source_path
 from pipeline.paths import file_href, root_of
@@ -303,7 +304,8 @@ class BodyChecker(Rewrite):
                                       "would lead nowhere and reveal its address; remove it until then, or publish this release no earlier")
             return url
         self.links.used[source] = known
-        return root_of(f"{self.links.folder}/index.html") + folder + "/" + (f"#{parts.fragment}" if parts.fragment else "")
+        fragment = f"#{BODY_ID_PREFIX}{parts.fragment}" if parts.fragment else ""  # the other page's body ids carry it too
+        return root_of(f"{self.links.folder}/index.html") + folder + "/" + fragment
 
     def local_file(self, ref: str, line: int, what: str) -> str | None:
         parts = urlsplit(ref)

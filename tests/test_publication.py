@@ -160,9 +160,10 @@ def test_a_link_to_another_releases_source_leads_to_its_page_in_every_format(pro
     assert export("sources", "--now", NOW, "-q").exit_code == 0
     dist = project / "dist"
     page = (dist / "2026/lank/index.html").read_text("utf-8")
-    assert 'href="../../2026/jul/#sagostund"' in page and 'href="../../2026/jul/"' in page
-    assert "https://press.example.org/2026/jul/#sagostund" in (dist / "feed.atom").read_text("utf-8")
-    assert "öppettiderna (https://press.example.org/2026/jul/#sagostund)" in (dist / "2026/lank/lank.txt").read_text("utf-8")
+    assert 'href="../../2026/jul/#text-sagostund"' in page and 'href="../../2026/jul/"' in page
+    assert 'id="text-sagostund"' in (dist / "2026/jul/index.html").read_text("utf-8"), "the section linked to is there"
+    assert "https://press.example.org/2026/jul/#text-sagostund" in (dist / "feed.atom").read_text("utf-8")
+    assert "öppettiderna (https://press.example.org/2026/jul/#text-sagostund)" in (dist / "2026/lank/lank.txt").read_text("utf-8")
     assert "https://press.example.org/2026/jul/" in (dist / "2026/lank/lank.ninjs.json").read_text("utf-8")
     assert not list((dist / "2026").rglob("*.md")), "a release's source is never published as a file"
 
@@ -179,12 +180,12 @@ def test_a_link_follows_the_release_it_points_at(project):
     assert "failed     sources/2026/2026-11-26-lank.md (the last good version stays published)" in run.stdout
     write_tree(project, {"sources/2026/2026-11-26-lank.md": LINKED["sources/2026/2026-11-26-lank.md"].replace("jul.md", "jul-2026.md")})
     assert export("sources", "--now", NOW).exit_code == 0
-    assert 'href="../../2026/jul-2026/#sagostund"' in (project / "dist/2026/lank/index.html").read_text("utf-8")
+    assert 'href="../../2026/jul-2026/#text-sagostund"' in (project / "dist/2026/lank/index.html").read_text("utf-8")
     write_tree(project, {"sources/2026/2026-11-20-jul-2026.md": LINKED["sources/2026/2026-11-20-jul.md"].replace(
         "date: 2026-11-20", "date: 2025-11-20")})
     run = export("sources", "--now", NOW)
     assert "updated    sources/2026/2026-11-26-lank.md" in run.stdout
-    assert 'href="../../2025/jul-2026/#sagostund"' in (project / "dist/2026/lank/index.html").read_text("utf-8")
+    assert 'href="../../2025/jul-2026/#text-sagostund"' in (project / "dist/2026/lank/index.html").read_text("utf-8")
 
 
 def test_a_moved_source_keeps_its_page_and_says_so(project):
