@@ -97,9 +97,10 @@ class BodyChecker(Rewrite):
         self.ids: set[str] = set()
         self.said: set[tuple[int, str]] = set()  # one message per line and thing, not one per occurrence
 
-    def line_of(self, needle: str) -> int:
-        """The first line that holds `needle`, as written or as pandoc gives it (a link's %20 is a space)."""
-        for text in dict.fromkeys((needle, unquote(needle))):
+    def line_of(self, *needles: str) -> int:
+        """The first line that holds a needle, as written or as pandoc gives it (a link's %20 is a space);
+        the needles are tried in order (a link's address, then its text)."""
+        for text in dict.fromkeys(t for needle in needles for t in (needle, unquote(needle))):
             for i, line in enumerate(self.lines):
                 if text and text in line:
                     return self.first_line + i
@@ -253,7 +254,7 @@ class BodyChecker(Rewrite):
     def link_target(self, url: str, text: str) -> str:
         parts = urlsplit(url)
         if parts.scheme:
-            scheme, line = parts.scheme.lower(), self.line_of(url[:40])
+            scheme, line = parts.scheme.lower(), self.line_of(url[:40], f"[{text}]" if text else "")
             if scheme not in ALLOWED_SCHEMES:
                 self.problems.error(line, f"link '{url[:60]}' uses '{parts.scheme}:', which is not allowed; "
                                           "use an http:, https:, mailto: or tel: address")

@@ -163,9 +163,11 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
             f"correct the one that is wrong (the release is published under {date.year}/)",
         )
     lang = _lang(f, "lang") or site.lang
-    release_id = f.text("id") or path.stem
+    # Without an id, the file name is the id; one in another script ('новость') is spelt in Latin letters.
+    release_id = f.text("id") or (path.stem if _ID.match(path.stem) else slugify(path.stem) or release_slug(path.stem))
     if not _ID.match(release_id):
-        problems.error(f.line("id"), f"id '{release_id}' may hold only letters, digits, '.', '_' and '-'; e.g. 'halmstad-2026-quality-mark'")
+        problems.error(f.line("id"), f"id '{release_id}' may hold only the letters a–z and A–Z, digits, '.', '_' and '-'; "
+                                     "e.g. 'halmstad-2026-quality-mark'")
     slug = release_slug(path.stem)
     image = None
     if (imf := f.mapping("image", IMAGE_KEYS)) is not None:

@@ -317,3 +317,14 @@ def test_any_sequence_of_edits_exports_what_a_forced_export_does(steps):
             run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q", expect=None)
             expected = forced_export(edits, now)
             assert (run.exit_code, tree(root / "dist")) == expected, f"after {['start', *steps][: step + 1]}"
+
+
+def test_a_changed_stylesheet_prints_with_its_new_rules_in_the_same_process(project):
+    """With -j 1 the PDFs print in this process, which keeps parsed stylesheets between exports."""
+    write_changed(project, press_room(dict.fromkeys(EDITS, 0)))
+    export("sources", "--now", MOMENTS[0], "-j", "1", "-q")
+    edited = dict.fromkeys(EDITS, 0) | {"theme": 1}
+    write_changed(project, press_room(edited))
+    export("sources", "--now", MOMENTS[0], "-j", "1", "-q")
+    _, forced = forced_export(edited, MOMENTS[0])
+    assert (project / "dist/2026/a/a.pdf").read_bytes() == forced["2026/a/a.pdf"]

@@ -286,3 +286,10 @@ def test_another_process_gives_the_same_bytes(example_dist, tmp_path):
         cwd=tmp_path, check=True, capture_output=True, env={"PYTHONHASHSEED": "12345", "PATH": "/usr/bin:/bin"},
     )
     assert tree(tmp_path / "out") == tree(example_dist)
+
+
+def test_a_file_named_in_another_script_gets_an_address_in_latin_letters(project):
+    write_tree(project, {"sources/2026/новость.md": release("title: Новость\ndate: 2026-11-20\nlang: ru\n")})
+    export("sources", "--now", NOW, "-q")
+    assert (project / "dist/2026/novost/index.html").is_file()
+    assert (project / "dist/2026/novost/novost.pdf").is_file()
