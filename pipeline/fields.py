@@ -239,13 +239,27 @@ def check_lang(tag: str) -> str | None:
     return None
 
 
+# An address of the everyday kind (name.surname@kommun.se): certainly valid, so the library, whose
+# import alone takes longer than a no-op export's reading of site.yaml, is asked only about the others.
+_PLAIN_EMAIL = re.compile(
+    r"[A-Za-z0-9_+-]+(\.[A-Za-z0-9_+-]+)*@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,24}")
+_RESERVED_DOMAINS = ("arpa", "invalid", "local", "localhost", "onion", "test")
+_URI_SIGNS = re.compile(r"[?&%#/]")  # what would turn 'mailto:ADDRESS' into a subject, a body or another address
+
+
 def check_email(value: str) -> str | None:
     """An address a mail program reaches as written: no '?subject=', no second address, no display name.
 
     email-validator knows the grammar of addresses (quoted parts, international domains) that a
     pattern would get wrong; whether the domain exists is not asked (no network).
     """
-    import email_validator  # only when an address is checked: a no-op export reads none
+    if match := _URI_SIGNS.search(value):
+        return (f"'{value}' is not an e-mail address a link can carry: '{match[0]}' would add to the message or "
+                "lead elsewhere; write it as name@example.org")
+    if (len(value) <= 254 and len(value.split("@")[0]) <= 64 and _PLAIN_EMAIL.fullmatch(value)
+            and value.rsplit(".", 1)[1].lower() not in _RESERVED_DOMAINS):
+        return None
+    import email_validator
 
     try:
         email_validator.validate_email(value, check_deliverability=False)

@@ -97,3 +97,30 @@ def test_loading_a_dumped_release_gives_it_back(tmp_path_factory, title, lead, t
     assert release.lead == lead.strip()
     assert release.topics == tuple(dict.fromkeys(t.strip() for t in topics))
     assert release.date == date
+
+
+_ADDRESS_PART = st.text("abcXYZ019_+-.", min_size=1, max_size=12)
+
+
+@given(_ADDRESS_PART, st.lists(st.text("abz09-", min_size=1, max_size=10), min_size=1, max_size=3),
+       st.sampled_from(["se", "org", "com", "a", "123", "test", "local", "museum", "x-y"]))
+def test_an_address_is_accepted_only_if_email_validator_accepts_it(local, labels, tld):
+    import email_validator
+
+    from pipeline.fields import check_email
+
+    address = f"{local}@{'.'.join(labels)}.{tld}"
+    try:
+        email_validator.validate_email(address, check_deliverability=False)
+        valid = True
+    except email_validator.EmailNotValidError:
+        valid = False
+    assert (check_email(address) is None) == valid, address
+
+
+@pytest.mark.parametrize("address", ["a?subject=Hej&body=x@example.org", "a%3Fsubject=x@example.org", "a#b@example.org",
+                                     "a/b@example.org", "anna@example.org?subject=Hej"])
+def test_an_address_that_would_add_to_the_message_is_refused(address):
+    from pipeline.fields import check_email
+
+    assert check_email(address) is not None
