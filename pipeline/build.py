@@ -8,13 +8,13 @@ import re
 import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from pipeline.cache import STAMP, Cache, digest, touched_since, unchanged
+from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
 from pipeline.output import read_manifest, remove_stale, write_manifest
 from pipeline.printer import Printer
 from pipeline.problems import Problem
@@ -161,7 +161,10 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
             outcomes[source]["status"] = "failed"
             unloaded.append((source, path))
         elif release.draft:
-            outcomes[source].update(status="draft", media={})
+            # Not converted: the files its front matter names are known, and may not be published by others.
+            files = sorted({str(p) for p in [a.src for a in release.attachments] + ([release.image.src] if release.image else [])})
+            outcomes[source].update(status="draft", media={p: file_digest(Path(p)) for p in files},
+                                    media_stamps={p: stamp(Path(p)) for p in files})
             cache.put(key, outcomes[source])
         else:
             outcomes[source]["status"] = "todo"
@@ -190,9 +193,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
                 loaded[source] = release
     releases = list(loaded.values())
 
-    printer.expect(len(releases))
-    reporter.begin(len(releases))
-    for outcome in _render(releases, settings, printer, index):  # settings.now: links judged at --now too
+    def record(outcome: dict) -> None:
         source = outcome["source"]
         outcome["problems"] = outcomes[source]["problems"] + outcome["problems"]
         key = outcome["key"] = outcomes[source]["key"]
@@ -201,6 +202,17 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         cache.put(key, outcome)
         outcomes[source] = outcome
         reporter.advance()
+
+    printer.expect(len(releases))
+    reporter.begin(len(releases))
+    # Releases not public yet go first (they are converted, never printed), so that the files they use are
+    # known before any public release publishes one of them early.
+    hidden = [r for r in releases if not r.is_public(now)]
+    for outcome in _render(hidden, settings, printer, index, last=False):  # settings.now: links judged at --now too
+        record(outcome)
+    settings = replace(settings, private=_private_files(outcomes, site))
+    for outcome in _render([r for r in releases if r.is_public(now)], settings, printer, index):
+        record(outcome)
     reporter.end()
 
     def keeps(entry: dict | None) -> bool:
@@ -382,12 +394,33 @@ def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
 DOCUMENT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown", ".mdown", ".mkd", ".htm", ".html", ".pages"}
 
 
-def _render(releases: list[Release], settings: Settings, printer: Printer, index: dict[str, list]) -> Iterator[dict]:
+def _private_files(outcomes: dict[str, dict], site: Site) -> dict[str, str]:
+    """Files used by releases that are not public (under embargo, drafts): path -> which release, and until when."""
+    private = {}
+    for source, outcome in outcomes.items():
+        status = outcome.get("status")
+        if status not in ("embargo", "draft"):
+            continue
+        if status == "draft":
+            why = f"{source}, a draft"
+        else:
+            until = datetime.fromisoformat(outcome["release"]["public"]).astimezone(ZoneInfo(site.timezone))
+            why = f"{source}, which is not public until {until:%Y-%m-%d %H:%M %Z}"
+        for path in outcome.get("media") or {}:
+            private.setdefault(path, why)
+    return private
+
+
+def _render(releases: list[Release], settings: Settings, printer: Printer, index: dict[str, list],
+            last: bool = True) -> Iterator[dict]:
     """Outcomes of `releases` as they finish: batches prepared here while the printer makes their PDFs.
 
     At most about two batches wait for their PDFs at a time, so memory does not grow with the archive.
+    `last`: nothing will be printed after these, so the printer's workers may go once they are done.
     """
     if not releases:
+        if last:
+            printer.done()
         return
     from pipeline.work import finish, prepare_chunk  # pandoc and templates: only when something is to be built
 
@@ -401,7 +434,8 @@ def _render(releases: list[Release], settings: Settings, printer: Printer, index
                 else:
                     waiting[printer.submit(prepared.job)] = prepared
         if not waiting:
-            printer.done()
+            if last:
+                printer.done()
             return
         done, _ = wait(waiting, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=lambda f: waiting[f].outcome["source"]):

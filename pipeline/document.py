@@ -7,10 +7,12 @@ import html
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
 from pipeline.convert import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
 from pipeline.model import Release, Site
+from pipeline.paths import public_url
 from pipeline.problems import ContentError, Problem, Problems
 from pipeline.tree import Rewrite
 
@@ -20,6 +22,7 @@ class Document:
     release: Release
     site: Site
     body_html: str  # HTML fragment; file links point at published names beside the page
+    body_html_absolute: str  # the same with absolute addresses: for feeds, NewsML-G2 and ninjs
     blocks: list = field(repr=False)  # checked pandoc AST blocks, read by the wire-text renderer
     files: dict[str, Path] = field(default_factory=dict)  # published name -> source file
     outline: tuple[tuple[int, str, str], ...] = ()  # (level, text, id) of body headings
@@ -36,13 +39,14 @@ def convert(release: Release, site: Site, index: dict[str, list | None], now: da
 
 
 def convert_all(releases: list[Release], site: Site, index: dict[str, list | None],
-                now: datetime | None = None) -> list[Document | ContentError]:
+                now: datetime | None = None, private: dict[str, str] | None = None) -> list[Document | ContentError]:
     """Check and convert many bodies with two pandoc starts in all; a release with problems gets its ContentError.
 
     `index` tells where every release is published (see body.ReleaseLinks), for links between releases,
     which must be public whenever a release is shown: at `now`, or at its own time if later.
+    `private` holds the files of releases not public yet (path -> whose), which no other release may publish.
     """
-    checked: list[tuple | ContentError] = []  # (release, checker, blocks, problems, AST version) or its problems
+    checked: list[_Checked | ContentError] = []
     bodies = [(r.path, r.body, r.body_line, r.lang, r.folder, max(r.public_time, now) if now else r.public_time)
               for r in releases]
     for release, (checker, blocks, problems, ast) in zip(releases, _check(bodies, site, index), strict=True):
@@ -51,28 +55,45 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
                 problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
             checker.files[path.name] = path
         for name, path in checker.files.items():
+            if owner := (private or {}).get(str(path)):
+                problems.error(_line_naming(release, name),
+                               f"'{name}' is also a file of {owner}: publishing it here would give it away early; "
+                               "remove it from this release until then, or, if it is no secret, copy it under another name")
             if message := unreadable_image(path):
                 problems.error(_line_naming(release, name),
                                f"image '{name}' cannot be read ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
-        version = ast["pandoc-api-version"]
-        checked.append(ContentError(problems.items) if problems.has_errors else (release, checker, blocks, problems, version))
+        checked.append(ContentError(problems.items) if problems.has_errors
+                       else _Checked(release, checker, blocks, problems, ast["pandoc-api-version"]))
     good = [c for c in checked if not isinstance(c, ContentError)]
-    pages = iter(asts_to_html([
-        {"pandoc-api-version": c[4], "meta": {}, "blocks": _ForPage().blocks(copy.deepcopy(c[2]))} for c in good
+    # Each body twice in one pandoc run: for the page (addresses relative to it), and for feeds and
+    # agency formats (addresses absolute, as they are read away from the page).
+    html_of = iter(asts_to_html([
+        {"pandoc-api-version": c.version, "meta": {}, "blocks": rewrite.blocks(copy.deepcopy(c.blocks))}
+        for c in good for rewrite in (_ForPage(), _ForPage(public_url(site, c.release)))
     ]))
     out: list[Document | ContentError] = []
     for item in checked:
         if isinstance(item, ContentError):
             out.append(item)
             continue
-        release, checker, blocks, problems, _ = item
         out.append(Document(
-            release=release, site=site, body_html=next(pages), blocks=blocks,
-            files=dict(checker.files),
-            outline=tuple((level, text, BODY_ID_PREFIX + ident if ident else "") for level, text, ident in checker.outline), warnings=tuple(problems.items),
-            links=dict(checker.links.used),
+            release=item.release, site=site, body_html=next(html_of), body_html_absolute=next(html_of), blocks=item.blocks,
+            files=dict(item.checker.files),
+            outline=tuple((level, text, BODY_ID_PREFIX + ident if ident else "") for level, text, ident in item.checker.outline),
+            warnings=tuple(item.problems.items), links=dict(item.checker.links.used),
         ))
     return out
+
+
+@dataclass(slots=True)
+class _Checked:
+    """A body that passed its checks, waiting for its HTML."""
+
+    release: Release
+    checker: BodyChecker
+    blocks: list  # checked AST blocks
+    problems: Problems  # its warnings
+    version: list  # pandoc's AST version, which the HTML writer is given back
 
 
 def check_bodies(bodies: list[tuple[Path, str, int, str]], site: Site, index: dict[str, list | None],
@@ -127,7 +148,11 @@ def unreadable_image(path: Path) -> str | None:
 
 
 class _ForPage(Rewrite):
-    """Fact boxes become <aside> labelled by their heading; pandoc would write a plain <div>."""
+    """The checked body as a page shows it: fact boxes become <aside> labelled by their heading (pandoc
+    would write a plain <div>); with `base`, addresses of files and other releases become absolute."""
+
+    def __init__(self, base: str | None = None):
+        self.base = base
 
     def Div(self, n: dict) -> list:
         n = super().Div(n)
@@ -139,3 +164,19 @@ class _ForPage(Rewrite):
         label = f' aria-labelledby="{html.escape(BODY_ID_PREFIX + ident)}"' if ident else ""
         return [{"t": "RawBlock", "c": ["html", f'<aside class="factbox"{label}>']}, *inner,
                 {"t": "RawBlock", "c": ["html", "</aside>"]}]
+
+    def Link(self, n: dict) -> dict:
+        n = super().Link(n)
+        n["c"][2][0] = self.absolute(n["c"][2][0])
+        return n
+
+    def Image(self, n: dict) -> dict:
+        n = super().Image(n)
+        n["c"][2][0] = self.absolute(n["c"][2][0])
+        return n
+
+    def absolute(self, target: str) -> str:
+        """'sagostund.png' or '../../2026/other/' joined to the release's address; '#…' and 'https:…' stay."""
+        if self.base is None or target.startswith("#") or urlsplit(target).scheme:
+            return target
+        return urljoin(self.base, target)

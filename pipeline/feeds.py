@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import html
 import mimetypes
-import re
 from collections.abc import Callable
 from datetime import datetime
-from urllib.parse import urljoin
 
 import orjson
 from feedgen.feed import FeedGenerator
@@ -32,17 +30,6 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 JSON_FEED = "https://jsonfeed.org/version/1.1"
 FORMATS = (("atom", "feed.atom"), ("rss", "feed.rss"), ("json", "feed.json"))
-_RELATIVE = re.compile(r'\b(src|href)="(?![A-Za-z][A-Za-z0-9+.-]*:|#|/)([^"]*)"')
-
-
-def absolute(body_html: str, base: str) -> str:
-    def join(m: re.Match) -> str:  # urljoin: a link to another release is '../../2026/other/'
-        url = urljoin(base, html.unescape(m[2]))
-        return f'{m[1]}="' + url.replace("&", "&amp;").replace('"', "&quot;") + '"'
-
-    return _RELATIVE.sub(join, body_html)
-
-
 def feed_item(entry: dict, doc: Document | None) -> dict:
     """What feeds say of one release (plain JSON data, kept in the build cache).
 
@@ -87,7 +74,7 @@ def _content(doc: Document, item: dict) -> str:
             f'<figure><img src="{html.escape(item["image"]["url"])}" alt="{html.escape(r.image.alt)}">'
             + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "") + "</figure>"
         )
-    parts.append(absolute(doc.body_html, item["url"]))
+    parts.append(doc.body_html_absolute)
     if r.contacts:
         people = "".join(
             "<li>" + html.escape(", ".join(x for x in (c.name, c.role, c.phone, c.email) if x)) + "</li>" for c in r.contacts

@@ -10,7 +10,6 @@ from lxml import html as lxml_html
 
 from pipeline.artifact import Artifact
 from pipeline.document import Document
-from pipeline.feeds import absolute
 from pipeline.labels import long_date
 from pipeline.paths import newsml_path, public_url, release_uri
 from pipeline.wiretext import ap_dateline
@@ -25,7 +24,7 @@ def agency_html(doc: Document) -> str:
     """The lead and body as HTML with absolute URLs: what NewsML-G2 and ninjs carry."""
     r = doc.release
     lead = f"<p>{html.escape(r.lead, quote=False)}</p>\n" if r.lead else ""
-    return lead + absolute(doc.body_html, public_url(doc.site, r))
+    return lead + doc.body_html_absolute
 
 
 def version_of(doc: Document) -> int:

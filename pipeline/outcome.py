@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ class Settings:
     embargoed: Path | None
     debug: bool
     compiled: Path  # compiled templates, in the build cache
+    private: dict[str, str] = field(default_factory=dict)  # files of releases not public yet: path -> whose
 
 
 def problem_data(problems: list[Problem]) -> list[list]:

@@ -49,7 +49,7 @@ def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, 
     """
     site, env = settings.site, environment_for(settings.theme, settings.compiled)
     out: list[Prepared | dict] = []
-    for release, doc in zip(releases, convert_all(releases, site, index, settings.now), strict=True):
+    for release, doc in zip(releases, convert_all(releases, site, index, settings.now, settings.private), strict=True):
         outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
                    "media": {}, "entry": None}
         try:

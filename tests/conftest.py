@@ -100,6 +100,25 @@ def export(*args: str, expect: int | None = 0) -> Run:
     return Run(result.exit_code, result.stdout, result.stderr)
 
 
+def tree(dist: Path) -> dict[str, bytes]:
+    """Every file under `dist` by its relative path: what two exports are compared by, byte for byte."""
+    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
+
+
+_FORCED: dict[tuple, tuple[int, dict[str, bytes]]] = {}
+
+
+def forced_export(files: dict[str, str | bytes], now: str) -> tuple[int, dict[str, bytes]]:
+    """Exit code and dist/ of a --force export of `files` into an empty folder (remembered for the session)."""
+    key = (tuple(sorted((name, content if isinstance(content, bytes) else content.encode()) for name, content in files.items())), now)
+    if key not in _FORCED:
+        with tempfile.TemporaryDirectory() as folder:
+            write_tree(Path(folder), files)
+            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q", expect=None)
+            _FORCED[key] = run.exit_code, tree(Path(folder) / "dist")
+    return _FORCED[key]
+
+
 def write_tree(root: Path, files: dict[str, str | bytes]) -> None:
     for name, content in files.items():
         path = root / name

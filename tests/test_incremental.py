@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT, export, png, release, write_tree
+from conftest import NOW, ROOT, export, forced_export, png, release, tree, write_tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,10 +39,6 @@ def rendered(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(pipeline.work, "finish", finish)
     return seen
-
-
-def tree(dist: Path) -> dict[str, bytes]:
-    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
 def three(project: Path) -> None:
@@ -289,20 +285,6 @@ def write_changed(root: Path, files: dict[str, str | bytes]) -> None:
             write_tree(root, {name: data})
 
 
-_FORCED_AFTER: dict[tuple, tuple[int, dict[str, bytes]]] = {}
-
-
-def forced_export(edits: dict[str, int], now: str) -> tuple[int, dict[str, bytes]]:
-    """Exit code and dist/ of a --force export of the same press room into an empty folder."""
-    key = (tuple(sorted(edits.items())), now)
-    if key not in _FORCED_AFTER:
-        with tempfile.TemporaryDirectory() as folder:
-            write_tree(Path(folder), press_room(edits))
-            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q", expect=None)
-            _FORCED_AFTER[key] = run.exit_code, tree(Path(folder) / "dist")
-    return _FORCED_AFTER[key]
-
-
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(EDITS), min_size=2, max_size=5))
 def test_any_sequence_of_edits_exports_what_a_forced_export_does(steps):
@@ -315,7 +297,7 @@ def test_any_sequence_of_edits_exports_what_a_forced_export_does(steps):
             now = MOMENTS[edits["now"] % 2]
             write_changed(root, press_room(edits))
             run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q", expect=None)
-            expected = forced_export(edits, now)
+            expected = forced_export(press_room(edits), now)
             assert (run.exit_code, tree(root / "dist")) == expected, f"after {['start', *steps][: step + 1]}"
 
 
@@ -326,5 +308,5 @@ def test_a_changed_stylesheet_prints_with_its_new_rules_in_the_same_process(proj
     edited = dict.fromkeys(EDITS, 0) | {"theme": 1}
     write_changed(project, press_room(edited))
     export("sources", "--now", MOMENTS[0], "-j", "1", "-q")
-    _, forced = forced_export(edited, MOMENTS[0])
+    _, forced = forced_export(press_room(edited), MOMENTS[0])
     assert (project / "dist/2026/a/a.pdf").read_bytes() == forced["2026/a/a.pdf"]

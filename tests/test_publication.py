@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from click.testing import CliRunner
-from conftest import NOW, SITE, export, release, write_tree
+from conftest import NOW, SITE, export, forced_export, release, tree, write_tree
 
 from pipeline.cli import main
 
@@ -21,9 +21,6 @@ BUDGET = release(
     "Kommunen satsar på skolan.\n",
 )
 
-
-def tree(dist: Path) -> dict[str, bytes]:
-    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
 def lines(run) -> list[str]:
@@ -84,19 +81,6 @@ SOURCES = {
     "sources/2026/2026-11-21-uppfoljning.md": release("title: Uppföljning\ndate: 2026-11-21\n", "Se [framtiden](2026-12-02-framtid.md).\n"),
 }
 MOMENTS = ["2026-11-25T12:00", "2026-12-01T09:59", "2026-12-01T10:00", "2026-12-02T08:00", "2026-12-04T00:00"]
-_FORCED: dict[str, tuple[int, dict[str, bytes]]] = {}
-
-
-def forced(now: str) -> tuple[int, dict[str, bytes]]:
-    """What a --force export at `now` into an empty folder says (its exit code) and publishes."""
-    if now not in _FORCED:
-        with tempfile.TemporaryDirectory() as folder:
-            write_tree(Path(folder), SOURCES)
-            run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "--force", "-j", "1", "-q", expect=None)
-            _FORCED[now] = run.exit_code, tree(Path(folder) / "dist")
-    return _FORCED[now]
-
-
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.sampled_from(MOMENTS), min_size=2, max_size=4))
 def test_any_order_of_moments_publishes_what_a_forced_export_at_the_last_one_does(moments):
@@ -104,7 +88,7 @@ def test_any_order_of_moments_publishes_what_a_forced_export_at_the_last_one_doe
         write_tree(Path(folder), SOURCES)
         for now in moments:
             run = export(f"{folder}/sources", "-o", f"{folder}/dist", "--now", now, "-j", "1", "-q", expect=None)
-            assert (run.exit_code, tree(Path(folder) / "dist")) == forced(now), f"after {moments[: moments.index(now) + 1]}"
+            assert (run.exit_code, tree(Path(folder) / "dist")) == forced_export(SOURCES, now), f"after {moments[: moments.index(now) + 1]}"
         shutil.rmtree(Path(folder) / ".cache")
 
 
@@ -270,3 +254,30 @@ def test_theme_files_follow_the_theme_even_after_the_manifest_is_lost_and_a_late
     export("sources", "--now", NOW, "-q")
     assert "#8a1538" in (project / "dist/theme/css/custom.css").read_text()
     assert (project / "dist/.htaccess").read_text() == "Header set X-Frame-Options DENY\n"
+
+
+def test_a_file_of_a_release_not_public_yet_is_not_published_early_by_another(project):
+    write_tree(project, {
+        "sources/2026/2026-12-01-fusion.md": release(
+            "title: Fusion\ndate: 2026-12-01T10:00\nattachments:\n  - {src: plan.pdf, title: Planen}\n"),
+        "sources/2026/2026-12-02-utkast.md": release("title: Utkast\ndate: 2026-12-02\ndraft: true\n"
+                                                     "attachments:\n  - {src: utkast.csv, title: Siffror}\n"),
+        "sources/2026/plan.pdf": b"%PDF-1.4 HEMLIG FUSIONSPLAN\n",
+        "sources/2026/utkast.csv": "HEMLIGA SIFFROR\n",
+        "sources/2026/2026-11-26-lacka.md": release("title: Läcka\ndate: 2026-11-26\n",
+                                                    "Se [planen](plan.pdf) och [siffrorna](utkast.csv).\n"),
+    })
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert run.problems == [
+        "sources/2026/2026-11-26-lacka.md:6: error: 'plan.pdf' is also a file of sources/2026/2026-12-01-fusion.md, which is "
+        "not public until 2026-12-01 10:00 CET: publishing it here would give it away early; remove it from this release "
+        "until then, or, if it is no secret, copy it under another name",
+        "sources/2026/2026-11-26-lacka.md:6: error: 'utkast.csv' is also a file of sources/2026/2026-12-02-utkast.md, a draft: "
+        "publishing it here would give it away early; remove it from this release until then, or, if it is no secret, "
+        "copy it under another name",
+    ]
+    assert public_everywhere(project / "dist", "HEMLIG") == []
+    # Once the embargo lifts, the attachment is its own release's and may be linked.
+    (project / "sources/2026/2026-11-26-lacka.md").write_text(release("title: Läcka\ndate: 2026-11-26\n", "Se [planen](plan.pdf).\n"))
+    export("sources", "--now", "2026-12-01T10:00", "-q")
+    assert (project / "dist/2026/lacka/plan.pdf").is_file() and (project / "dist/2026/fusion/plan.pdf").is_file()

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
-from conftest import NOW, ROOT, export, png, release, write_tree
+from conftest import NOW, ROOT, export, png, release, tree, write_tree
 
 from pipeline import output
 from pipeline.artifact import Artifact
 
 BASIC = "title: Rubrik\ndate: 2026-11-26\n"
-
-
-def tree(dist: Path) -> dict[str, bytes]:
-    return {p.relative_to(dist).as_posix(): p.read_bytes() for p in sorted(dist.rglob("*")) if p.is_file()}
 
 
 def test_two_exports_from_different_folders_are_byte_identical(example_dist, tmp_path):
@@ -71,7 +66,7 @@ def test_a_release_that_fails_keeps_its_last_good_outputs(project):
     before = tree(project / "dist")
     manifest_before = json.loads(before["manifest.json"])
     write_tree(project, {"sources/2026/a.md": release("title: Första, ändrad\ndate: 2026-11-20\nlang: qq-99\n")})
-    run = export("sources", "--now", NOW, "-q", expect=1)
+    export("sources", "--now", NOW, "-q", expect=1)
     after = tree(project / "dist")
     for name in ("2026/a/index.html", "2026/a/a.pdf", "2026/a/a.txt"):
         assert after[name] == before[name], f"{name} must stay as last published"

@@ -435,7 +435,9 @@ def test_text_that_looks_like_markup_is_published_as_text_in_every_output(projec
              "topics: ['<svg onload=alert(4)>']\ncontacts:\n  - {name: '<img src=x onerror=alert(5)>', role: x}\n"
              "attachments:\n  - {src: tider.csv, title: '<iframe src=javascript:alert(6)>'}\n")
     body = ("Kod: `<script>alert(7)</script>` och [länk](https://example.org \"\\\" onmouseover=\\\"alert(8)\").\n\n"
-            '```{=html}\n<script>alert(9)</script>\n```\n')
+            '```{=html}\n<script>alert(9)</script>\n```\n\n'
+            # Text that looks like an address attribute, which a rewrite of the HTML as text would take for one.
+            'Sätt href="\\<img src=x onerror=alert(11)\\>" och `src="\\<svg onload=alert(12)\\>"` i sidan.\n')
     run = export_press_room(project, {ATTACKER: release(front, body)})
     assert run.problems == []
     dist = project / "dist"
