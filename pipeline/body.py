@@ -145,14 +145,29 @@ class BodyChecker(Rewrite):
                 self.error_once(self.line_of("." + name), "." + name,
                                 f"the class '.{_short(name)}' has no meaning in a release; remove it "
                                 "(the only class is .factbox, on a ::: block)")
+        return [self.unique_id(ident, kind), kept, [[k, v] for k, v in pairs if k in ("lang", "dir")]]
+
+    def unique_id(self, ident: str, kind: str) -> str:
+        """An id as safe as a fragment needs, and the only one of its name in the page (anchors must be).
+
+        A heading's id is usually pandoc's, made from its text: one that is taken gets '-1', '-2'… as
+        pandoc does. An id written on a span or block that is taken, or is one pandoc gives footnotes,
+        is an error. A link or an image keeps none: a reference used twice would repeat it.
+        """
         safe = _safe_id(ident)
-        if ident and kind != "Header":  # headings' ids are pandoc's own, unique by construction
-            if safe in self.ids:
-                self.error_once(self.line_of("#" + ident), "#" + ident,
-                                f"the id '#{_short(ident)}' is used twice; give each its own name")
-        if safe:
-            self.ids.add(safe)
-        return [safe, kept, [[k, v] for k, v in pairs if k in ("lang", "dir")]]
+        if not safe or kind in ("Link", "Image", "Code"):
+            return ""
+        taken = lambda i: i in self.ids or i == "footnotes" or re.fullmatch(r"fn(ref)?\d+", i)  # noqa: E731
+        if kind == "Header":
+            base, n = safe, 0
+            while taken(safe):
+                n += 1
+                safe = f"{base}-{n}"
+        elif taken(safe):
+            self.error_once(self.line_of("#" + ident), "#" + ident, f"the id '#{_short(ident)}' is used twice, or is "
+                                                                  "one that footnotes use; give it a name of its own")
+        self.ids.add(safe)
+        return safe
 
     def RawBlock(self, n: dict) -> list:
         self.raw(n["c"][1])
@@ -255,7 +270,9 @@ class BodyChecker(Rewrite):
         parts = urlsplit(url)
         if parts.scheme:
             scheme, line = parts.scheme.lower(), self.line_of(url[:40], f"[{text}]" if text else "")
-            if scheme not in ALLOWED_SCHEMES:
+            if scheme in ("http", "https") and not parts.netloc:
+                self.problems.error(line, f"link '{url[:60]}' names no host; write it as {scheme}://{url.split(':', 1)[1].lstrip('/')[:50]}")
+            elif scheme not in ALLOWED_SCHEMES:
                 self.problems.error(line, f"link '{url[:60]}' uses '{parts.scheme}:', which is not allowed; "
                                           "use an http:, https:, mailto: or tel: address")
             elif scheme == "mailto" and (message := _mailto_problem(url)):
@@ -274,7 +291,7 @@ class BodyChecker(Rewrite):
         if parts.path.lower().endswith(".md"):
             return self.release_link(url)
         published = self.local_file(url, self.line_of(url), "linked file")
-        return published or url
+        return (published + (f"#{parts.fragment}" if parts.fragment else "")) if published else url  # a PDF's #page=2
 
     def release_link(self, url: str) -> str:
         """A link to another release by its source file: the address of that release's page, relative to this one's."""
@@ -283,7 +300,7 @@ class BodyChecker(Rewrite):
         try:
             target = (self.base / unquote(parts.path)).resolve()
             source = source_path(target, root) if target.is_relative_to(root) else None
-        except (OSError, ValueError):  # a NUL byte, say
+        except (OSError, ValueError, RuntimeError):  # a NUL byte; a loop of links
             source = None
         known = self.links.index.get(source) if self.links and source else None
         if known is None:
@@ -348,7 +365,7 @@ def _short(text: str) -> str:
 def _exists(base: Path, ref: str) -> bool:
     try:
         return (base / ref).exists()
-    except (OSError, ValueError):
+    except (OSError, ValueError, RuntimeError):
         return False
 
 

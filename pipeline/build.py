@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.output import read_manifest, remove_stale, write_manifest
+from pipeline.output import PRESS_COPIES, read_manifest, remove_stale, write_manifest
 from pipeline.printer import Printer
 from pipeline.problems import Problem
 from pipeline.theme import Theme, find_theme
@@ -127,7 +127,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
                         compiled=cache_dir / "templates")
     cache = Cache(cache_dir, _salt(site, theme))
     keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
-    keyed = [(path, source, cache.key(source, path.read_bytes())) for path, source in keyed]
+    keyed = [(path, source, cache.key(source, _bytes_of(path))) for path, source in keyed]
     # A release with no cache entry will be printed: start the workers now, while the others are checked.
     printer.expect(sum(force or not cache.has(key) for _, _, key in keyed))
     return _build(keyed, settings, cache, printer, force, run)
@@ -266,13 +266,14 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
 
 
 def _tidy_press_copies(folder: Path, outcomes: dict[str, dict]) -> None:
-    """The press-copy folder holds the releases under embargo now, and nothing else: a copy whose embargo
-    lifted, or whose release was withdrawn, failed or deleted, is removed. Its manifest.json lists them."""
+    """The press-copy folder holds the releases under embargo now: a copy whose embargo lifted, or whose
+    release was withdrawn, failed or deleted, is removed. Its own list, press-copies.json, says which files
+    are copies; nothing else in the folder is touched (it may be any folder an operator names)."""
     copies = [o["embargoed_copy"] for o in outcomes.values() if o.get("status") == "embargo" and o.get("embargoed_copy")]
     manifest = {"releases": sorted(copies, key=lambda c: c["source"])}
-    previous = read_manifest(folder)
-    if manifest != previous or not (folder / "manifest.json").is_file():
-        write_manifest(folder, manifest)
+    previous = read_manifest(folder, PRESS_COPIES)
+    if manifest != previous or not (folder / PRESS_COPIES).is_file():
+        write_manifest(folder, manifest, PRESS_COPIES)
     remove_stale(folder, previous, manifest)
 
 
@@ -473,7 +474,8 @@ def _salt(site: Site, theme: Theme) -> str:
 
 
 RENDERING_LIBRARIES = ("pypandoc_binary", "weasyprint", "pydyf", "tinycss2", "cssselect2", "pikepdf", "feedgen",
-                       "jinja2", "lxml", "pillow", "fonttools", "pyphen", "babel")
+                       "jinja2", "markupsafe", "lxml", "pillow", "fonttools", "pyphen", "babel", "langcodes",
+                       "language_data", "anyascii", "pyyaml", "tzdata", "email_validator", "orjson")
 
 
 @functools.cache
@@ -543,6 +545,14 @@ def release_files(sources: Path) -> list[Path]:
         p for p in sources.rglob("*.md")
         if not any(part.startswith(".") for part in p.relative_to(sources).parts)
     )
+
+
+def _bytes_of(path: Path) -> bytes:
+    """A release file's bytes, for its cache key; one that cannot be read is keyed apart and fails when loaded."""
+    try:
+        return path.read_bytes()
+    except (OSError, RuntimeError):
+        return b"\0unreadable"
 
 
 def _line_of(path: Path, prefix: str) -> int:

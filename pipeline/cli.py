@@ -19,7 +19,7 @@ def shown(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     try:
         return os.path.relpath(path, Path.cwd()) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-    except ValueError:
+    except (ValueError, OSError, RuntimeError):  # a link that leads to itself is shown as it is named
         return str(path)
 
 
@@ -131,8 +131,10 @@ def export(
         raise click.UsageError(f"sources folder '{sources}' does not exist")
     if embargoed is not None:
         inside = embargoed.resolve()
-        if inside.is_relative_to(dist.resolve()) or inside.is_relative_to(sources.resolve()):
-            raise click.UsageError(f"--embargoed {embargoed} must lie outside the output and sources folders: it is not public")
+        read_or_published = (dist, sources, sources.resolve().parent / "themes")  # a theme's files are published
+        if any(inside.is_relative_to(folder.resolve()) for folder in read_or_published):
+            raise click.UsageError(f"--embargoed {embargoed} must lie outside the output, sources and themes folders: "
+                                   "what it holds is not public")
     now = now or datetime.now(timezone.utc)
     summary = run_export(
         sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed, jobs=jobs, force=force

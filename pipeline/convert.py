@@ -20,7 +20,7 @@ import pypandoc
 # ("$" in a price, ”Swedish quotes”).
 READER = (
     "markdown-raw_tex-raw_attribute-tex_math_dollars-tex_math_single_backslash"
-    "-smart-implicit_figures-yaml_metadata_block-citations-pandoc_title_block-native_divs-native_spans"
+    "-smart-implicit_figures-yaml_metadata_block-citations-pandoc_title_block-native_divs-native_spans-task_lists"
 )
 # The readers run in pandoc's sandbox (the fourth argument: an empty file system), so a
 # source cannot make pandoc read a file; the HTML writer embeds nothing, so it reads none.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import html
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -12,7 +13,7 @@ from urllib.parse import urljoin, urlsplit
 from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
 from pipeline.convert import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
 from pipeline.model import Release, Site
-from pipeline.paths import public_url
+from pipeline.paths import newsml_path, ninjs_path, pdf_name, public_url, text_path
 from pipeline.problems import ContentError, Problem, Problems
 from pipeline.tree import Rewrite
 
@@ -54,7 +55,17 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
             if checker.files.get(path.name, path) != path:
                 problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
             checker.files[path.name] = path
+        own = {"index.html", *(p.rsplit("/", 1)[-1] for p in (text_path(release), newsml_path(release), ninjs_path(release))),
+               pdf_name(release)}
+        seen: dict[str, str] = {}  # names as a server that ignores case and accents' encoding compares them
         for name, path in checker.files.items():
+            if name in own:
+                problems.error(_line_naming(release, name), f"the file '{name}' has the name of one this release "
+                                                            "publishes itself (its PDF or wire text); rename the file")
+            if (folded := unicodedata.normalize("NFC", name).casefold()) in seen:
+                problems.error(_line_naming(release, name), f"'{name}' and '{seen[folded]}' differ only in upper and "
+                                                            "lower case, which many servers do not tell apart; rename one")
+            seen[folded] = name
             if owner := (private or {}).get(str(path)):
                 problems.error(_line_naming(release, name),
                                f"'{name}' is also a file of {owner}: publishing it here would give it away early; "

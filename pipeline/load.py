@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import unicodedata
 from functools import cache
@@ -129,10 +130,15 @@ def _boilerplate(f: Fields) -> Boilerplate | None:
 def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     problems = Problems(path)
     root = site.root
-    if not path.resolve().is_relative_to(root.resolve()):
-        problems.error(1, "this file is a link to a place outside the sources folder; copy the file into sources/ instead")
+    try:
+        if not path.resolve().is_relative_to(root.resolve()):
+            problems.error(1, "this file is a link to a place outside the sources folder; copy the file into sources/ instead")
+            return None, problems
+        raw = path.read_bytes()
+    except (OSError, RuntimeError) as exc:  # a folder named *.md, a link to nothing or to itself, no permission
+        why = getattr(exc, "strerror", None) or "a link that leads to itself"
+        problems.error(1, f"this release cannot be read ({why}); make it a readable text file, or remove it")
         return None, problems
-    raw = path.read_bytes()
     text = read_text(path, problems)
     if text is None:
         return None, problems
@@ -163,8 +169,7 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
             f"correct the one that is wrong (the release is published under {date.year}/)",
         )
     lang = _lang(f, "lang") or site.lang
-    # Without an id, the file name is the id; one in another script ('новость') is spelt in Latin letters.
-    release_id = f.text("id") or (path.stem if _ID.match(path.stem) else slugify(path.stem) or release_slug(path.stem))
+    release_id = f.text("id") or default_id(path.stem)
     if not _ID.match(release_id):
         problems.error(f.line("id"), f"id '{release_id}' may hold only the letters a–z and A–Z, digits, '.', '_' and '-'; "
                                      "e.g. 'halmstad-2026-quality-mark'")
@@ -241,8 +246,21 @@ def slugify(text: str) -> str:
 
 
 def release_slug(stem: str) -> str:
-    """The last part of a release's address, from its file name without the date; never empty."""
-    return slugify(_DATE_PREFIX.sub("", stem)) or slugify(stem) or "release-" + hashlib.sha256(stem.encode()).hexdigest()[:8]
+    """The last part of a release's address, from its file name without the date; never empty.
+
+    A name of emoji or signs alone has no letters to spell: it gets a code made from the name, so that
+    two such releases of one day still get an address each.
+    """
+    rest = _DATE_PREFIX.sub("", stem)
+    return slugify(rest or stem) or "release-" + hashlib.sha256(stem.encode()).hexdigest()[:8]
+
+
+def default_id(stem: str) -> str:
+    """A release's id when it gives none: its file name, in Latin letters if written in another script."""
+    if _ID.match(stem):
+        return stem
+    dated = _DATE_PREFIX.match(stem)
+    return (dated[0] if dated else "") + release_slug(stem)
 
 
 def source_path(path: Path, root: Path) -> str:
@@ -311,6 +329,7 @@ FILE_TYPES = IMAGE_TYPES | {
     ".tif", ".tiff", ".zip", ".mp3", ".mp4",
 }
 _UNSAFE_NAME = re.compile(r'[\\:*?"<>|#%\x00-\x1f\x7f]')  # what Windows refuses in a name, and what a URL reads
+_SERVER_RUNS = {".php", ".phtml", ".cgi", ".pl", ".py", ".asp", ".aspx", ".jsp", ".shtml", ".html", ".htm", ".svg", ".js"}
 _IMAGE_NAMES = "JPEG, PNG, GIF, WebP or SVG"
 _FILE_NAMES = "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, CSV, plain text, ZIP, MP3, MP4 and images"
 
@@ -325,19 +344,25 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | 
         return None, f"{what} '{ref[:60]}' is a '{scheme}:' address, not a file; put the file in sources/ and give its path"
     try:
         target = (base / ref).resolve()
-    except (OSError, ValueError):  # a NUL byte, a loop of links
+        written = Path(os.path.normpath(base.resolve() / ref))
+    except (OSError, ValueError, RuntimeError):  # a NUL byte; a loop of links (RuntimeError before Python 3.13)
         return None, f"{what} {ref[:60]!r} is not a file name that can exist; check the name"
     root = root.resolve()
     if not target.is_relative_to(root):
         return None, f"{what} '{ref}' is outside the sources folder; copy the file into sources/ and give its path relative to this file"
+    if target != written:  # its outputs would follow the link's target, which can change without the release knowing
+        return None, f"{what} '{ref}' is a symbolic link; copy the file it leads to into its place"
     if any(part.startswith(".") for part in target.relative_to(root).parts):
         return None, f"{what} '{ref}' is a hidden file (its name or folder starts with '.'), which is never published; rename it"
     if not target.is_file():
         return None, f"{what} '{ref}' does not exist; check the file name (paths are relative to this file)"
-    if odd := sorted(set(_UNSAFE_NAME.findall(target.name))):
+    if odd := sorted(set(_UNSAFE_NAME.findall(target.relative_to(root).as_posix()))):
         shown = " ".join(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in odd)
         return None, (f"{what} '{ref[:60]}' has {shown} in its name, which other computers and web addresses cannot "
                       "keep; rename the file with letters, digits, spaces, '-', '_' and '.'")
+    if served := [s for s in target.suffixes[:-1] if s.lower() in _SERVER_RUNS]:
+        return None, (f"{what} '{ref[:60]}' has '{served[0]}' inside its name, which some web servers run as a "
+                      "program whatever the name ends with; rename the file")
     suffix = target.suffix.lower()
     image = what == "image"
     if suffix not in (IMAGE_TYPES if image else FILE_TYPES):

@@ -12,6 +12,7 @@ import orjson
 from pipeline.artifact import Artifact
 
 MANIFEST = "manifest.json"
+PRESS_COPIES = "press-copies.json"  # the manifest of a folder of embargoed press copies
 
 
 class UnsafePath(ValueError):
@@ -54,10 +55,10 @@ def write_bytes(dist: Path, relative: str, data: bytes) -> str:
     return digest
 
 
-def read_manifest(dist: Path) -> dict:
+def read_manifest(dist: Path, name: str = MANIFEST) -> dict:
     """The previous build's manifest, or an empty one if there is none (or it cannot be read)."""
     try:
-        data = orjson.loads((dist / MANIFEST).read_bytes())
+        data = orjson.loads((dist / name).read_bytes())
     except (OSError, ValueError):
         return {"releases": [], "feeds": []}
     return data if isinstance(data, dict) else {"releases": [], "feeds": []}
@@ -78,9 +79,9 @@ def manifest_paths(manifest: dict) -> set[str]:
     return {p for p in paths if isinstance(p, str)}
 
 
-def write_manifest(dist: Path, manifest: dict) -> None:
+def write_manifest(dist: Path, manifest: dict, name: str = MANIFEST) -> None:
     # orjson: the same bytes as json.dumps(indent=2, ensure_ascii=False), forty times faster for a big archive.
-    write_bytes(dist, MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
+    write_bytes(dist, name, orjson.dumps(manifest, option=orjson.OPT_INDENT_2) + b"\n")
 
 
 def remove_stale(dist: Path, before: dict, after: dict) -> list[str]:

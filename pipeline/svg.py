@@ -39,7 +39,8 @@ INERT = (
     "http://www.serif.com/",
 )
 
-_CSS_DANGER = re.compile(r"@import|expression\s*\(|javascript:|-moz-binding|behavior\s*:|\\", re.I)
+# What in CSS may load or run something besides url(): image-set("…") takes a plain string.
+_CSS_DANGER = re.compile(r"@import|image-set\s*\(|src\s*\(|expression\s*\(|javascript:|-moz-binding|behavior\s*:|\\", re.I)
 _URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
 _IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,", re.I)
 
@@ -72,8 +73,11 @@ def svg_problem(data: bytes) -> str | None:
             return f"it holds a <{name}> element, which is not drawing (scripts, embedded pages and animation are refused)"
         if namespace != SVG and not namespace.startswith(INERT):
             return f"it holds a <{name}> element from {namespace or 'no namespace'}, which a browser may run or show as a page"
-        if name == "style" and (message := _css_problem(node.text or "")):
-            return f"its <style> {message}"
+        if name == "style":
+            if len(node):  # a browser reads the text around child elements as the style sheet too
+                return "its <style> holds elements; a style sheet is text only"
+            if message := _css_problem("".join(node.itertext())):
+                return f"its <style> {message}"
         for key, value in node.attrib.items():
             if message := _attribute_problem(name, key, value):
                 return f"<{name}> {message}"
@@ -89,6 +93,8 @@ def _split(tag: str) -> tuple[str, str]:
 
 def _attribute_problem(element: str, key: str, value: str) -> str | None:
     namespace, name = _split(key)
+    if namespace == XML and name not in ("space", "lang"):
+        return f"has the attribute xml:{name}, which may change where references lead"
     if namespace and namespace not in (XLINK, XML) and not namespace.startswith(INERT):
         return f"has the attribute {name} from {namespace}"
     if name.lower().startswith("on"):

@@ -8,6 +8,18 @@ from conftest import NOW, SITE, export, png, release, write_tree
 BASIC = "title: Rubrik\ndate: 2026-11-26\n"
 
 CASES = {
+    "a folder named like a release": (
+        {"sources/2026/mapp.md/bild.png": png()},
+        ["sources/2026/mapp.md:1: error: this release cannot be read (Is a directory); make it a readable text file, or remove it",
+         "sources/2026/mapp.md/bild.png: warning: this file is not a release and no release uses it; use it in a release "
+         "(image, attachment or link), or move it out of sources/"],
+    ),
+    "two files whose names differ only in case": (
+        {"sources/2026/r.md": release(BASIC, "![Ett](Foto.png) ![Två](foto.png)\n"),
+         "sources/2026/Foto.png": png(), "sources/2026/foto.png": png(41)},
+        ["sources/2026/r.md:6: error: 'foto.png' and 'Foto.png' differ only in upper and lower case, which many servers "
+         "do not tell apart; rename one"],
+    ),
     "missing required title": (
         {"sources/2026/r.md": release("date: 2026-11-26\n")},
         ["sources/2026/r.md:2: error: required key 'title' is missing; add 'title: <the headline>'"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 import re
 import tempfile
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.body import normalise_dash_quotes
-from pipeline.load import load_release, load_site, release_slug
+from pipeline.load import default_id, load_release, load_site, release_slug
 from pipeline.output import UnsafePath, target
 
 # Printable text of any script, as a communicator might type it on one line.
@@ -38,10 +39,17 @@ def test_release_addresses_are_never_empty_url_safe_and_stay_inside_dist(stem):
     ("Ærø færge", "aero-faerge"),
     ("新闻发布", "xinwenfabu"),
     ("2026-12-13-🎄-julmarknad", "julmarknad"),
-    ("2026-12-13-🎄", "2026-12-13"),
+    ("2026-12-13-🎄", "release-" + hashlib.sha256("2026-12-13-🎄".encode()).hexdigest()[:8]),
+    ("2026-12-13", "2026-12-13"),
 ])
 def test_addresses_spell_every_script_in_latin_letters(stem, slug):
     assert release_slug(stem) == slug
+
+
+def test_two_releases_named_with_emoji_alone_get_an_id_and_an_address_each():
+    assert default_id("2026-11-27-🔥") != default_id("2026-11-27-💧")
+    assert release_slug("2026-11-27-🔥") != release_slug("2026-11-27-💧")
+    assert default_id("2026-12-01-новость") == "2026-12-01-novost"
 
 
 @given(st.lists(st.sampled_from(["..", ".", "a", "b", "/"]), min_size=1, max_size=6))

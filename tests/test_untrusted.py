@@ -325,6 +325,26 @@ ATTACKS = {
         [(6, bad_svg("linked file", "it has a DOCTYPE"))], "[x](karta.svg)\n",
         files={SVG_FILE: '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]>\n'
                          '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>'}),
+    "SVG whose style sheet goes on after an element": Attack(
+        [(6, bad_svg("linked file", "its <style> holds elements"))], "[x](karta.svg)\n",
+        files={SVG_FILE: svg('<style>rect{fill:red}<g/>svg{background-image:url(https://tracker.example/p.png)}</style>')}),
+    "SVG with image-set, which loads a plain string": Attack(
+        [(6, bad_svg("linked file", "its <style> holds 'image-set('"))], "[x](karta.svg)\n",
+        files={SVG_FILE: svg('<style>svg{background-image:image-set("https://tracker.example/p.png" 1x)}</style>')}),
+    "SVG with xml:base": Attack(
+        [(6, bad_svg("linked file", "<g> has the attribute xml:base"))], "[x](karta.svg)\n",
+        files={SVG_FILE: svg('<g xml:base="https://tracker.example/"><rect width="1" height="1"/></g>')}),
+    # Files that would take the place of what the release publishes itself, or that a server would run.
+    "attachment named like the release's own PDF": Attack(
+        [(5, "the file 'angrepp.pdf' has the name of one this release publishes itself")],
+        front="attachments:\n  - {src: angrepp.pdf, title: Beslut}\n", files={"sources/2026/angrepp.pdf": PDF}),
+    "a file a server would run as a program": Attack(
+        [(6, "has '.php' inside its name")], "[x](rapport.php.pdf)\n", files={"sources/2026/rapport.php.pdf": PDF}),
+    "a symbolic link inside the sources": Attack(
+        [(6, "image 'bild.png' is a symbolic link")], "![En ruta](bild.png)\n",
+        files={"sources/2026/bild.png": Symlink("ruta.png")}),
+    "a web address with no host": Attack(
+        [(6, "link 'https:tracker.example' names no host")], "[x](https:tracker.example)\n"),
     # Releases under embargo: no link may reveal them.
     "link to a release with a future date": Attack(
         [(6, f"link '2099-01-01-hemlig.md' {NOT_PUBLIC}")], "Se [kommande](2099-01-01-hemlig.md).\n"),
@@ -412,7 +432,11 @@ def test_an_svg_that_is_only_drawing_is_published_unchanged(project):
 # -- 4: ids from the body never meet the page's own ----------------------------------------------
 
 
-@pytest.mark.parametrize("body", ["## Main\n\nText.\n", "## Rubrik {#main}\n\nText.\n", "Ett [ord]{#main} här.\n"])
+@pytest.mark.parametrize("body", [
+    "## Main\n\nText.\n", "## Rubrik {#main}\n\nText.\n", "Ett [ord]{#main} här.\n",
+    # Ids the body makes twice, or that pandoc also gives its footnotes: each heading still gets its own.
+    "## Ett {#z}\n\n## Två {#z}\n\nEtt [ord]{#a} och en not[^1].\n\n## A\n\n## Footnotes\n\n## fn1\n\n[^1]: Noten.\n",
+])
 def test_an_id_from_the_body_never_meets_the_pages_own(project, body):
     run = export_press_room(project, {HARMLESS: harmless(body)[HARMLESS]})
     assert run.problems == []

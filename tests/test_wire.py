@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
@@ -119,7 +120,7 @@ def test_a_press_copy_is_removed_once_its_embargo_lifts_or_its_release_goes(proj
     before = "2026-11-25T12:00:00+01:00"
     assert export("sources", "--now", before, "--embargoed", "press-copy", "-q").exit_code == 0
     assert (project / "press-copy/2026/sv/sv.txt").is_file() and (project / "press-copy/2026/later/later.txt").is_file()
-    listed = json.loads((project / "press-copy/manifest.json").read_text())
+    listed = json.loads((project / "press-copy/press-copies.json").read_text())
     assert [r["source"] for r in listed["releases"]] == ["sources/2026/later.md", "sources/2026/sv.md"]
 
     # The first embargo lifts: its copy goes, the other stays; then the other is withdrawn (deleted).
@@ -130,11 +131,12 @@ def test_a_press_copy_is_removed_once_its_embargo_lifts_or_its_release_goes(proj
     (project / "sources/2026/later.md").unlink()
     assert export("sources", "--now", "2026-11-27T12:00:00+01:00", "--embargoed", "press-copy", "-q").exit_code == 0
     left = sorted(p.relative_to(project / "press-copy").as_posix() for p in (project / "press-copy").rglob("*") if p.is_file())
-    assert left == ["agency-notes.txt", "manifest.json"]
+    assert left == ["agency-notes.txt", "press-copies.json"]
 
 
 def test_the_press_copy_may_not_be_published(project):
     write_tree(project, {"sources/2026/sv.md": release(EMBARGOED)})
+    export("sources", "--embargoed", "themes/default/static", expect=2)  # the theme's files are published
     export("sources", "--embargoed", "dist/agencies", expect=2)
 
 
@@ -220,3 +222,13 @@ def test_every_link_url_in_the_source_is_in_the_text(tmp_path_factory, links):
     for _, url in links:
         assert url in text
     assert not re.search(r"\]\(|\*\*|^#", text, re.M), "no Markdown left"
+
+
+def test_press_copies_into_a_folder_with_another_manifest_delete_none_of_its_files(project):
+    write_tree(project, {"sources/2026/sv.md": release(EMBARGOED), "sources/2026/ute.md": release("title: Ute\ndate: 2026-11-20\n")})
+    export("sources", "--now", "2026-11-25T12:00:00+01:00", "-q")
+    shutil.copytree(project / "dist", project / "old-dist")
+    before = sorted(p.relative_to(project / "old-dist") for p in (project / "old-dist").rglob("*") if p.is_file())
+    export("sources", "--now", "2026-11-25T12:00:00+01:00", "--embargoed", "old-dist", "-q")
+    after = sorted(p.relative_to(project / "old-dist") for p in (project / "old-dist").rglob("*") if p.is_file())
+    assert set(before) <= set(after), "files the export did not write as press copies are left alone"
