@@ -10,8 +10,8 @@ with one rule per node kind, a method named after the kind (`Para`, `Link`, …)
 - `Fold` has no rules: a subclass that misses a kind fails when it is defined, not
   when a release happens to use that kind.
 
-A node of a kind not in `BLOCKS` or `INLINES` (a newer pandoc, a damaged AST) goes to
-`unknown()`, which raises `UnknownNode`: nothing passes unchecked.
+A node of a kind not in `BLOCKS` or `INLINES` (a newer pandoc, a damaged AST) raises
+`UnknownNode`: nothing passes unchecked.
 """
 
 from __future__ import annotations
@@ -52,25 +52,16 @@ class Rewrite:
     def blocks(self, blocks: list) -> list:
         out: list = []
         for block in blocks:
-            kept = getattr(self, self._kind(block, BLOCKS))(block)
+            kept = getattr(self, kind_of(block, BLOCKS))(block)
             out.extend(kept if isinstance(kept, list) else [kept])
         return out
 
     def inlines(self, inlines: list) -> list:
         out: list = []
         for inline in inlines:
-            kept = getattr(self, self._kind(inline, INLINES))(inline)
+            kept = getattr(self, kind_of(inline, INLINES))(inline)
             out.extend(kept if isinstance(kept, list) else [kept])
         return out
-
-    def _kind(self, node: Any, kinds: frozenset[str]) -> str:
-        try:
-            return kind_of(node, kinds)
-        except UnknownNode:
-            return "unknown"
-
-    def unknown(self, node: Any) -> list:
-        raise UnknownNode(f"unknown pandoc node {str(node.get('t') if isinstance(node, dict) else node)[:40]!r}")
 
     def attributes(self, attr: list, node: Node) -> list:
         """Every [id, classes, key-value pairs] of the tree passes here; returns the attributes to keep."""
