@@ -142,7 +142,7 @@ class BodyChecker(Rewrite):
             elif kind in ("CodeBlock", "Code") or (kind == "Link" and name in ("uri", "email")):
                 continue  # a code block's language (nothing is highlighted), or pandoc's own mark on <https://…>
             else:
-                self.error_once(self.line_of("." + name), "." + name,
+                self.error_once(self.line_of("." + name, name), "." + name,
                                 f"the class '.{_short(name)}' has no meaning in a release; remove it "
                                 "(the only class is .factbox, on a ::: block)")
         return [self.unique_id(ident, kind), kept, [[k, v] for k, v in pairs if k in ("lang", "dir")]]
@@ -263,7 +263,14 @@ class BodyChecker(Rewrite):
 
     def Link(self, n: dict) -> dict:
         n = super().Link(n)
-        n["c"][2][0] = self.link_target(n["c"][2][0], stringify(n["c"][1]))
+        text, url = stringify(n["c"][1]).strip(), n["c"][2][0]
+        if not url:
+            self.problems.error(self.line_of(f"[{text}]()"), f"the link '{text[:40]}' leads nowhere; "
+                                                             "put the address between the parentheses: [text](https://…)")
+        elif not text:
+            self.problems.error(self.line_of(f"]({url[:40]}"), f"the link to '{url[:60]}' has no text, so a screen reader "
+                                                               f"has nothing to read out; write what it leads to: [the page's name]({url[:60]})")
+        n["c"][2][0] = self.link_target(url, text) if url else url
         return n
 
     def link_target(self, url: str, text: str) -> str:

@@ -12,8 +12,9 @@ from urllib.parse import urljoin, urlsplit
 
 from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
 from pipeline.convert import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
+from pipeline.load import own_name_problem
 from pipeline.model import Release, Site
-from pipeline.paths import newsml_path, ninjs_path, pdf_name, public_url, text_path
+from pipeline.paths import own_file_names, public_url
 from pipeline.problems import ContentError, Problem, Problems
 from pipeline.tree import Rewrite
 
@@ -55,13 +56,11 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
             if checker.files.get(path.name, path) != path:
                 problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
             checker.files[path.name] = path
-        own = {"index.html", *(p.rsplit("/", 1)[-1] for p in (text_path(release), newsml_path(release), ninjs_path(release))),
-               pdf_name(release)}
+        own = own_file_names(release.slug)
         seen: dict[str, str] = {}  # names as a server that ignores case and accents' encoding compares them
         for name, path in checker.files.items():
             if name in own:
-                problems.error(_line_naming(release, name), f"the file '{name}' has the name of one this release "
-                                                            "publishes itself (its PDF or wire text); rename the file")
+                problems.error(_line_naming(release, name), own_name_problem(name))
             if (folded := unicodedata.normalize("NFC", name).casefold()) in seen:
                 problems.error(_line_naming(release, name), f"'{name}' and '{seen[folded]}' differ only in upper and "
                                                             "lower case, which many servers do not tell apart; rename one")

@@ -177,9 +177,16 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     image = None
     if (imf := f.mapping("image", IMAGE_KEYS)) is not None:
         image = _image(imf, path.parent, root, problems)
+    from pipeline.paths import own_file_names  # paths reads slugify from here
+
+    own = own_file_names(slug)
+    if image and image.src.name in own:
+        problems.error(imf.line("src"), own_name_problem(image.src.name))
     attachments = []
     for af in f.mappings("attachments", ATTACHMENT_KEYS):
         src = _file(af, "src", path.parent, root, problems, what="attachment")
+        if src and src.name in own:
+            problems.error(af.line("src"), own_name_problem(src.name))
         title_a = af.text("title", required=True, hint="a title for the link, e.g. 'title: Beslutet (PDF)'")
         if src and title_a:
             attachments.append(Attachment(src=src, title=title_a))
@@ -209,6 +216,10 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
         body=body, body_line=body_line, source_bytes=raw,
     )
     return (None if problems.has_errors else release), problems
+
+
+def own_name_problem(name: str) -> str:
+    return f"the file '{name}' has the name of one this release publishes itself (its PDF or wire text); rename the file"
 
 
 def body_of(path: Path) -> tuple[str, int] | None:

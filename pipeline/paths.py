@@ -23,6 +23,11 @@ def text_path(release: Release) -> str:
     return f"{release.folder}/{release.slug}.txt"
 
 
+def own_file_names(slug: str) -> set[str]:
+    """What a release publishes itself beside its page (see the functions around): no file of its may take a name."""
+    return {"index.html", f"{slug}.pdf", f"{slug}.txt", f"{slug}.newsml.xml", f"{slug}.ninjs.json"}
+
+
 def public_url(site: Site, release: Release) -> str:
     return f"{site.url}{release.folder}/"
 

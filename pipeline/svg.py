@@ -3,8 +3,8 @@
 An SVG is a document, not a picture: opened on its own it may run scripts, load other
 files and call trackers, with the press room's origin. It is published only if every
 element is drawing (an allow-list), no attribute is an event handler, every reference
-stays inside the file (`#id`) or is an ordinary web link, its CSS loads nothing, and it
-has no DOCTYPE (whose entities a browser would expand into markup). Editors' inert
+stays inside the file (`#id`) or is an ordinary web link, its CSS loads nothing, and its
+DOCTYPE, if any, declares nothing (entities a browser would expand into markup). Editors' inert
 metadata (Inkscape, Illustrator, RDF) is allowed. What passes is published unchanged.
 """
 
@@ -40,6 +40,8 @@ INERT = (
 )
 
 # What in CSS may load or run something besides url(): image-set("…") takes a plain string.
+# The DOCTYPE drawing programs write (Illustrator's default): it names SVG 1.1 and declares nothing.
+_PLAIN_DOCTYPE = re.compile(rb'<!DOCTYPE\s+svg(\s+PUBLIC\s+"[^"<>\[\]]*"\s+"[^"<>\[\]]*")?\s*>')
 _CSS_DANGER = re.compile(r"@import|image-set\s*\(|src\s*\(|expression\s*\(|javascript:|-moz-binding|behavior\s*:|\\", re.I)
 _URL = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
 _IMAGE_DATA = re.compile(r"data:image/(png|jpeg|gif|webp);base64,", re.I)
@@ -56,8 +58,8 @@ def svg_problem(data: bytes) -> str | None:
     except (etree.XMLSyntaxError, ValueError) as exc:
         return f"it is not a well-formed SVG file ({str(exc).split(' (')[0]})"
     tree = root.getroottree()
-    if tree.docinfo.doctype:
-        return "it has a DOCTYPE, which may define entities a browser expands into markup"
+    if tree.docinfo.doctype and not (data.count(b"<!DOCTYPE") == 1 and _PLAIN_DOCTYPE.search(data)):
+        return "its DOCTYPE declares entities or attributes, which a browser expands into the drawing"
     if root.tag != f"{{{SVG}}}svg":
         return "its outermost element is not <svg>"
     around = [*root.itersiblings(preceding=True), *root.itersiblings()]

@@ -8,6 +8,19 @@ from conftest import NOW, SITE, export, png, release, write_tree
 BASIC = "title: Rubrik\ndate: 2026-11-26\n"
 
 CASES = {
+    "a link without text, and one without an address": (
+        {"sources/2026/r.md": release(BASIC, "Se [](https://www.halmstad.se/) och [sidan]().\n")},
+        ["sources/2026/r.md:6: error: the link to 'https://www.halmstad.se/' has no text, so a screen reader has nothing "
+         "to read out; write what it leads to: [the page's name](https://www.halmstad.se/)",
+         "sources/2026/r.md:6: error: the link 'sidan' leads nowhere; put the address between the parentheses: [text](https://…)"],
+    ),
+    "an attachment named like the release's PDF, beside a front matter error": (
+        {"sources/2026/r.md": release(BASIC + "lang: svenska\nattachments:\n  - {src: r.pdf, title: Beslut}\n"),
+         "sources/2026/r.pdf": b"%PDF-1.4\n"},
+        ["sources/2026/r.md:4: error: 'svenska' is not a known language tag; use a BCP 47 tag such as sv, en, nb, fi or en-GB",
+         "sources/2026/r.md:6: error: the file 'r.pdf' has the name of one this release publishes itself (its PDF or wire "
+         "text); rename the file"],
+    ),
     "a folder named like a release": (
         {"sources/2026/mapp.md/bild.png": png()},
         ["sources/2026/mapp.md:1: error: this release cannot be read (Is a directory); make it a readable text file, or remove it",

@@ -322,7 +322,7 @@ ATTACKS = {
         files={SVG_FILE: '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
                          '<a xlink:href="javascript:alert(1)"><rect width="1" height="1"/></a></svg>'}),
     "SVG with a DOCTYPE entity": Attack(
-        [(6, bad_svg("linked file", "it has a DOCTYPE"))], "[x](karta.svg)\n",
+        [(6, bad_svg("linked file", "its DOCTYPE declares entities"))], "[x](karta.svg)\n",
         files={SVG_FILE: '<?xml version="1.0"?>\n<!DOCTYPE svg [<!ENTITY x "<script>alert(1)</script>">]>\n'
                          '<svg xmlns="http://www.w3.org/2000/svg">&x;</svg>'}),
     "SVG whose style sheet goes on after an element": Attack(
@@ -420,8 +420,11 @@ def test_an_autolink_is_published(project):
     assert 'href="https://www.halmstad.se/bibliotek"' in page
 
 
-def test_an_svg_that_is_only_drawing_is_published_unchanged(project):
-    drawing = svg('<title>Karta</title><rect x="1" y="1" width="10" height="10" fill="#00528f"/>')
+@pytest.mark.parametrize("prolog", ["", '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE svg PUBLIC '
+                                    '"-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'])
+def test_an_svg_that_is_only_drawing_is_published_unchanged(project, prolog):
+    """With or without the DOCTYPE that drawing programs write by default."""
+    drawing = prolog + svg('<title>Karta</title><rect x="1" y="1" width="10" height="10" fill="#00528f"/>')
     run = export_press_room(project, {HARMLESS: harmless("Se [kartan](karta.svg).\n")[HARMLESS], SVG_FILE: drawing})
     assert run.problems == []
     assert (project / "dist/2026/ofarlig/karta.svg").read_text("utf-8") == drawing
