@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.convert import BODY_ID_PREFIX
 from pipeline.fields import check_email, check_lang
+from pipeline.limits import NESTING
 from pipeline.load import resolve_inside, source_path
 from pipeline.paths import file_href, root_of
 from pipeline.problems import Problems
@@ -96,6 +97,7 @@ class BodyChecker(Rewrite):
         self.outline: list[tuple[int, str, str]] = []  # (level, text, id)
         self.ids: set[str] = set()
         self.said: set[tuple[int, str]] = set()  # one message per line and thing, not one per occurrence
+        self.depth, self.too_deep = 0, False
 
     def line_of(self, *needles: str) -> int:
         """The first line that holds a needle, as written or as pandoc gives it (a link's %20 is a space);
@@ -105,6 +107,11 @@ class BodyChecker(Rewrite):
                 if text and text in line:
                     return self.first_line + i
         return self.first_line
+
+    @property
+    def text_line(self) -> int:
+        """The body's first line with text: where a problem of the body as a whole is reported."""
+        return self.first_line + next((i for i, line in enumerate(self.lines) if line.strip()), 0)
 
     def error_once(self, line: int, what: str, message: str) -> None:
         if (line, what) not in self.said:
@@ -220,6 +227,20 @@ class BodyChecker(Rewrite):
         self.problems.error(self.line_of("factbox"), "the fact box has no title; start it with a heading, e.g. '### Om Quality Mark (QM)'")
         n["c"][1] = self.blocks(blocks)
         return n
+
+    def blocks(self, blocks: list) -> list:
+        """Blocks one level further in (a list item, a quote, a note): refused past the nesting limit."""
+        self.depth += 1
+        try:
+            if self.depth <= NESTING:
+                return super().blocks(blocks)
+            if not self.too_deep:
+                self.too_deep = True
+                self.problems.error(self.text_line, f"the body nests lists, quotes or notes more than {NESTING} levels "
+                                                     "deep, the limit; make it flatter")
+            return []
+        finally:
+            self.depth -= 1
 
     def blocks_isolated(self, blocks: list, title: tuple[int, int]) -> list:
         """Headings inside a fact box follow on from its title and stay out of the page's outline."""

@@ -13,6 +13,8 @@ from functools import cache
 
 import pypandoc
 
+from pipeline.limits import PANDOC_MEGABYTES, PANDOC_SECONDS
+
 # Pandoc Markdown as the source contract describes it. Raw HTML stays *on* in the
 # reader (and <div>/<span> are not turned into native elements) so that body.py
 # can find it and refuse it with a line number; raw TeX, math and smart
@@ -42,11 +44,14 @@ io.write(pandoc.json.encode(out))
 
 
 class PandocFailed(RuntimeError):
-    """pandoc itself failed: a bug or a broken install, not a problem in the content."""
+    """pandoc did not convert a batch: it failed, ran past its limits, or gave back what cannot be read."""
 
 
 def markdown_to_asts(texts: list[str]) -> list[dict]:
-    return [json.loads(ast) for ast in _run(TO_AST, texts)]
+    try:
+        return [json.loads(ast) for ast in _run(TO_AST, texts)]
+    except RecursionError:
+        raise PandocFailed("the body nests lists, quotes or emphasis too deeply to be read") from None
 
 
 def asts_to_html(asts: list[dict]) -> list[str]:
@@ -59,13 +64,20 @@ def _pandoc() -> str:
 
 
 def _run(script: str, texts: list[str]) -> list[str]:
+    """One pandoc process for the batch, within its time and heap limits (pandoc's runtime enforces -M)."""
     if not texts:
         return []
-    process = subprocess.run(
-        [_pandoc(), "lua", "-e", script], input=json.dumps(texts).encode("utf-8"), capture_output=True, check=False
-    )
+    command = [_pandoc(), "+RTS", f"-M{PANDOC_MEGABYTES}m", "-RTS", "lua", "-e", script]
+    try:
+        process = subprocess.run(command, input=json.dumps(texts).encode("utf-8"), capture_output=True, check=False,
+                                 timeout=PANDOC_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise PandocFailed(f"converting the body took longer than {PANDOC_SECONDS} seconds, the limit") from None
     if process.returncode != 0:
-        raise PandocFailed(f"pandoc failed: {process.stderr.decode('utf-8', 'replace').strip()}")
+        error = process.stderr.decode("utf-8", "replace").strip()
+        if "heap" in error.lower():
+            raise PandocFailed(f"converting the body needed more than {PANDOC_MEGABYTES} MB of memory, the limit")
+        raise PandocFailed(f"pandoc failed: {error[:300]}")
     out = json.loads(process.stdout)
     if len(out) != len(texts):
         raise PandocFailed(f"pandoc returned {len(out)} documents for {len(texts)}")

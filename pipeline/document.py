@@ -12,6 +12,7 @@ from urllib.parse import urljoin, urlsplit
 
 from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
 from pipeline.convert import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
+from pipeline.limits import IMAGE_PIXELS
 from pipeline.load import own_name_problem
 from pipeline.model import Release, Site
 from pipeline.paths import own_file_names, public_url
@@ -71,7 +72,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
                                "remove it from this release until then, or, if it is no secret, copy it under another name")
             if message := unreadable_image(path):
                 problems.error(_line_naming(release, name),
-                               f"image '{name}' cannot be read ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
+                               f"image '{name}' cannot be used ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
         checked.append(ContentError(problems.items) if problems.has_errors
                        else _Checked(release, checker, blocks, problems, ast["pandoc-api-version"]))
     good = [c for c in checked if not isinstance(c, ContentError)]
@@ -150,9 +151,15 @@ def unreadable_image(path: Path) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
+        with Image.open(path) as image:  # reads the header only: the size is known before any pixel is
+            width, height = image.size
+            if width * height > IMAGE_PIXELS:
+                return (f"it is {width} × {height} pixels, more than the {IMAGE_PIXELS // 1_000_000} megapixels "
+                        "an image may have; make it smaller")
             image.load()
-    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+    except Image.DecompressionBombError:  # so large that Pillow refuses to open it at all
+        return f"it has more than {IMAGE_PIXELS // 1_000_000} megapixels, the most an image may have; make it smaller"
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         return str(exc).split(" (")[0] or type(exc).__name__
     return None
 

@@ -35,6 +35,14 @@ def compose(text: str, problems: Problems, first_line: int) -> yaml.Node | None:
         lines = text.split("\n")
         problems.error(first_line + index, yaml_message(exc, lines[index] if index < len(lines) else ""))
         return None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses anywhere: a NUL byte, a control character
+        index = text.count("\n", 0, exc.position)
+        problems.error(first_line + index, f"the character U+{exc.character:04X} (a control character) cannot be in the "
+                                           "front matter; delete it (it is invisible in most editors: retype the line)")
+        return None
+    except yaml.YAMLError as exc:  # anything else YAML gives up on
+        problems.error(first_line, f"the YAML cannot be read ({str(exc).splitlines()[0]}); check this part of the file")
+        return None
 
 
 def yaml_message(exc: yaml.MarkedYAMLError, line: str) -> str:
@@ -256,8 +264,10 @@ def check_email(value: str) -> str | None:
     if match := _URI_SIGNS.search(value):
         return (f"'{value}' is not an e-mail address a link can carry: '{match[0]}' would add to the message or "
                 "lead elsewhere; write it as name@example.org")
-    if (len(value) <= 254 and len(value.split("@")[0]) <= 64 and _PLAIN_EMAIL.fullmatch(value)
-            and value.rsplit(".", 1)[1].lower() not in _RESERVED_DOMAINS):
+    local, _, domain = value.partition("@")
+    # '--' in a domain may be an international name's 'xn--' form, which only the library can judge.
+    if (len(value) <= 254 and len(local) <= 64 and _PLAIN_EMAIL.fullmatch(value) and "--" not in domain
+            and domain.rsplit(".", 1)[-1].lower() not in _RESERVED_DOMAINS):
         return None
     import email_validator
 

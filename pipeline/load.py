@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from pipeline.fields import Fields, check_email, check_lang, compose
+from pipeline.limits import FILE_BYTES, RELEASE_BYTES
 from pipeline.model import (
     Attachment,
     Boilerplate,
@@ -134,6 +135,10 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
         if not path.resolve().is_relative_to(root.resolve()):
             problems.error(1, "this file is a link to a place outside the sources folder; copy the file into sources/ instead")
             return None, problems
+        if (size := path.stat().st_size) > RELEASE_BYTES:  # before reading it: a hostile file may be any size
+            problems.error(1, f"the file is {size / 1e6:.1f} MB, more than the {RELEASE_BYTES // 1_000_000} MB a release "
+                              "may be; move long material into an attachment")
+            return None, problems
         raw = path.read_bytes()
     except (OSError, RuntimeError) as exc:  # a folder named *.md, a link to nothing or to itself, no permission
         why = getattr(exc, "strerror", None) or "a link that leads to itself"
@@ -225,8 +230,10 @@ def own_name_problem(name: str) -> str:
 def body_of(path: Path) -> tuple[str, int] | None:
     """The body of a release and the line it starts on, whatever its front matter holds; None if there is none."""
     try:
+        if path.stat().st_size > RELEASE_BYTES:
+            return None
         text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
-    except (OSError, UnicodeDecodeError):
+    except (OSError, UnicodeDecodeError, RuntimeError):
         return None
     split = split_front_matter(text)
     return (split[1], split[2]) if split else None
@@ -371,6 +378,9 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | 
         shown = " ".join(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in odd)
         return None, (f"{what} '{ref[:60]}' has {shown} in its name, which other computers and web addresses cannot "
                       "keep; rename the file with letters, digits, spaces, '-', '_' and '.'")
+    if (size := target.stat().st_size) > FILE_BYTES:
+        return None, (f"{what} '{ref[:60]}' is {size / 1e6:.0f} MB, more than the {FILE_BYTES // 1_000_000} MB a file "
+                      "may be; make it smaller, or link to where it is kept")
     if served := [s for s in target.suffixes[:-1] if s.lower() in _SERVER_RUNS]:
         return None, (f"{what} '{ref[:60]}' has '{served[0]}' inside its name, which some web servers run as a "
                       "program whatever the name ends with; rename the file")

@@ -12,9 +12,11 @@ import hashlib
 import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 from pipeline.artifact import Artifact
 from pipeline.cache import stamp
+from pipeline.convert import PandocFailed
 from pipeline.document import Document, convert_all
 from pipeline.feeds import feed_item
 from pipeline.model import Release, Site
@@ -49,11 +51,11 @@ def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, 
     """
     site, env = settings.site, environment_for(settings.theme, settings.compiled)
     out: list[Prepared | dict] = []
-    for release, doc in zip(releases, convert_all(releases, site, index, settings.now, settings.private), strict=True):
+    for release, doc in zip(releases, _convert_apart(releases, settings, index), strict=True):
         outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
                    "media": {}, "entry": None}
         try:
-            if isinstance(doc, ContentError):
+            if isinstance(doc, Exception):
                 raise doc
             media = sorted(doc.files.values())
             outcome["media"] = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media}
@@ -73,6 +75,20 @@ def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, 
             _failed(outcome, exc, settings)
         out.append(outcome)
     return out
+
+
+def _convert_apart(releases: list[Release], settings: Settings, index: dict[str, list]) -> list:
+    """convert_all for a batch; if the batch fails as a whole (pandoc failed or ran past a limit, a body
+    too deep to walk, a bug), each release is converted alone, so one bad body fails only its release:
+    a Document, a ContentError, or the exception that stopped it."""
+    try:
+        return convert_all(releases, settings.site, index, settings.now, settings.private)
+    except Exception as exc:
+        if len(releases) == 1:
+            if settings.debug and not isinstance(exc, (PandocFailed, RecursionError)):
+                raise
+            return [exc]
+        return [doc for release in releases for doc in _convert_apart([release], settings, index)]
 
 
 def finish(prepared: Prepared, printed: Printed | BaseException, settings: Settings) -> dict:
@@ -99,12 +115,28 @@ def _failed(outcome: dict, exc: Exception, settings: Settings) -> None:
     if isinstance(exc, ContentError):
         outcome.update(status="failed", problems=problem_data(exc.problems))
         return
+    if isinstance(exc, (PandocFailed, RecursionError)):  # the body, not a bug: say what to do about it
+        why = str(exc) if isinstance(exc, PandocFailed) else "the body nests lists, quotes or emphasis too deeply to be read"
+        outcome.update(status="failed", problems=[[_body_line(outcome), "error", f"{why}; shorten or simplify the body "
+                                                   "(nested lists and quotes, footnotes), or split the release"]])
+        return
     if settings.debug:  # a bug: show it
         raise exc
     message = (f"internal error while building this release ({type(exc).__name__}: {exc}); "
                "rerun with --debug for the traceback and report it")
     outcome.update(status="failed", internal=True, problems=[[1, "error", message]],
                    traceback="".join(traceback.format_exception(exc)))
+
+
+def _body_line(outcome: dict) -> int:
+    """The body's first line with text, for a problem of the body as a whole."""
+    from pipeline.load import body_of
+
+    found = body_of(Path(outcome["path"]))
+    if not found:
+        return 1
+    body, first = found
+    return first + next((i for i, line in enumerate(body.split("\n")) if line.strip()), 0)
 
 
 def print_job(doc: Document, env, theme: Theme) -> PrintJob:
