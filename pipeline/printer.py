@@ -8,27 +8,80 @@ it starts, so the import overlaps with the build's own work.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
+from pipeline.limits import PDF_MEGABYTES, PDF_SECONDS
 from pipeline.printjob import Printed, PrintJob
-from pipeline.problems import ContentError
+from pipeline.problems import ContentError, Problem
+
+
+class _TooLong(Exception):
+    """The PDF took longer than its limit."""
+
+
+def _too_long(signum, frame) -> None:
+    raise _TooLong
 
 
 def print_pdf(job: PrintJob) -> Printed:
-    """One release's PDF; problems in its content come back as data."""
+    """One release's PDF; problems in its content, and a PDF past its time or memory limit, come back as data."""
     from pipeline.pdf import render_pdf  # WeasyPrint: already imported by _start in a worker
 
+    timed = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
+    if timed:
+        previous = signal.signal(signal.SIGALRM, _too_long)
+        signal.setitimer(signal.ITIMER_REAL, PDF_SECONDS)
     try:
         artifact, pages = render_pdf(
             job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files
         )
     except ContentError as exc:
         return Printed(problems=tuple(exc.problems))
+    except _TooLong:
+        return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF took longer than {PDF_SECONDS} seconds, "
+                                         "the limit; shorten the release, or use smaller images"),))
+    except MemoryError:
+        return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF needed more than {PDF_MEGABYTES} MB of "
+                                         "memory, the limit; shorten the release, or use smaller images"),))
+    finally:
+        if timed:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     return Printed(artifact.data, pages)
 
 
-def _start() -> None:
+def _start(parent: int) -> None:
+    """A worker's start: it ends with its parent (`parent`, the export's process), keeps within its memory,
+    and imports WeasyPrint."""
+    _end_with(parent)
+    try:
+        import resource
+
+        limit = PDF_MEGABYTES * 2**20
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+    except (ImportError, ValueError, OSError):  # not on this system: no limit rather than no PDF
+        pass
     import pipeline.pdf  # noqa: F401  a second's import, paid while the parent converts the first releases
+
+
+def _end_with(parent: int) -> None:
+    """Have the kernel stop this worker when its parent ends, however it ends (kill -9 included): a timeout that
+    kills the export's own process must not leave workers printing. Linux only; elsewhere workers see their
+    pipe to the parent close."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent was gone before the request was made (a worker may start slowly)
+        os._exit(1)
 
 
 class Printer:
@@ -59,7 +112,8 @@ class Printer:
         method = "fork" if not self.pools and "fork" in multiprocessing.get_all_start_methods() else "spawn"
         size = wanted - self.workers
         before = set(multiprocessing.active_children())
-        pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context(method), initializer=_start)
+        pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context(method), initializer=_start,
+                                   initargs=(os.getpid(),))
         pool.submit(int)  # a worker starts at its pool's first task: now, not when the first job is ready
         self.processes |= set(multiprocessing.active_children()) - before
         self.pools.append((pool, size))
@@ -69,7 +123,14 @@ class Printer:
         if self.pools:
             i = min(range(len(self.pools)), key=lambda i: self.sent[i] / self.pools[i][1])
             self.sent[i] += 1
-            return self.pools[i][0].submit(print_pdf, job)
+            try:
+                return self.pools[i][0].submit(print_pdf, job)
+            except BrokenProcessPool:  # a worker died (out of memory, killed): the jobs it had fail, not the later ones
+                pool, size = self.pools[i]
+                pool.shutdown(wait=False, cancel_futures=True)
+                self.pools[i] = (ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"),
+                                                     initializer=_start, initargs=(os.getpid(),)), size)
+                return self.pools[i][0].submit(print_pdf, job)
         future: Future = Future()
         try:
             future.set_result(print_pdf(job))

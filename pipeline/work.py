@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import traceback
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +28,7 @@ from pipeline.output import write
 from pipeline.pages import Downloads, environment_for, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
 from pipeline.printjob import Printed, PrintJob, embedded_for
-from pipeline.problems import ContentError
+from pipeline.problems import ContentError, Problem
 from pipeline.theme import Theme
 from pipeline.wiretext import text_of
 
@@ -95,6 +96,9 @@ def finish(prepared: Prepared, printed: Printed | BaseException, settings: Setti
     """Write everything the release publishes, now that its PDF is printed; its outcome."""
     outcome, doc = prepared.outcome, prepared.doc
     try:
+        if isinstance(printed, BrokenProcessPool):
+            raise ContentError([Problem(doc.release.path, 1, "error", "the PDF could not be made: the process making it "
+                                        "stopped (out of memory, or ended from outside); export again, or with -j 1")])
         if isinstance(printed, BaseException):
             raise printed
         if printed.problems:

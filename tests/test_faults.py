@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from conftest import NOW, export, release, write_tree
 
@@ -60,3 +67,40 @@ def test_a_hostile_source_fails_its_release_alone_with_one_line(project, name):
     for n in range(3):
         assert (project / f"dist/2026/bra-{n}/index.html").is_file()
     assert not (project / "dist/2026/ond").exists()
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            child, rest = stat.read_text().split(" (", 1)
+            if int(rest.rsplit(") ", 1)[1].split()[1]) == pid:
+                found.append(int(child))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(") ", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def test_pdf_workers_end_when_the_export_itself_is_killed(tmp_path):
+    """A timeout that kills the export's own process, not its group, must not leave workers printing."""
+    write_tree(tmp_path, {f"sources/2026/r{n}.md": release(f"title: R {n}\ndate: 2026-11-{n + 1:02d}\n", "Text.\n" * 200)
+                          for n in range(12)} | {"sources/site.yaml": "name: T\nurl: https://press.example.org/\nlang: sv\n"})
+    export_process = subprocess.Popen([sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-q", "-j", "2"],
+                                      cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while len(workers := _children(export_process.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(workers) >= 2, "the export started no PDF workers"
+    os.kill(export_process.pid, signal.SIGKILL)
+    export_process.wait()
+    deadline = time.monotonic() + 10
+    while any(_running(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _running(w)], "workers outlived the export"
