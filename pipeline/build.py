@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.output import PRESS_COPIES, read_manifest, remove_stale, write_manifest
+from pipeline.output import PRESS_COPIES, Snapshot, read_manifest, remove_stale, write_manifest
 from pipeline.printer import Printer
 from pipeline.problems import Problem
 from pipeline.theme import Theme, find_theme
@@ -47,6 +47,8 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     embargoed: int = 0  # press copies written for agencies
+
+    published_nothing: bool = False  # the press room's settings could not be read
 
     @property
     def ok(self) -> bool:
@@ -96,8 +98,16 @@ def export(
         # Only a hint, from modification times; what is printed is decided by content. But it lets the
         # workers start their second-long WeasyPrint import now, before anything else is read.
         printer.expect(1)
+    snapshot = Snapshot(dist)
     try:
-        summary = _export(sources, dist, now, reporter, debug, embargoed, printer, force, cache_dir)
+        summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir)
+        if summary.published_nothing:  # site.yaml could not be read: the output folder stays as it was
+            snapshot.abandon()
+        else:
+            snapshot.commit()
+    except BaseException:
+        snapshot.abandon()
+        raise
     finally:
         printer.close()
     cache_dir.mkdir(parents=True, exist_ok=True)
@@ -120,6 +130,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     run.problems(site_problems.items)
     if site is None or theme is None:
         run.summary.failed += 1
+        run.summary.published_nothing = True
         return run.summary
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))

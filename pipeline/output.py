@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -103,3 +105,92 @@ def _prune_empty(folder: Path, stop: Path) -> None:
     while folder != stop and folder.is_relative_to(stop) and not any(folder.iterdir()):
         folder.rmdir()
         folder = folder.parent
+
+
+class Snapshot:
+    """The output folder as readers see it: always one whole export, never a mix of two.
+
+    `dist` is a symbolic link to a folder in `.dist.snapshots/` beside it. An export writes a new
+    folder, which starts as hard links to every file of the current one (no bytes are copied, and
+    a file is only ever replaced, never changed in place, so the current folder is never touched),
+    and then points `dist` at it with one atomic rename. Whatever stops an export (an error, a full
+    disk, kill -9), `dist` still leads to the whole previous export; what was left half-made is
+    removed by the next one. A web server serves `dist` (following the link).
+    """
+
+    def __init__(self, dist: Path):
+        self.dist = dist.absolute()
+        self.folder = self.dist.parent / f".{self.dist.name}.snapshots"
+        self.new: Path | None = None
+
+    def begin(self) -> Path:
+        """A new folder holding the current export, to write the next one into."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        current = self._current()
+        for stale in self.folder.iterdir():  # left by an export that did not finish
+            if stale != current and stale.is_dir() and not stale.is_symlink():
+                shutil.rmtree(stale, ignore_errors=True)
+        number = 1 + max((int(p.name) for p in self.folder.iterdir() if p.name.isdigit()), default=0)
+        self.new = self.folder / str(number)
+        if current is None:
+            self.new.mkdir()
+        else:
+            _link_tree(current, self.new)
+        return self.new
+
+    def commit(self) -> None:
+        """Point `dist` at the new export in one step; the one before is removed."""
+        assert self.new is not None
+        before = self._current()
+        if self.dist.exists() and not self.dist.is_symlink():  # an output folder from before snapshots: taken in once
+            os.replace(self.dist, self.folder / "0")
+            before = self.folder / "0"
+        link = self.dist.parent / f".{self.dist.name}.link.tmp"
+        link.unlink(missing_ok=True)
+        link.symlink_to(self.new.relative_to(self.dist.parent))
+        os.replace(link, self.dist)
+        _fsync_folder(self.dist.parent)
+        if before is not None and before != self.new:
+            shutil.rmtree(before, ignore_errors=True)
+        self.new = None
+
+    def abandon(self) -> None:
+        """Forget the new folder: `dist` stays as it was."""
+        if self.new is not None:
+            shutil.rmtree(self.new, ignore_errors=True)
+            self.new = None
+
+    def _current(self) -> Path | None:
+        """The folder `dist` shows now, if any."""
+        if self.dist.is_symlink():
+            target = self.dist.resolve()
+            return target if target.is_dir() else None
+        return self.dist if self.dist.is_dir() else None
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """`target` as a copy of `source` made of hard links (a copy where the file system has none)."""
+    for folder, subfolders, files in os.walk(source):
+        relative = os.path.relpath(folder, source)
+        here = target if relative == "." else target / relative
+        here.mkdir(exist_ok=relative != ".")
+        for name in files:
+            try:
+                os.link(os.path.join(folder, name), here / name)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                    raise
+                shutil.copy2(os.path.join(folder, name), here / name)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)

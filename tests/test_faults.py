@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import NOW, export, release, write_tree
+from conftest import NOW, export, release, tree, write_tree
 
 GOOD = {f"sources/2026/2026-11-2{n}-bra-{n}.md": release(f"title: Bra {n}\ndate: 2026-11-2{n}\n") for n in range(3)}
 
@@ -104,3 +104,41 @@ def test_pdf_workers_end_when_the_export_itself_is_killed(tmp_path):
     while any(_running(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not [w for w in workers if _running(w)], "workers outlived the export"
+
+
+def test_a_reader_of_dist_sees_one_whole_export_whenever_the_export_is_killed(tmp_path):
+    """Kill -9 at 20 moments of exports that change every release: dist/ is always the old or the new one, whole."""
+    import random
+
+    def press_room(version: int) -> dict:
+        return {"sources/site.yaml": "name: T\nurl: https://press.example.org/\nlang: sv\n"} | {
+            f"sources/2026/r{n}.md": release(f"title: Nyhet {n}, version {version}\ndate: 2026-11-{n + 1:02d}\ntopics: [Skola]\n",
+                                             f"Version {version}.\n" * 50)
+            for n in range(6)
+        }
+
+    def run(until: float | None = None) -> None:
+        process = subprocess.Popen([sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-q", "-j", "1"],
+                                   cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            process.wait(timeout=until)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    whole = {}
+    for version in (0, 1):
+        write_tree(tmp_path, press_room(version))
+        started = time.monotonic()
+        run()
+        took = time.monotonic() - started
+        whole[version] = tree(tmp_path / "dist")
+    assert whole[0] != whole[1]
+    moments = random.Random(13)
+    for kill in range(20):
+        before, after = 1 - kill % 2, kill % 2  # from version 1 to 0, then back
+        write_tree(tmp_path, press_room(after))
+        run(until=moments.uniform(0.05, took))
+        assert tree(tmp_path / "dist") in (whole[before], whole[after]), f"a mix after kill {kill}"
+        run()  # the next export finishes what the killed one left
+        assert tree(tmp_path / "dist") == whole[after]

@@ -190,7 +190,7 @@ def test_a_no_op_export_does_not_import_weasyprint(tmp_path):
 
     assert imported("1") == "['feedgen', 'pikepdf', 'pypandoc', 'weasyprint'] 0"
     assert imported("1") == "[] 0"
-    shutil.rmtree(tmp_path / "dist")
+    (tmp_path / "dist").unlink()  # as `rm -rf dist` does: the link goes, the next export starts afresh
     assert imported("2") == "['feedgen', 'pypandoc'] 1", "the PDFs are printed (and finished with pikepdf) in workers"
     assert imported("2") == "[] 0"
     source = next((tmp_path / "sources").rglob("*.md"))
