@@ -49,4 +49,4 @@ tests/tools/node_modules/.installed: tests/tools/package.json tests/tools/packag
 	touch $@
 
 clean:
-	rm -rf dist .dist.snapshots .cache .pytest_cache .test-tmp
+	rm -rf dist .dist.snapshots .dist.lock .cache .pytest_cache .test-tmp

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.output import PRESS_COPIES, Snapshot, read_manifest, remove_stale, write_manifest
+from pipeline.output import MACHINE_FAULTS, PRESS_COPIES, Snapshot, read_manifest, remove_stale, write_manifest
 from pipeline.printer import Printer
 from pipeline.problems import Problem
 from pipeline.theme import Theme, find_theme
@@ -99,20 +99,35 @@ def export(
         # workers start their second-long WeasyPrint import now, before anything else is read.
         printer.expect(1)
     snapshot = Snapshot(dist)
+    stopped = True
     try:
         summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir)
         if summary.published_nothing:  # site.yaml could not be read: the output folder stays as it was
             snapshot.abandon()
         else:
             snapshot.commit()
-    except BaseException:
-        snapshot.abandon()
-        raise
+        stopped = False
+    except OSError as exc:
+        if debug or exc.errno not in MACHINE_FAULTS:
+            raise
+        summary = _machine_fault(exc, dist, snapshot, reporter)
     finally:
-        printer.close()
+        if stopped:
+            snapshot.abandon()
+        printer.close(stopped)
     cache_dir.mkdir(parents=True, exist_ok=True)
     (cache_dir / STAMP).touch()
     return summary
+
+
+def _machine_fault(exc: OSError, dist: Path, snapshot: Snapshot, reporter: Reporter) -> Summary:
+    """A full disk, a file-size limit, a read-only folder: one line that says what to do; nothing is published."""
+    where = Path(exc.filename) if exc.filename else dist
+    if snapshot.folder in where.parents:  # a file of the new export: say where it would have gone
+        inside = where.relative_to(snapshot.folder)
+        where = dist / inside.relative_to(inside.parts[0])
+    reporter.problem(Problem(where, 0, "error", f"{MACHINE_FAULTS[exc.errno]}; nothing was published: {dist} is as it was"))
+    return Summary(failed=1, errors=1, published_nothing=True)
 
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
@@ -134,6 +149,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
         return run.summary
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
+    run.problems(_linked_folders(sources))
     settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug,
                         compiled=cache_dir / "templates")
     cache = Cache(cache_dir, _salt(site, theme))
@@ -548,6 +564,17 @@ def other_files(sources: Path) -> list[Path]:
         if p.suffix != ".md" and p.is_file() and p.name != "site.yaml"
         and not any(part.startswith(".") for part in p.relative_to(sources).parts)
     )
+
+
+def _linked_folders(sources: Path) -> list[Problem]:
+    """Folders under sources/ that are symbolic links: not read, and said so."""
+    found = []
+    for folder, subfolders, _ in os.walk(sources):
+        for name in sorted(subfolders):
+            if not name.startswith(".") and (Path(folder) / name).is_symlink():
+                found.append(Problem(Path(folder) / name, 0, "error", "this folder is a symbolic link, and nothing in it is "
+                                     "read (what it leads to can change unseen); copy the folder into its place"))
+    return found
 
 
 def release_files(sources: Path) -> list[Path]:

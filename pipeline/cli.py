@@ -11,6 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.build import export as run_export
+from pipeline.lock import Busy, exclusive
 from pipeline.moments import parse_moment
 from pipeline.problems import Problem
 
@@ -116,10 +117,13 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
               help="Print PDFs in this many worker processes (1: all in this one).")
 @click.option("--force", is_flag=True, help="Render every release again, ignoring the build cache.")
+@click.option("--no-wait", is_flag=True, help="If another export of these sources or into this folder is running, "
+              "stop (exit status 2) instead of waiting for it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems and the summary only.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def export(
-    sources: Path, dist: Path, now: datetime | None, embargoed: Path | None, jobs: int, force: bool, quiet: bool, debug: bool
+    sources: Path, dist: Path, now: datetime | None, embargoed: Path | None, jobs: int, force: bool, no_wait: bool,
+    quiet: bool, debug: bool,
 ) -> None:
     """Build SOURCES (default: sources/) into the output folder.
 
@@ -136,9 +140,19 @@ def export(
             raise click.UsageError(f"--embargoed {embargoed} must lie outside the output, sources and themes folders: "
                                    "what it holds is not public")
     now = now or datetime.now(timezone.utc)
-    summary = run_export(
-        sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed, jobs=jobs, force=force
-    )
+    try:
+        with exclusive(sources, dist, wait=not no_wait, say=lambda message: click.echo(message, err=True)):
+            summary = run_export(
+                sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed, jobs=jobs, force=force
+            )
+    except Busy as exc:
+        click.echo(f"press export: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        if debug:
+            raise
+        click.echo(f"\nstopped; nothing of this export was published: {dist} is as it was", err=True)
+        sys.exit(130)
     line = summary_line(summary)
     if embargoed is not None:
         line = f"{plural(summary.embargoed, 'embargoed press copy', 'embargoed press copies')} in {embargoed}; " + line

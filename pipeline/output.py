@@ -16,6 +16,17 @@ from pipeline.artifact import Artifact
 MANIFEST = "manifest.json"
 PRESS_COPIES = "press-copies.json"  # the manifest of a folder of embargoed press copies
 
+# Faults of the machine, not of a release: the export stops, says what to do, and publishes nothing.
+MACHINE_FAULTS = {
+    errno.ENOSPC: "the disk is full; free some space and export again",
+    errno.EDQUOT: "the disk quota is used up; free some space and export again",
+    errno.EFBIG: "a file is larger than this system lets a process write (a file-size limit, see 'ulimit -f'); "
+                 "raise the limit and export again",
+    errno.EROFS: "this folder is on a read-only file system; export to a folder that can be written",
+    errno.EACCES: "there is no permission to write here; check the folder's owner and permissions, or export elsewhere",
+    errno.EPERM: "there is no permission to write here; check the folder's owner and permissions, or export elsewhere",
+}
+
 
 class UnsafePath(ValueError):
     """An output path that would leave dist/: a bug, never a communicator's problem."""
@@ -51,6 +62,9 @@ def write_bytes(dist: Path, relative: str, data: bytes) -> str:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # the file meant, not its temporary name
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

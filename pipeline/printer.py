@@ -58,6 +58,7 @@ def _start(parent: int) -> None:
     """A worker's start: it ends with its parent (`parent`, the export's process), keeps within its memory,
     and imports WeasyPrint."""
     _end_with(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the export stops its workers itself
     try:
         import resource
 
@@ -128,9 +129,12 @@ class Printer:
             except BrokenProcessPool:  # a worker died (out of memory, killed): the jobs it had fail, not the later ones
                 pool, size = self.pools[i]
                 pool.shutdown(wait=False, cancel_futures=True)
+                before = set(multiprocessing.active_children())
                 self.pools[i] = (ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"),
                                                      initializer=_start, initargs=(os.getpid(),)), size)
-                return self.pools[i][0].submit(print_pdf, job)
+                future = self.pools[i][0].submit(print_pdf, job)
+                self.processes |= set(multiprocessing.active_children()) - before
+                return future
         future: Future = Future()
         try:
             future.set_result(print_pdf(job))
@@ -143,8 +147,9 @@ class Printer:
         for pool, _ in self.pools:
             pool.shutdown(wait=False)
 
-    def close(self) -> None:
-        if not any(self.sent):
+    def close(self, stopped: bool = False) -> None:
+        """Let the workers go; `stopped` (Ctrl-C, an error that ends the export): without finishing their PDFs."""
+        if stopped or not any(self.sent):
             # Started on a hint and given nothing to print: stop the WeasyPrint import rather than wait for it.
             for process in self.processes:
                 process.terminate()

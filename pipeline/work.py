@@ -24,7 +24,7 @@ from pipeline.model import Release, Site
 from pipeline.newsml import render_newsml
 from pipeline.outcome import Settings, problem_data, release_data
 from pipeline.ninjs import render_ninjs
-from pipeline.output import write
+from pipeline.output import MACHINE_FAULTS, write
 from pipeline.pages import Downloads, environment_for, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
 from pipeline.printjob import Printed, PrintJob, embedded_for
@@ -50,7 +50,7 @@ def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, 
 
     `index` says where every other release is published, for links between releases.
     """
-    site, env = settings.site, environment_for(settings.theme, settings.compiled)
+    env = environment_for(settings.theme, settings.compiled)
     out: list[Prepared | dict] = []
     for release, doc in zip(releases, _convert_apart(releases, settings, index), strict=True):
         outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
@@ -116,6 +116,8 @@ def finish(prepared: Prepared, printed: Printed | BaseException, settings: Setti
 
 
 def _failed(outcome: dict, exc: Exception, settings: Settings) -> None:
+    if isinstance(exc, OSError) and exc.errno in MACHINE_FAULTS:
+        raise exc  # a full disk is no fault of this release: the export stops as a whole
     if isinstance(exc, ContentError):
         outcome.update(status="failed", problems=problem_data(exc.problems))
         return

@@ -142,3 +142,104 @@ def test_a_reader_of_dist_sees_one_whole_export_whenever_the_export_is_killed(tm
         assert tree(tmp_path / "dist") in (whole[before], whole[after]), f"a mix after kill {kill}"
         run()  # the next export finishes what the killed one left
         assert tree(tmp_path / "dist") == whole[after]
+
+
+SITE_YAML = "name: T\nurl: https://press.example.org/\nlang: sv\n"
+
+
+def _press(cwd: Path, *args: str, limit_bytes: int | None = None, **kwargs) -> subprocess.CompletedProcess:
+    """`press export` as an operator runs it, in its own process (with a file-size limit, as `ulimit -f` sets)."""
+    def limited() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, limit_bytes))
+
+    return subprocess.run([sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-j", "1", *args],
+                          cwd=cwd, capture_output=True, text=True, preexec_fn=limited if limit_bytes else None, **kwargs)
+
+
+def test_a_file_size_limit_stops_the_export_with_one_line_and_dist_as_it_was(tmp_path):
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
+    assert _press(tmp_path, "-q").returncode == 0
+    before = tree(tmp_path / "dist")
+    write_tree(tmp_path, {"sources/2026/b.md": release("title: B\ndate: 2026-11-21\nattachments:\n  - {src: b.csv, title: B}\n"),
+                          "sources/2026/b.csv": "x;y\n" * 100_000})
+    run = _press(tmp_path, "-q", limit_bytes=300_000)
+    assert run.returncode == 1
+    assert "Traceback" not in run.stderr
+    [line, summary] = run.stderr.strip().split("\n")
+    assert line.endswith(": error: a file is larger than this system lets a process write (a file-size limit, see "
+                         "'ulimit -f'); raise the limit and export again; nothing was published: dist is as it was")
+    assert line.startswith("dist/2026/b/")
+    assert summary == "1 failed: 1 error, 0 warnings"
+    assert tree(tmp_path / "dist") == before
+
+
+def test_no_permission_to_write_is_one_line_and_dist_as_it_was(project, monkeypatch):
+    """Root may write anywhere, so the refusal is made here: what is tested is how the export takes it."""
+    import errno
+
+    import pipeline.output
+
+    export("sources", "--now", NOW, "-q")
+    before = tree(project / "dist")
+    write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
+    real = pipeline.output.write_bytes
+
+    def refused(dist, relative, data):
+        if relative.endswith("index.html"):
+            raise PermissionError(errno.EACCES, "Permission denied", str(dist / relative))
+        return real(dist, relative, data)
+
+    monkeypatch.setattr(pipeline.output, "write_bytes", refused)
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert run.problems == ["dist/2026/b/index.html: error: there is no permission to write here; check the folder's "
+                            "owner and permissions, or export elsewhere; nothing was published: dist is as it was"]
+    assert tree(project / "dist") == before
+
+
+def test_a_second_export_waits_for_the_first_or_stops_with_no_wait(tmp_path):
+    import fcntl
+
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
+    (tmp_path / ".cache").mkdir()
+    with open(tmp_path / ".cache/export.lock", "w") as held:
+        held.write("process 4242\n")
+        held.flush()
+        fcntl.flock(held, fcntl.LOCK_EX)  # as a running export holds it
+        stopped = _press(tmp_path, "-q", "--no-wait")
+        assert stopped.returncode == 2
+        assert stopped.stderr == ("press export: another export of sources is running (process 4242); run again when it "
+                                  "has finished, or without --no-wait to wait for it\n")
+        waiting = subprocess.Popen([sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-q", "-j", "1"],
+                                   cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.5)
+        assert waiting.poll() is None, "it waits while the other export runs"
+    out, err = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0
+    assert err.startswith("waiting: another export of sources is running (process 4242)\n")
+    assert (tmp_path / "dist/2026/a/index.html").is_file()
+
+
+def test_ctrl_c_publishes_nothing_and_says_so(tmp_path):
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML} | {
+        f"sources/2026/r{n}.md": release(f"title: R {n}\ndate: 2026-11-{n + 1:02d}\n", "Text.\n\n" * 2000) for n in range(12)})
+    interrupted = subprocess.Popen([sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-q", "-j", "1"],
+                                   cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not (tmp_path / ".dist.snapshots/1").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1)  # into the rendering
+    interrupted.send_signal(signal.SIGINT)
+    _, err = interrupted.communicate(timeout=60)
+    assert interrupted.returncode == 130
+    assert err.strip() == "stopped; nothing of this export was published: dist is as it was"
+    assert not (tmp_path / "dist").exists()
+
+
+def test_a_folder_that_is_a_symbolic_link_is_an_error_not_skipped(project):
+    write_tree(project, {"elsewhere/r.md": release("title: R\ndate: 2026-11-20\n")})
+    (project / "sources/2025").symlink_to(project / "elsewhere")
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert run.problems == ["sources/2025: error: this folder is a symbolic link, and nothing in it is read (what it "
+                            "leads to can change unseen); copy the folder into its place"]
