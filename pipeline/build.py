@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.output import MACHINE_FAULTS, PRESS_COPIES, Snapshot, read_manifest, remove_stale, write_manifest
+from pipeline.output import MACHINE_FAULTS, MANIFEST, PRESS_COPIES, Snapshot, read_manifest, remove_stale, write_manifest
 from pipeline.printer import Printer
 from pipeline.problems import Problem
 from pipeline.theme import Theme, find_theme
@@ -167,8 +167,11 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
 
     site, dist, now, reporter = settings.site, settings.dist, settings.now, run.reporter
     previous = read_manifest(dist)
-    before = {e["source"]: e for e in previous.get("releases", [])
-              if isinstance(e, dict) and isinstance(e.get("source"), str) and isinstance(e.get("outputs"), dict)}
+    if not previous.get("releases") and (dist / MANIFEST).exists():
+        # dist/'s manifest cannot be read (damaged, emptied): the build cache keeps a copy, so that what the
+        # last export published is still known, removed when stale and kept while its release fails.
+        previous = read_manifest(cache.folder, MANIFEST)
+    before = {e["source"]: e for e in _listed(previous.get("releases")) if _sound(e)}
     outcomes: dict[str, dict] = {}  # by source, in source order
     todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
     for path, source, key in keyed:
@@ -284,8 +287,9 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         return item
 
     manifest = build_collection(entries, item_of, site, settings.theme, dist, previous, cache)
-    if manifest != previous or not (dist / "manifest.json").is_file():
+    if manifest != previous or not (dist / MANIFEST).is_file() or not (cache.folder / MANIFEST).is_file():
         write_manifest(dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
+        write_manifest(cache.folder, manifest)
     remove_stale(dist, previous, manifest)
     if settings.embargoed is not None:
         _tidy_press_copies(settings.embargoed, outcomes)
@@ -345,6 +349,32 @@ def _report(outcome: dict, earlier: dict | None, kept: bool, site: Site, run: _R
         run.summary.embargoed += bool(outcome.get("embargoed_copy"))
     elif status == "draft":
         run.said("removed", path, f"now a draft; {took_down}") if earlier else run.said("draft", path)
+
+
+def _sound(entry) -> bool:
+    """Whether an entry of the previous manifest has everything the listings and feeds read of a kept release.
+
+    One that does not (damaged by hand, or by a crash before this version) is not kept: it would stop the
+    listings after every release was written. Its files are still removed as stale ones.
+    """
+    if not isinstance(entry, dict):
+        return False
+    texts = ("id", "title", "lang", "date", "public", "url", "source")
+    if not all(isinstance(entry.get(k), str) for k in texts):
+        return False
+    if not all(isinstance(entry.get(k), list) and all(isinstance(x, str) for x in entry[k]) for k in ("topics", "regions")):
+        return False
+    outputs, files = entry.get("outputs"), entry.get("files")
+    if not isinstance(outputs, dict) or not isinstance(files, list):
+        return False
+    if not all(isinstance(o, dict) and isinstance(o.get("path"), str) and isinstance(o.get("sha256"), str)
+               for o in [*outputs.values(), *files]):
+        return False
+    try:
+        moments = [datetime.fromisoformat(entry[k]) for k in ("date", "public")]
+    except ValueError:
+        return False
+    return all(m.tzinfo is not None for m in moments)
 
 
 def _listed(value) -> list:

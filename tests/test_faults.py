@@ -10,6 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from conftest import NOW, export, release, tree, write_tree
 
 GOOD = {f"sources/2026/2026-11-2{n}-bra-{n}.md": release(f"title: Bra {n}\ndate: 2026-11-2{n}\n") for n in range(3)}
@@ -243,3 +245,64 @@ def test_a_folder_that_is_a_symbolic_link_is_an_error_not_skipped(project):
     run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == ["sources/2025: error: this folder is a symbolic link, and nothing in it is read (what it "
                             "leads to can change unseen); copy the folder into its place"]
+
+
+def test_a_damaged_entry_of_a_failing_release_is_not_kept_and_stops_nothing(project):
+    import json
+
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
+                         "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
+    export("sources", "--now", NOW, "-q")
+    manifest = json.loads((project / "dist/manifest.json").read_text())
+    for entry in manifest["releases"]:
+        entry["date"] = 42 if entry["id"] == "b" else entry["date"]
+    (project / "dist/manifest.json").write_text(json.dumps(manifest))
+    write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-21\nlang: qq-99\n")})
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert "Traceback" not in run.stderr
+    assert [e["id"] for e in json.loads((project / "dist/manifest.json").read_text())["releases"]] == ["a"]
+    assert not (project / "dist/2026/b").exists(), "its files go with its entry"
+
+
+def test_an_unreadable_manifest_still_lets_the_export_remove_what_is_gone(project):
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
+                         "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
+    export("sources", "--now", NOW, "-q")
+    (project / "dist/manifest.json").write_text("{")
+    (project / "sources/2026/b.md").unlink()
+    export("sources", "--now", NOW, "-q")
+    assert not (project / "dist/2026/b").exists()
+    assert (project / "dist/2026/a/index.html").is_file()
+
+
+KEYS = ["title", "date", "lang", "lead", "place", "topics", "image", "attachments", "contacts", "embargo", "draft", "id"]
+fuzzed_front = st.one_of(
+    st.text(max_size=200),
+    st.lists(st.tuples(st.sampled_from(KEYS), st.text(max_size=40)), max_size=6).map(
+        lambda pairs: "title: T\ndate: 2026-11-20\n" + "".join(f"{k}: {v}\n" for k, v in pairs)),
+)
+fuzzed_body = st.one_of(
+    st.text(max_size=300),
+    st.lists(st.sampled_from(["# ", "## ", "- ", "1. ", "> ", "::: factbox", ":::", "[a](", "](b.md)", "![x](", "{#id}",
+                              "{lang=", "| a | b |", "|---|---|", "[^1]", "\n", "\n\n", "*", "`", "<", "&", "–", "text"]),
+             max_size=40).map("".join),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(front=fuzzed_front, body=fuzzed_body)
+def test_any_text_becomes_a_release_or_problems_never_a_crash(tmp_path_factory, front, body):
+    from datetime import datetime
+
+    from pipeline.document import convert_all
+    from pipeline.load import load_release, load_site
+
+    sources = tmp_path_factory.mktemp("fuzz") / "sources"
+    write_tree(sources, {"site.yaml": SITE_YAML, "2026/r.md": "---\n" + front + "\n---\n" + body})
+    site, problems = load_site(sources / "site.yaml")
+    assert site and not problems.items
+    release_read, problems = load_release(sources / "2026/r.md", site)
+    assert release_read is not None or problems.has_errors, "a release that cannot be read says why"
+    if release_read is not None:
+        [result] = convert_all([release_read], site, {}, datetime.fromisoformat(NOW))
+        assert result is not None
