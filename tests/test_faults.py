@@ -306,3 +306,28 @@ def test_any_text_becomes_a_release_or_problems_never_a_crash(tmp_path_factory, 
     if release_read is not None:
         [result] = convert_all([release_read], site, {}, datetime.fromisoformat(NOW))
         assert result is not None
+
+
+def test_a_pdf_worker_that_dies_fails_the_releases_it_held_and_the_others_publish(tmp_path):
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML} | {
+        f"sources/2026/r{n:02d}.md": release(f"title: R {n}\ndate: 2026-11-{n % 28 + 1:02d}\n", "Text.\n\n" * 600)
+        for n in range(24)})
+    exporting = subprocess.Popen([sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-q", "-j", "2"],
+                                 cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline, victim = time.monotonic() + 60, None
+    while victim is None and time.monotonic() < deadline:
+        for child in _children(exporting.pid):
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+            if b"spawn_main" in command or (b"pipeline" in command and b"export" in command):
+                victim = child
+        time.sleep(0.05)
+    assert victim, "no PDF worker was seen"
+    time.sleep(1.5)  # printing
+    os.kill(victim, signal.SIGKILL)
+    _, err = exporting.communicate(timeout=300)
+    assert exporting.returncode == 1 and "Traceback" not in err
+    failed = [line for line in err.splitlines() if ": error: " in line]
+    assert failed and all(line.endswith("the PDF could not be made: the process making it stopped (out of memory, or ended "
+                                        "from outside); export again, or with -j 1") for line in failed)
+    published = len(list((tmp_path / "dist/2026").glob("*/index.html")))
+    assert published + len(failed) == 24 and published > 0, "the releases after the crash are printed by new workers"
