@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.convert import BODY_ID_PREFIX
 from pipeline.fields import check_email, check_lang
-from pipeline.limits import NESTING
+from pipeline.limits import Limits
 from pipeline.load import resolve_inside, source_path
 from pipeline.paths import file_href, root_of
 from pipeline.problems import Problems
@@ -85,8 +85,9 @@ class BodyChecker(Rewrite):
     """
 
     def __init__(self, markdown: str, first_line: int, base: Path, root: Path, problems: Problems,
-                 links: ReleaseLinks | None = None):
+                 links: ReleaseLinks | None = None, limits: Limits = Limits()):
         self.links = links
+        self.limits = limits
         self.lines = markdown.split("\n")
         self.first_line = first_line
         self.base = base
@@ -232,11 +233,11 @@ class BodyChecker(Rewrite):
         """Blocks one level further in (a list item, a quote, a note): refused past the nesting limit."""
         self.depth += 1
         try:
-            if self.depth <= NESTING:
+            if self.depth <= self.limits.nesting:
                 return super().blocks(blocks)
             if not self.too_deep:
                 self.too_deep = True
-                self.problems.error(self.text_line, f"the body nests lists, quotes or notes more than {NESTING} levels "
+                self.problems.error(self.text_line, f"the body nests lists, quotes or notes more than {self.limits.nesting} levels "
                                                      "deep, the limit; make it flatter")
             return []
         finally:
@@ -355,7 +356,8 @@ class BodyChecker(Rewrite):
 
     def local_file(self, ref: str, line: int, what: str) -> str | None:
         parts = urlsplit(ref)
-        path, message = resolve_inside(ref if parts.scheme else unquote(parts.path), self.base, self.root, what)
+        path, message = resolve_inside(ref if parts.scheme else unquote(parts.path), self.base, self.root, what,
+                                       self.limits.file_bytes)
         if message:
             self.problems.error(line, message)
             return None

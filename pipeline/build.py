@@ -312,7 +312,7 @@ def _check_unloaded_bodies(unloaded: list[tuple[str, Path]], outcomes: dict[str,
     """A release whose front matter failed has its body checked too: every problem is said in one export."""
     from pipeline.load import body_of
 
-    bodies = [(source, path, body) for source, path in unloaded if (body := body_of(path))]
+    bodies = [(source, path, body) for source, path in unloaded if (body := body_of(path, site.limits.release_bytes))]
     if not bodies:
         return
     from pipeline.document import check_bodies

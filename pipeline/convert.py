@@ -13,7 +13,7 @@ from functools import cache
 
 import pypandoc
 
-from pipeline.limits import PANDOC_MEGABYTES, PANDOC_SECONDS
+from pipeline.limits import PANDOC_MEGABYTES
 
 # Pandoc Markdown as the source contract describes it. Raw HTML stays *on* in the
 # reader (and <div>/<span> are not turned into native elements) so that body.py
@@ -47,15 +47,19 @@ class PandocFailed(RuntimeError):
     """pandoc did not convert a batch: it failed, ran past its limits, or gave back what cannot be read."""
 
 
-def markdown_to_asts(texts: list[str]) -> list[dict]:
+def markdown_to_asts(texts: list[str], seconds: int = 60) -> list[dict]:
     try:
-        return [json.loads(ast) for ast in _run(TO_AST, texts)]
+        return [json.loads(ast) for ast in _run(TO_AST, texts, seconds)]
     except RecursionError:
         raise PandocFailed("the body nests lists, quotes or emphasis too deeply to be read") from None
 
 
-def asts_to_html(asts: list[dict]) -> list[str]:
-    return [html + "\n" if html else html for html in _run(TO_HTML, [json.dumps(ast) for ast in asts])]
+def asts_to_html(asts: list[dict], seconds: int = 60) -> list[str]:
+    try:
+        texts = [json.dumps(ast) for ast in asts]
+    except RecursionError:
+        raise PandocFailed("the body nests lists, quotes or emphasis too deeply to be read") from None
+    return [html + "\n" if html else html for html in _run(TO_HTML, texts, seconds)]
 
 
 @cache
@@ -63,16 +67,16 @@ def _pandoc() -> str:
     return pypandoc.get_pandoc_path()
 
 
-def _run(script: str, texts: list[str]) -> list[str]:
+def _run(script: str, texts: list[str], seconds: int) -> list[str]:
     """One pandoc process for the batch, within its time and heap limits (pandoc's runtime enforces -M)."""
     if not texts:
         return []
     command = [_pandoc(), "+RTS", f"-M{PANDOC_MEGABYTES}m", "-RTS", "lua", "-e", script]
     try:
         process = subprocess.run(command, input=json.dumps(texts).encode("utf-8"), capture_output=True, check=False,
-                                 timeout=PANDOC_SECONDS)
+                                 timeout=seconds)
     except subprocess.TimeoutExpired:
-        raise PandocFailed(f"converting the body took longer than {PANDOC_SECONDS} seconds, the limit") from None
+        raise PandocFailed(f"converting the body took longer than {seconds} seconds, the limit") from None
     if process.returncode != 0:
         error = process.stderr.decode("utf-8", "replace").strip()
         if "heap" in error.lower():

@@ -12,7 +12,6 @@ from urllib.parse import urljoin, urlsplit
 
 from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
 from pipeline.convert import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
-from pipeline.limits import IMAGE_PIXELS
 from pipeline.load import own_name_problem
 from pipeline.model import Release, Site
 from pipeline.paths import own_file_names, public_url
@@ -70,7 +69,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
                 problems.error(_line_naming(release, name),
                                f"'{name}' is also a file of {owner}: publishing it here would give it away early; "
                                "remove it from this release until then, or, if it is no secret, copy it under another name")
-            if message := unreadable_image(path):
+            if message := unreadable_image(path, site.limits.image_megapixels):
                 problems.error(_line_naming(release, name),
                                f"image '{name}' cannot be used ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
         checked.append(ContentError(problems.items) if problems.has_errors
@@ -81,7 +80,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
     html_of = iter(asts_to_html([
         {"pandoc-api-version": c.version, "meta": {}, "blocks": rewrite.blocks(copy.deepcopy(c.blocks))}
         for c in good for rewrite in (_ForPage(), _ForPage(public_url(site, c.release)))
-    ]))
+    ], site.limits.pandoc_seconds))
     out: list[Document | ContentError] = []
     for item in checked:
         if isinstance(item, ContentError):
@@ -121,13 +120,13 @@ def _check(bodies: list[tuple[Path, str, int, str, str, datetime]], site: Site, 
     normalised = [normalise_dash_quotes(body, lang) for _, body, _, lang, _, _ in bodies]
     out = []
     for (path, _, first_line, _, folder, shown), (markdown, dashes), ast in zip(
-            bodies, normalised, markdown_to_asts([m for m, _ in normalised]), strict=True):
+            bodies, normalised, markdown_to_asts([m for m, _ in normalised], site.limits.pandoc_seconds), strict=True):
         problems = Problems(path)
         for offset in dashes:
             problems.warning(first_line + offset,
                              "the paragraph starts with '--', which is published as the dash '–'; type '– ' to write it yourself")
         links = ReleaseLinks(index, folder, shown, site.timezone)
-        checker = BodyChecker(markdown, first_line, path.parent, site.root, problems, links)
+        checker = BodyChecker(markdown, first_line, path.parent, site.root, problems, links, site.limits)
         out.append((checker, checker.run(ast["blocks"]), problems, ast))
     return out
 
@@ -144,7 +143,7 @@ def _line_naming(release: Release, name: str) -> int:
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
 
 
-def unreadable_image(path: Path) -> str | None:
+def unreadable_image(path: Path, megapixels: int) -> str | None:
     """Why a raster image cannot be read, or None; a broken image would silently change the PDF."""
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return None
@@ -153,12 +152,12 @@ def unreadable_image(path: Path) -> str | None:
     try:
         with Image.open(path) as image:  # reads the header only: the size is known before any pixel is
             width, height = image.size
-            if width * height > IMAGE_PIXELS:
-                return (f"it is {width} × {height} pixels, more than the {IMAGE_PIXELS // 1_000_000} megapixels "
+            if width * height > megapixels * 1_000_000:
+                return (f"it is {width} × {height} pixels, more than the {megapixels} megapixels "
                         "an image may have; make it smaller")
             image.load()
     except Image.DecompressionBombError:  # so large that Pillow refuses to open it at all
-        return f"it has more than {IMAGE_PIXELS // 1_000_000} megapixels, the most an image may have; make it smaller"
+        return f"it has more than {megapixels} megapixels, the most an image may have; make it smaller"
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         return str(exc).split(" (")[0] or type(exc).__name__
     return None

@@ -2,13 +2,41 @@
 
 A hostile or broken source (a 20 MB body, a list nested 5,000 deep, a 20,000 × 20,000 pixel
 image in a 1 MB file) would otherwise hold every other release back, or take the machine's memory.
+A press room may set the limits in site.yaml (`limits:`), e.g. for a longer time on a slow machine.
 """
 
-RELEASE_BYTES = 2_000_000  # a release's source file; a long release is some 20 kB
-FILE_BYTES = 500_000_000  # an image or attachment
-IMAGE_PIXELS = 120_000_000  # an image's width × height: a 100-megapixel camera's photo fits
-NESTING = 30  # lists and block quotes inside each other, counted on one line or by indentation
-PANDOC_SECONDS = 60  # one pandoc run, for a batch of bodies or, on retry, for one
-PANDOC_MEGABYTES = 1500  # pandoc's heap
-PDF_SECONDS = 180  # making one release's PDF
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PANDOC_MEGABYTES = 1500  # pandoc's heap, for a batch of bodies
 PDF_MEGABYTES = 3000  # a PDF worker's address space
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    release_megabytes: int = 2  # a release's source file; a long release is some 20 kB
+    file_megabytes: int = 500  # an image or attachment
+    image_megapixels: int = 120  # an image's width × height: a 100-megapixel camera's photo fits
+    nesting: int = 30  # lists, quotes and notes inside each other
+    pandoc_seconds: int = 60  # one pandoc run, for a batch of bodies or, on retry, for one
+    pdf_seconds: int = 180  # making one release's PDF
+
+    @property
+    def release_bytes(self) -> int:
+        return self.release_megabytes * 1_000_000
+
+    @property
+    def file_bytes(self) -> int:
+        return self.file_megabytes * 1_000_000
+
+    @property
+    def image_pixels(self) -> int:
+        return self.image_megapixels * 1_000_000
+
+
+# What site.yaml may set, with the range each may take.
+SETTABLE = {
+    "release_megabytes": (1, 100), "file_megabytes": (1, 10_000), "image_megapixels": (1, 1000),
+    "nesting": (5, 200), "pandoc_seconds": (5, 3600), "pdf_seconds": (10, 3600),
+}

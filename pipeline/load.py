@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from pipeline.fields import Fields, check_email, check_lang, compose
-from pipeline.limits import FILE_BYTES, RELEASE_BYTES
+from pipeline.limits import SETTABLE, Limits
 from pipeline.model import (
     Attachment,
     Boilerplate,
@@ -26,7 +26,8 @@ from pipeline.model import (
 )
 from pipeline.problems import Problems
 
-SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds", "wire"]
+SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds",
+             "wire", "limits"]
 FEEDS_KEYS = ["size"]
 WIRE_KEYS = ["width", "ascii"]
 RELEASE_KEYS = [
@@ -79,9 +80,10 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     lang = _lang(f, "lang", required=True)
     timezone = f.text("timezone") or "Europe/Stockholm"
     tz = _zone(f, timezone)
+    limits = _limits(f)
     logo = None
     if (lf := f.mapping("logo", IMAGE_KEYS)) is not None:
-        logo = _image(lf, root, root, problems)
+        logo = _image(lf, root, root, problems, limits)
     contacts = tuple(c for c in (_contact(cf, problems) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
     boilerplate = _site_boilerplate(f, problems)
     title = f.text("title") or name
@@ -99,8 +101,18 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
         path=path, root=root, name=name, url=url, lang=lang, title=title,
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
         boilerplate=boilerplate, contacts=contacts, feed_size=feed_size, wire_width=wire_width, wire_ascii=wire_ascii,
+        limits=limits,
     )
     return site, problems
+
+
+def _limits(f: Fields) -> Limits:
+    """The press room's own limits, each within its range; the defaults for the rest."""
+    given = f.mapping("limits", list(SETTABLE))
+    if given is None:
+        return Limits()
+    defaults = Limits()
+    return Limits(**{key: given.number(key, getattr(defaults, key), low, high) for key, (low, high) in SETTABLE.items()})
 
 
 def _site_boilerplate(f: Fields, problems: Problems) -> dict[str, Boilerplate]:
@@ -135,8 +147,8 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
         if not path.resolve().is_relative_to(root.resolve()):
             problems.error(1, "this file is a link to a place outside the sources folder; copy the file into sources/ instead")
             return None, problems
-        if (size := path.stat().st_size) > RELEASE_BYTES:  # before reading it: a hostile file may be any size
-            problems.error(1, f"the file is {size / 1e6:.1f} MB, more than the {RELEASE_BYTES // 1_000_000} MB a release "
+        if (size := path.stat().st_size) > site.limits.release_bytes:  # before reading it: it may be any size
+            problems.error(1, f"the file is {size / 1e6:.1f} MB, more than the {site.limits.release_megabytes} MB a release "
                               "may be; move long material into an attachment")
             return None, problems
         raw = path.read_bytes()
@@ -181,7 +193,7 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     slug = release_slug(path.stem)
     image = None
     if (imf := f.mapping("image", IMAGE_KEYS)) is not None:
-        image = _image(imf, path.parent, root, problems)
+        image = _image(imf, path.parent, root, problems, site.limits)
     from pipeline.paths import own_file_names  # paths reads slugify from here
 
     own = own_file_names(slug)
@@ -189,7 +201,7 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
         problems.error(imf.line("src"), own_name_problem(image.src.name))
     attachments = []
     for af in f.mappings("attachments", ATTACHMENT_KEYS):
-        src = _file(af, "src", path.parent, root, problems, what="attachment")
+        src = _file(af, "src", path.parent, root, problems, "attachment", site.limits)
         if src and src.name in own:
             problems.error(af.line("src"), own_name_problem(src.name))
         title_a = af.text("title", required=True, hint="a title for the link, e.g. 'title: Beslutet (PDF)'")
@@ -227,10 +239,10 @@ def own_name_problem(name: str) -> str:
     return f"the file '{name}' has the name of one this release publishes itself (its PDF or wire text); rename the file"
 
 
-def body_of(path: Path) -> tuple[str, int] | None:
+def body_of(path: Path, max_bytes: int = Limits().release_bytes) -> tuple[str, int] | None:
     """The body of a release and the line it starts on, whatever its front matter holds; None if there is none."""
     try:
-        if path.stat().st_size > RELEASE_BYTES:
+        if path.stat().st_size > max_bytes:
             return None
         text = path.read_bytes().decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n")
     except (OSError, UnicodeDecodeError, RuntimeError):
@@ -313,8 +325,8 @@ def _contact(f: Fields, problems: Problems) -> Contact | None:
     return Contact(name=name, role=f.text("role"), phone=f.text("phone"), email=email) if name else None
 
 
-def _image(f: Fields, base: Path, root: Path, problems: Problems) -> Image | None:
-    src = _file(f, "src", base, root, problems, what="image")
+def _image(f: Fields, base: Path, root: Path, problems: Problems, limits: Limits) -> Image | None:
+    src = _file(f, "src", base, root, problems, "image", limits)
     decorative = f.flag("decorative", False)
     alt = f.text("alt")
     where = f"{f.where}.alt" if f.where else "alt"
@@ -329,11 +341,11 @@ def _image(f: Fields, base: Path, root: Path, problems: Problems) -> Image | Non
     return Image(src=src, alt=alt or "", caption=f.text("caption"), credit=f.text("credit"), decorative=decorative)
 
 
-def _file(f: Fields, key: str, base: Path, root: Path, problems: Problems, what: str) -> Path | None:
+def _file(f: Fields, key: str, base: Path, root: Path, problems: Problems, what: str, limits: Limits) -> Path | None:
     ref = f.text(key, required=True, hint=f"the {what}'s file name, relative to this file")
     if ref is None:
         return None
-    path, message = resolve_inside(ref, base, root, what)
+    path, message = resolve_inside(ref, base, root, what, limits.file_bytes)
     if message:
         problems.error(f.line(key), message)
     return path
@@ -352,7 +364,8 @@ _IMAGE_NAMES = "JPEG, PNG, GIF, WebP or SVG"
 _FILE_NAMES = "PDF, Word, Excel, PowerPoint, OpenDocument, RTF, CSV, plain text, ZIP, MP3, MP4 and images"
 
 
-def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | None, str | None]:
+def resolve_inside(ref: str, base: Path, root: Path, what: str,
+                   max_bytes: int = Limits().file_bytes) -> tuple[Path | None, str | None]:
     """Resolve a referenced file a release publishes; refuse remote URLs, anything outside the sources
     folder, hidden files, file types that are not published, and SVG files that are not only drawing."""
     scheme = urlsplit(ref).scheme.lower()
@@ -378,8 +391,8 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str) -> tuple[Path | 
         shown = " ".join(repr(c) if c.isprintable() else f"U+{ord(c):04X}" for c in odd)
         return None, (f"{what} '{ref[:60]}' has {shown} in its name, which other computers and web addresses cannot "
                       "keep; rename the file with letters, digits, spaces, '-', '_' and '.'")
-    if (size := target.stat().st_size) > FILE_BYTES:
-        return None, (f"{what} '{ref[:60]}' is {size / 1e6:.0f} MB, more than the {FILE_BYTES // 1_000_000} MB a file "
+    if (size := target.stat().st_size) > max_bytes:
+        return None, (f"{what} '{ref[:60]}' is {size / 1e6:.0f} MB, more than the {max_bytes // 1_000_000} MB a file "
                       "may be; make it smaller, or link to where it is kept")
     if served := [s for s in target.suffixes[:-1] if s.lower() in _SERVER_RUNS]:
         return None, (f"{what} '{ref[:60]}' has '{served[0]}' inside its name, which some web servers run as a "

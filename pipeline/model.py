@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.limits import Limits
+
 
 @dataclass(frozen=True, slots=True)
 class Contact:
@@ -59,6 +61,7 @@ class Site:
     feed_size: int = 50  # newest entries in each feed
     wire_width: int | None = None  # hard-wrap wire text at this width; None: one paragraph per line
     wire_ascii: bool = False  # fold wire text to ASCII for legacy systems
+    limits: Limits = Limits()  # what one release may ask of the machine
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""

@@ -14,7 +14,7 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from pipeline.limits import PDF_MEGABYTES, PDF_SECONDS
+from pipeline.limits import PDF_MEGABYTES
 from pipeline.printjob import Printed, PrintJob
 from pipeline.problems import ContentError, Problem
 
@@ -34,7 +34,7 @@ def print_pdf(job: PrintJob) -> Printed:
     timed = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
     if timed:
         previous = signal.signal(signal.SIGALRM, _too_long)
-        signal.setitimer(signal.ITIMER_REAL, PDF_SECONDS)
+        signal.setitimer(signal.ITIMER_REAL, job.seconds)
     try:
         artifact, pages = render_pdf(
             job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files
@@ -42,7 +42,7 @@ def print_pdf(job: PrintJob) -> Printed:
     except ContentError as exc:
         return Printed(problems=tuple(exc.problems))
     except _TooLong:
-        return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF took longer than {PDF_SECONDS} seconds, "
+        return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF took longer than {job.seconds} seconds, "
                                          "the limit; shorten the release, or use smaller images"),))
     except MemoryError:
         return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF needed more than {PDF_MEGABYTES} MB of "

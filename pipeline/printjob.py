@@ -56,6 +56,7 @@ class PrintJob:
     embedded: list[Embedded]  # carried in the PDF, listed in /AF
     stylesheets: tuple[str, ...]  # public URLs of the theme's print stylesheets, in order
     theme_files: dict[str, Path]
+    seconds: int = 180  # the most the PDF may take
 
 
 @dataclass(frozen=True, slots=True)

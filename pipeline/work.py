@@ -156,7 +156,8 @@ def print_job(doc: Document, env, theme: Theme) -> PrintJob:
     files |= {base + file_href(name): path for name, path in doc.files.items()}
     printable = render_release_page(doc, env).data.decode("utf-8")
     stylesheets = tuple(site.url + "theme/" + name for name in PRINT_STYLESHEETS if site.url + "theme/" + name in theme_files)
-    return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files)
+    return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files,
+                    doc.site.limits.pdf_seconds)
 
 
 def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int) -> list[Artifact]:

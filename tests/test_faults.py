@@ -331,3 +331,14 @@ def test_a_pdf_worker_that_dies_fails_the_releases_it_held_and_the_others_publis
                                         "from outside); export again, or with -j 1") for line in failed)
     published = len(list((tmp_path / "dist/2026").glob("*/index.html")))
     assert published + len(failed) == 24 and published > 0, "the releases after the crash are printed by new workers"
+
+
+def test_a_press_room_sets_its_own_limits_in_site_yaml(project):
+    write_tree(project, {"sources/site.yaml": SITE_YAML + "limits: {nesting: 5, release_megabytes: 1}\n",
+                         "sources/2026/r.md": release("title: R\ndate: 2026-11-20\n", "> " * 6 + "x\n")})
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert run.problems == ["sources/2026/r.md:6: error: the body nests lists, quotes or notes more than 5 levels deep, "
+                            "the limit; make it flatter"]
+    write_tree(project, {"sources/site.yaml": SITE_YAML + "limits: {nesting: 2}\n"})
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert run.problems == ["sources/site.yaml:4: error: 'limits.nesting' must be a whole number from 5 to 200, not '2'"]
