@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
 from pipeline.output import MACHINE_FAULTS, MANIFEST, PRESS_COPIES, Snapshot, read_manifest, remove_stale, write_manifest
 from pipeline.printer import Printer
-from pipeline.problems import Problem
+from pipeline.problems import Problem, Problems
 from pipeline.theme import Theme, find_theme
 from pipeline.outcome import CHUNK, Settings, problem_data, release_data
 
@@ -110,7 +110,7 @@ def export(
     except OSError as exc:
         if debug or exc.errno not in MACHINE_FAULTS:
             raise
-        summary = _machine_fault(exc, dist, snapshot, reporter)
+        summary = machine_fault(exc, dist, reporter, snapshot)
     finally:
         if stopped:
             snapshot.abandon()
@@ -120,10 +120,10 @@ def export(
     return summary
 
 
-def _machine_fault(exc: OSError, dist: Path, snapshot: Snapshot, reporter: Reporter) -> Summary:
+def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapshot | None = None) -> Summary:
     """A full disk, a file-size limit, a read-only folder: one line that says what to do; nothing is published."""
     where = Path(exc.filename) if exc.filename else dist
-    if snapshot.folder in where.parents:  # a file of the new export: say where it would have gone
+    if snapshot and snapshot.folder in where.parents:  # a file of the new export: say where it would have gone
         inside = where.relative_to(snapshot.folder)
         where = dist / inside.relative_to(inside.parts[0])
     reporter.problem(Problem(where, 0, "error", f"{MACHINE_FAULTS[exc.errno]}; nothing was published: {dist} is as it was"))
@@ -184,7 +184,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     loaded: dict[str, Release] = {}
     unloaded: list[tuple[str, Path]] = []
     for path, source, key in todo:
-        release, problems = load_release(path, site)
+        release, problems = _load(path, site, settings.debug)
         outcomes[source] = {"source": source, "path": str(path), "key": key, "problems": problem_data(problems.items),
                             "release": release_data(release) if release else None}
         if release is None:
@@ -306,6 +306,21 @@ def _tidy_press_copies(folder: Path, outcomes: dict[str, dict]) -> None:
     if manifest != previous or not (folder / PRESS_COPIES).is_file():
         write_manifest(folder, manifest, PRESS_COPIES)
     remove_stale(folder, previous, manifest)
+
+
+def _load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems]:
+    """load_release; a bug it meets fails this release only, with a line that says so (the traceback with --debug)."""
+    from pipeline.load import load_release
+
+    try:
+        return load_release(path, site)
+    except Exception as exc:
+        if debug:
+            raise
+        problems = Problems(path)
+        problems.error(1, f"internal error while reading this release ({type(exc).__name__}: {exc}); "
+                          "rerun with --debug for the traceback and report it")
+        return None, problems
 
 
 def _check_unloaded_bodies(unloaded: list[tuple[str, Path]], outcomes: dict[str, dict], site: Site, now: datetime) -> None:

@@ -11,6 +11,8 @@ import click
 
 from pipeline import __version__
 from pipeline.build import export as run_export
+from pipeline.build import machine_fault
+from pipeline.output import MACHINE_FAULTS
 from pipeline.lock import Busy, exclusive
 from pipeline.moments import parse_moment
 from pipeline.problems import Problem
@@ -140,11 +142,14 @@ def export(
             raise click.UsageError(f"--embargoed {embargoed} must lie outside the output, sources and themes folders: "
                                    "what it holds is not public")
     now = now or datetime.now(timezone.utc)
+    reporter = ConsoleReporter(quiet)
     try:
         with exclusive(sources, dist, wait=not no_wait, say=lambda message: click.echo(message, err=True)):
-            summary = run_export(
-                sources, dist, now, ConsoleReporter(quiet), debug=debug, embargoed=embargoed, jobs=jobs, force=force
-            )
+            summary = run_export(sources, dist, now, reporter, debug=debug, embargoed=embargoed, jobs=jobs, force=force)
+    except OSError as exc:  # the locks beside the folders could not be made: a read-only folder, say
+        if debug or exc.errno not in MACHINE_FAULTS:
+            raise
+        summary = machine_fault(exc, dist, reporter)
     except Busy as exc:
         click.echo(f"press export: {exc}", err=True)
         sys.exit(2)

@@ -342,3 +342,65 @@ def test_a_press_room_sets_its_own_limits_in_site_yaml(project):
     write_tree(project, {"sources/site.yaml": SITE_YAML + "limits: {nesting: 2}\n"})
     run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == ["sources/site.yaml:4: error: 'limits.nesting' must be a whole number from 5 to 200, not '2'"]
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 3 MB file system of its own (tmpfs), where this machine lets the tests mount one."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("no tmpfs can be mounted here; the file-size limit test covers a full disk's path")
+    yield disk
+    subprocess.run(["umount", "-l", str(disk)], capture_output=True)
+
+
+def test_a_full_disk_stops_the_export_with_one_line_and_dist_as_it_was(small_disk):
+    write_tree(small_disk, {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
+    assert _press(small_disk, "-q").returncode == 0
+    before = tree(small_disk / "dist")
+    write_tree(small_disk, {"sources/2026/b.md": release("title: B\ndate: 2026-11-21\nattachments:\n  - {src: b.csv, title: B}\n"),
+                            "sources/2026/b.csv": "x;y\n" * 300_000})  # 1.2 MB, and as much again to publish it
+    run = _press(small_disk, "-q")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    [line, summary] = run.stderr.strip().split("\n")
+    assert line.endswith(": error: the disk is full; free some space and export again; nothing was published: "
+                         "dist is as it was"), line
+    assert summary == "1 failed: 1 error, 0 warnings"
+    assert tree(small_disk / "dist") == before
+    assert [p.name for p in (small_disk / ".dist.snapshots").iterdir()] == [os.readlink(small_disk / "dist").split("/")[-1]]
+
+
+def test_a_read_only_output_folder_is_one_line_and_dist_as_it_was(small_disk, tmp_path):
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
+    output = str(small_disk / "dist")
+    assert _press(tmp_path, "-q", "-o", output).returncode == 0
+    before = tree(small_disk / "dist")
+    write_tree(tmp_path, {"sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    run = _press(tmp_path, "-q", "-o", output)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    [line, summary] = run.stderr.strip().split("\n")
+    assert line.endswith(": error: this folder is on a read-only file system; export to a folder that can be written; "
+                         f"nothing was published: {output} is as it was"), line
+    assert summary == "1 failed: 1 error, 0 warnings"
+    assert tree(small_disk / "dist") == before
+
+
+def test_a_bug_met_while_reading_one_release_fails_that_release_only(project, monkeypatch):
+    import pipeline.load
+
+    real = pipeline.load.load_release
+
+    def flawed(path, site):
+        if path.name == "b.md":
+            raise KeyError("a bug")
+        return real(path, site)
+
+    monkeypatch.setattr(pipeline.load, "load_release", flawed)
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
+                         "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert run.problems == ["sources/2026/b.md:1: error: internal error while reading this release (KeyError: 'a bug'); "
+                            "rerun with --debug for the traceback and report it"]
+    assert (project / "dist/2026/a/index.html").is_file()
