@@ -88,7 +88,7 @@ def export(
     Releases whose inputs did not change since the last export are taken from the
     cache in `cache_dir` (default: `.cache/` beside the sources folder) without
     being rendered again; the others are rendered here, their PDFs printed by
-    `jobs` worker processes (none when `jobs` is 1). With
+    `jobs` worker processes. With
     `embargoed`, releases still under embargo get their wire text, NewsML-G2 and
     ninjs, marked with the embargo, in that folder: a press copy for agencies.
     """

@@ -117,7 +117,7 @@ def main() -> None:
     "a folder for agencies that must not be inside the output folder.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
-              help="Print PDFs in this many worker processes (1: all in this one).")
+              help="Print PDFs in this many worker processes.")
 @click.option("--force", is_flag=True, help="Render every release again, ignoring the build cache.")
 @click.option("--no-wait", is_flag=True, help="If another export of these sources or into this folder is running, "
               "stop (exit status 2) instead of waiting for it.")

@@ -68,21 +68,40 @@ def _pandoc() -> str:
 
 
 def _run(script: str, texts: list[str], seconds: int) -> list[str]:
-    """One pandoc process for the batch, within its time and heap limits (pandoc's runtime enforces -M)."""
+    """One pandoc process for the batch, within its time and heap limits (pandoc's runtime enforces -M).
+
+    Its processor time is limited by the kernel too, so that a pandoc whose export was killed (kill -9
+    leaves no one to enforce the timeout) still stops.
+    """
     if not texts:
         return []
     command = [_pandoc(), "+RTS", f"-M{PANDOC_MEGABYTES}m", "-RTS", "lua", "-e", script]
-    try:
-        process = subprocess.run(command, input=json.dumps(texts).encode("utf-8"), capture_output=True, check=False,
-                                 timeout=seconds)
-    except subprocess.TimeoutExpired:
-        raise PandocFailed(f"converting the body took longer than {seconds} seconds, the limit") from None
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
+        _limit_processor_time(process.pid, 2 * seconds)
+        try:
+            stdout, stderr = process.communicate(json.dumps(texts).encode("utf-8"), timeout=seconds)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise PandocFailed(f"converting the body took longer than {seconds} seconds, the limit") from None
+        except BaseException:  # Ctrl-C, or the export stopping: pandoc stops with it
+            process.kill()
+            raise
     if process.returncode != 0:
-        error = process.stderr.decode("utf-8", "replace").strip()
+        error = stderr.decode("utf-8", "replace").strip()
         if "heap" in error.lower():
             raise PandocFailed(f"converting the body needed more than {PANDOC_MEGABYTES} MB of memory, the limit")
         raise PandocFailed(f"pandoc failed: {error[:300]}")
-    out = json.loads(process.stdout)
+    out = json.loads(stdout)
     if len(out) != len(texts):
         raise PandocFailed(f"pandoc returned {len(out)} documents for {len(texts)}")
     return out
+
+
+def _limit_processor_time(pid: int, seconds: int) -> None:
+    try:
+        import resource
+
+        resource.prlimit(pid, resource.RLIMIT_CPU, (seconds, seconds + 5))
+    except (ImportError, AttributeError, OSError):  # not on this system, or pandoc already done
+        pass

@@ -10,7 +10,6 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -28,13 +27,12 @@ def _too_long(signum, frame) -> None:
 
 
 def print_pdf(job: PrintJob) -> Printed:
-    """One release's PDF; problems in its content, and a PDF past its time or memory limit, come back as data."""
+    """One release's PDF, in a worker; problems in its content, and a PDF past its time or memory limit, come
+    back as data."""
     from pipeline.pdf import render_pdf  # WeasyPrint: already imported by _start in a worker
 
-    timed = threading.current_thread() is threading.main_thread()  # signals reach the main thread only
-    if timed:
-        previous = signal.signal(signal.SIGALRM, _too_long)
-        signal.setitimer(signal.ITIMER_REAL, job.seconds)
+    previous = signal.signal(signal.SIGALRM, _too_long)  # a worker runs its jobs in its main thread
+    signal.setitimer(signal.ITIMER_REAL, job.seconds)
     try:
         artifact, pages = render_pdf(
             job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files
@@ -48,9 +46,8 @@ def print_pdf(job: PrintJob) -> Printed:
         return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF needed more than {PDF_MEGABYTES} MB of "
                                          "memory, the limit; shorten the release, or use smaller images"),))
     finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
     return Printed(artifact.data, pages)
 
 
@@ -86,7 +83,8 @@ def _end_with(parent: int) -> None:
 
 
 class Printer:
-    """Prints in worker processes, or in this process when `jobs` is 1.
+    """Prints in `jobs` worker processes, never in the export's own: a worker has the memory limit, and a
+    crash in the C libraries that draw (a hostile image or font) ends that worker, not the export.
 
     Workers are started as soon as the build knows that something is to be
     printed (`expect`), so that their WeasyPrint import overlaps with the
@@ -105,7 +103,7 @@ class Printer:
 
     def expect(self, count: int) -> None:
         """`count` releases will be printed in all: have as many workers as that needs, up to `jobs`."""
-        wanted = min(self.jobs, count) if self.jobs > 1 else 0
+        wanted = min(self.jobs, count)
         if wanted <= self.workers:
             return
         # fork starts a worker at once with what this process imported, but only before any thread exists:
@@ -121,26 +119,20 @@ class Printer:
         self.sent.append(0)
 
     def submit(self, job: PrintJob) -> Future:
-        if self.pools:
-            i = min(range(len(self.pools)), key=lambda i: self.sent[i] / self.pools[i][1])
-            self.sent[i] += 1
-            try:
-                return self.pools[i][0].submit(print_pdf, job)
-            except BrokenProcessPool:  # a worker died (out of memory, killed): the jobs it had fail, not the later ones
-                pool, size = self.pools[i]
-                pool.shutdown(wait=False, cancel_futures=True)
-                before = set(multiprocessing.active_children())
-                self.pools[i] = (ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"),
-                                                     initializer=_start, initargs=(os.getpid(),)), size)
-                future = self.pools[i][0].submit(print_pdf, job)
-                self.processes |= set(multiprocessing.active_children()) - before
-                return future
-        future: Future = Future()
+        self.expect(1)
+        i = min(range(len(self.pools)), key=lambda i: self.sent[i] / self.pools[i][1])
+        self.sent[i] += 1
         try:
-            future.set_result(print_pdf(job))
-        except Exception as exc:  # a bug: the build reports it as it would a worker's
-            future.set_exception(exc)
-        return future
+            return self.pools[i][0].submit(print_pdf, job)
+        except BrokenProcessPool:  # a worker died (out of memory, killed): the jobs it had fail, not the later ones
+            pool, size = self.pools[i]
+            pool.shutdown(wait=False, cancel_futures=True)
+            before = set(multiprocessing.active_children())
+            self.pools[i] = (ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"),
+                                                 initializer=_start, initargs=(os.getpid(),)), size)
+            future = self.pools[i][0].submit(print_pdf, job)
+            self.processes |= set(multiprocessing.active_children()) - before
+            return future
 
     def done(self) -> None:
         """Nothing more will be submitted: workers may exit while the build goes on."""

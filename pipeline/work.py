@@ -98,7 +98,7 @@ def finish(prepared: Prepared, printed: Printed | BaseException, settings: Setti
     try:
         if isinstance(printed, BrokenProcessPool):
             raise ContentError([Problem(doc.release.path, 1, "error", "the PDF could not be made: the process making it "
-                                        "stopped (out of memory, or ended from outside); export again, or with -j 1")])
+                                        "stopped (out of memory, or ended from outside); export again")])
         if isinstance(printed, BaseException):
             raise printed
         if printed.problems:

@@ -108,6 +108,37 @@ def test_pdf_workers_end_when_the_export_itself_is_killed(tmp_path):
     assert not [w for w in workers if _running(w)], "workers outlived the export"
 
 
+def test_pandoc_stops_by_itself_when_the_export_that_started_it_is_killed():
+    """No one is left to enforce pandoc's timeout after kill -9: the kernel's limit on its processor time does."""
+    marker = f"-- stray {os.getpid()}"
+    started = subprocess.Popen([sys.executable, "-c", "from pipeline import convert\n"
+                                f"convert._run('while true do end {marker}', ['x'], 1)"])
+    deadline = time.monotonic() + 30
+    while not (pandoc := _pandoc_running(marker)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pandoc, "pandoc did not start"
+    os.kill(started.pid, signal.SIGKILL)
+    started.wait()
+    deadline = time.monotonic() + 15
+    while _pandoc_running(marker) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _pandoc_running(marker), "pandoc went on after its export was killed"
+
+
+def _pandoc_running(marker: str) -> list[int]:
+    """The pandoc processes running a script that holds `marker`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().split(b"\0") if entry.name.isdigit() else []
+            if command and Path(os.fsdecode(command[0])).name == "pandoc" and marker.encode() in b" ".join(command) \
+                    and _running(int(entry.name)):
+                found.append(int(entry.name))
+        except OSError:
+            pass
+    return found
+
+
 def test_a_reader_of_dist_sees_one_whole_export_whenever_the_export_is_killed(tmp_path):
     """Kill -9 at 20 moments of exports that change every release: dist/ is always the old or the new one, whole."""
     import random
@@ -328,7 +359,7 @@ def test_a_pdf_worker_that_dies_fails_the_releases_it_held_and_the_others_publis
     assert exporting.returncode == 1 and "Traceback" not in err
     failed = [line for line in err.splitlines() if ": error: " in line]
     assert failed and all(line.endswith("the PDF could not be made: the process making it stopped (out of memory, or ended "
-                                        "from outside); export again, or with -j 1") for line in failed)
+                                        "from outside); export again") for line in failed)
     published = len(list((tmp_path / "dist/2026").glob("*/index.html")))
     assert published + len(failed) == 24 and published > 0, "the releases after the crash are printed by new workers"
 
