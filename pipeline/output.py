@@ -129,7 +129,9 @@ class Snapshot:
     a file is only ever replaced, never changed in place, so the current folder is never touched),
     and then points `dist` at it with one atomic rename. Whatever stops an export (an error, a full
     disk, kill -9), `dist` still leads to the whole previous export; what was left half-made is
-    removed by the next one. A web server serves `dist` (following the link).
+    removed by the next one. A web server serves `dist` (following the link). The export before the
+    current one is kept until the next one is done, so that a reader who followed the link just
+    before a switch (a copy to a server under way) still reads one whole export.
     """
 
     def __init__(self, dist: Path):
@@ -141,9 +143,7 @@ class Snapshot:
         """A new folder holding the current export, to write the next one into."""
         self.folder.mkdir(parents=True, exist_ok=True)
         current = self._current()
-        for stale in self.folder.iterdir():  # left by an export that did not finish
-            if stale != current and stale.is_dir() and not stale.is_symlink():
-                shutil.rmtree(stale, ignore_errors=True)
+        self._remove_all_but(current, self._before(current))  # what an export that did not finish left
         number = 1 + max((int(p.name) for p in self.folder.iterdir() if p.name.isdigit()), default=0)
         self.new = self.folder / str(number)
         if current is None:
@@ -153,7 +153,7 @@ class Snapshot:
         return self.new
 
     def commit(self) -> None:
-        """Point `dist` at the new export in one step; the one before is removed."""
+        """Point `dist` at the new export in one step; the one before it stays, any older goes."""
         assert self.new is not None
         before = self._current()
         if self.dist.exists() and not self.dist.is_symlink():  # an output folder from before snapshots: taken in once
@@ -164,8 +164,7 @@ class Snapshot:
         link.symlink_to(self.new.relative_to(self.dist.parent))
         os.replace(link, self.dist)
         _fsync_folder(self.dist.parent)
-        if before is not None and before != self.new:
-            shutil.rmtree(before, ignore_errors=True)
+        self._remove_all_but(self.new, before)
         self.new = None
 
     def abandon(self) -> None:
@@ -174,10 +173,22 @@ class Snapshot:
             shutil.rmtree(self.new, ignore_errors=True)
             self.new = None
 
+    def _before(self, current: Path | None) -> Path | None:
+        """The export `dist` showed before `current`: the newest folder older than it."""
+        if current is None or not current.name.isdigit() or current.parent != self.folder:
+            return None
+        older = [p for p in self.folder.iterdir() if p.name.isdigit() and int(p.name) < int(current.name)]
+        return max(older, key=lambda p: int(p.name), default=None)
+
+    def _remove_all_but(self, *kept: Path | None) -> None:
+        for folder in self.folder.iterdir():
+            if folder not in kept and folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+
     def _current(self) -> Path | None:
         """The folder `dist` shows now, if any."""
-        if self.dist.is_symlink():
-            target = self.dist.resolve()
+        if self.dist.is_symlink():  # read, not resolved: the same path as self.folder's, whatever links lead here
+            target = self.dist.parent / os.readlink(self.dist)
             return target if target.is_dir() else None
         return self.dist if self.dist.is_dir() else None
 
