@@ -40,6 +40,17 @@ HOSTILE = {
         "sources/2026/2026-11-26-ond.md:4: error: image 'bomb.png' cannot be used (it has more than 120 megapixels, the "
         "most an image may have; make it smaller); save it again as JPEG, PNG, GIF, WebP or SVG",
     ),
+    "a decompression bomb in the body": (
+        {"sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\n", "Text.\n\n![Bomb](bomb.png)\n"),
+         "sources/2026/bomb.png": bomb()},
+        "sources/2026/2026-11-26-ond.md:8: error: image 'bomb.png' cannot be used (it has more than 120 megapixels, the "
+        "most an image may have; make it smaller); save it again as JPEG, PNG, GIF, WebP or SVG",
+    ),
+    "a list nested 5,000 deep on one line": (
+        {"sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\n", "- " * 5000 + "x\n")},
+        "sources/2026/2026-11-26-ond.md:6: error: the body nests lists, quotes or emphasis too deeply to be read; "
+        "shorten or simplify the body (nested lists and quotes, footnotes), or split the release",
+    ),
     "quotes nested 40 deep": (
         {"sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\n", "> " * 40 + "x\n")},
         "sources/2026/2026-11-26-ond.md:6: error: the body nests lists, quotes or notes more than 30 levels deep, the "
