@@ -22,8 +22,40 @@ class _TooLong(Exception):
     """The PDF took longer than its limit."""
 
 
+_late = [False]  # whether the job's time ran out, even if the drawing code swallowed the exception
+
+
 def _too_long(signum, frame) -> None:
+    _late[0] = True
     raise _TooLong
+
+
+def _limit_time(seconds: int) -> None:
+    """Stop the job after `seconds`: the timer raises _TooLong then, and again every tenth of a second, since
+    WeasyPrint catches every exception around an SVG drawing; and the kernel ends the worker at twice the
+    limit in processor time, for a drawing that never comes back to Python."""
+    _late[0] = False
+    signal.signal(signal.SIGALRM, _too_long)  # a worker runs its jobs in its main thread, where signals arrive
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
+    try:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(usage.ru_utime + usage.ru_stime + 2 * seconds) + 1
+        resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+    except (ImportError, ValueError, OSError):  # not on this system: the timer alone
+        pass
+
+
+def _end_time_limit() -> None:
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    try:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_CPU, (resource.getrlimit(resource.RLIMIT_CPU)[1],) * 2)
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 def print_pdf(job: PrintJob) -> Printed:
@@ -31,24 +63,24 @@ def print_pdf(job: PrintJob) -> Printed:
     back as data."""
     from pipeline.pdf import render_pdf  # WeasyPrint: already imported by _start in a worker
 
-    previous = signal.signal(signal.SIGALRM, _too_long)  # a worker runs its jobs in its main thread
-    signal.setitimer(signal.ITIMER_REAL, job.seconds)
+    too_long = Printed(problems=(Problem(job.source, 1, "error", f"making the PDF took longer than {job.seconds} "
+                                         "seconds, the limit; shorten the release, or use fewer or smaller images"),))
     try:
-        artifact, pages = render_pdf(
-            job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files
-        )
-    except ContentError as exc:
-        return Printed(problems=tuple(exc.problems))
+        try:
+            _limit_time(job.seconds)
+            artifact, pages = render_pdf(
+                job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files
+            )
+        finally:
+            _end_time_limit()  # a last tick may still come before this: caught below
     except _TooLong:
-        return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF took longer than {job.seconds} seconds, "
-                                         "the limit; shorten the release, or use smaller images"),))
+        return too_long
+    except ContentError as exc:
+        return too_long if _late[0] else Printed(problems=tuple(exc.problems))
     except MemoryError:
         return Printed(problems=(Problem(job.source, 1, "error", f"making the PDF needed more than {PDF_MEGABYTES} MB of "
                                          "memory, the limit; shorten the release, or use smaller images"),))
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-    return Printed(artifact.data, pages)
+    return too_long if _late[0] else Printed(artifact.data, pages)
 
 
 def _start(parent: int) -> None:

@@ -98,7 +98,9 @@ def finish(prepared: Prepared, printed: Printed | BaseException, settings: Setti
     try:
         if isinstance(printed, BrokenProcessPool):
             raise ContentError([Problem(doc.release.path, 1, "error", "the PDF could not be made: the process making it "
-                                        "stopped (out of memory, or ended from outside); export again")])
+                                        "stopped (it ran out of memory or time, or was ended from outside); export "
+                                        "again, and if it happens again, shorten the release or use fewer or smaller "
+                                        "images")])
         if isinstance(printed, BaseException):
             raise printed
         if printed.problems:

@@ -397,8 +397,9 @@ def test_a_pdf_worker_that_dies_fails_the_releases_it_held_and_the_others_publis
     _, err = exporting.communicate(timeout=300)
     assert exporting.returncode == 1 and "Traceback" not in err
     failed = [line for line in err.splitlines() if ": error: " in line]
-    assert failed and all(line.endswith("the PDF could not be made: the process making it stopped (out of memory, or ended "
-                                        "from outside); export again") for line in failed)
+    assert failed and all(line.endswith("the PDF could not be made: the process making it stopped (it ran out of memory "
+                                        "or time, or was ended from outside); export again, and if it happens again, "
+                                        "shorten the release or use fewer or smaller images") for line in failed)
     published = len(list((tmp_path / "dist/2026").glob("*/index.html")))
     assert published + len(failed) == 24 and published > 0, "the releases after the crash are printed by new workers"
 
@@ -412,6 +413,27 @@ def test_a_press_room_sets_its_own_limits_in_site_yaml(project):
     write_tree(project, {"sources/site.yaml": SITE_YAML + "limits: {nesting: 2}\n"})
     run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == ["sources/site.yaml:4: error: 'limits.nesting' must be a whole number from 5 to 200, not '2'"]
+
+
+def test_a_pdf_past_its_time_limit_fails_even_where_weasyprint_swallows_the_stop(project):
+    """WeasyPrint catches every exception around an SVG drawing: the stop must come again until it holds."""
+    import random
+
+    draw = random.Random(13)
+    lines = "".join(f'<path d="M{draw.randint(0, 900)} {draw.randint(0, 900)} '
+                    + " ".join(f"L{draw.randint(0, 900)} {draw.randint(0, 900)}" for _ in range(40))
+                    + '" fill="none" stroke="black"/>' for _ in range(3000))  # some 2.5 s to draw, each time
+    write_tree(project, {**GOOD, "sources/site.yaml": SITE_YAML + "limits: {pdf_seconds: 10}\n",
+                         "sources/2026/linjer.svg": f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900">{lines}</svg>',
+                         "sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\n",
+                                                                   "![Linjer](linjer.svg)\n\n" * 8)})
+    started = time.monotonic()
+    run = export("sources", "--now", NOW, "-q", "-j", "1", expect=1)
+    assert run.problems == ["sources/2026/2026-11-26-ond.md:1: error: making the PDF took longer than 10 seconds, the limit; "
+                            "shorten the release, or use fewer or smaller images"]
+    assert time.monotonic() - started < 20, "stopped soon after its limit, not after every drawing"
+    assert not (project / "dist/2026/ond").exists()
+    assert all((project / f"dist/2026/bra-{n}/index.html").is_file() for n in range(3))
 
 
 @pytest.fixture
