@@ -14,6 +14,7 @@ from functools import cache
 import pypandoc
 
 from pipeline.limits import PANDOC_MEGABYTES
+from pipeline.orphans import ending_with_this_process
 
 # Pandoc Markdown as the source contract describes it. Raw HTML stays *on* in the
 # reader (and <div>/<span> are not turned into native elements) so that body.py
@@ -70,14 +71,13 @@ def _pandoc() -> str:
 def _run(script: str, texts: list[str], seconds: int) -> list[str]:
     """One pandoc process for the batch, within its time and heap limits (pandoc's runtime enforces -M).
 
-    Its processor time is limited by the kernel too, so that a pandoc whose export was killed (kill -9
-    leaves no one to enforce the timeout) still stops.
+    pandoc ends with the export, however the export ends (kill -9 leaves no one to enforce the timeout).
     """
     if not texts:
         return []
     command = [_pandoc(), "+RTS", f"-M{PANDOC_MEGABYTES}m", "-RTS", "lua", "-e", script]
-    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as process:
-        _limit_processor_time(process.pid, 2 * seconds)
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          preexec_fn=ending_with_this_process()) as process:
         try:
             stdout, stderr = process.communicate(json.dumps(texts).encode("utf-8"), timeout=seconds)
         except subprocess.TimeoutExpired:
@@ -97,11 +97,3 @@ def _run(script: str, texts: list[str], seconds: int) -> list[str]:
         raise PandocFailed(f"pandoc returned {len(out)} documents for {len(texts)}")
     return out
 
-
-def _limit_processor_time(pid: int, seconds: int) -> None:
-    try:
-        import resource
-
-        resource.prlimit(pid, resource.RLIMIT_CPU, (seconds, seconds + 5))
-    except (ImportError, AttributeError, OSError):  # not on this system, or pandoc already done
-        pass

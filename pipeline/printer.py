@@ -14,6 +14,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from pipeline.limits import PDF_MEGABYTES
+from pipeline.orphans import end_with
 from pipeline.printjob import Printed, PrintJob
 from pipeline.problems import ContentError, Problem
 
@@ -86,7 +87,7 @@ def print_pdf(job: PrintJob) -> Printed:
 def _start(parent: int) -> None:
     """A worker's start: it ends with its parent (`parent`, the export's process), keeps within its memory,
     and imports WeasyPrint."""
-    _end_with(parent)
+    end_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the export stops its workers itself
     try:
         import resource
@@ -97,21 +98,6 @@ def _start(parent: int) -> None:
     except (ImportError, ValueError, OSError):  # not on this system: no limit rather than no PDF
         pass
     import pipeline.pdf  # noqa: F401  a second's import, paid while the parent converts the first releases
-
-
-def _end_with(parent: int) -> None:
-    """Have the kernel stop this worker when its parent ends, however it ends (kill -9 included): a timeout that
-    kills the export's own process must not leave workers printing. Linux only; elsewhere workers see their
-    pipe to the parent close."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent was gone before the request was made (a worker may start slowly)
-        os._exit(1)
 
 
 class Printer:

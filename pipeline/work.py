@@ -9,6 +9,7 @@ build cache keeps for next time.
 from __future__ import annotations
 
 import hashlib
+import os
 import traceback
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -118,6 +119,12 @@ def finish(prepared: Prepared, printed: Printed | BaseException, settings: Setti
 
 
 def _failed(outcome: dict, exc: Exception, settings: Settings) -> None:
+    if isinstance(exc, OSError) and exc.filename and not _written_by_export(Path(os.fsdecode(exc.filename)), settings):
+        name = Path(os.fsdecode(exc.filename))  # a file the release uses, not one it writes: its own problem
+        outcome.update(status="failed", problems=[[_line_naming(outcome, name.name), "error", f"'{name.name}' cannot be "
+                                                   f"read ({exc.strerror or exc}); check that the file is there and "
+                                                   "that its permissions let everyone read it (chmod a+r)"]])
+        return
     if isinstance(exc, OSError) and exc.errno in MACHINE_FAULTS:
         raise exc  # a full disk is no fault of this release: the export stops as a whole
     if isinstance(exc, ContentError):
@@ -134,6 +141,20 @@ def _failed(outcome: dict, exc: Exception, settings: Settings) -> None:
                "rerun with --debug for the traceback and report it")
     outcome.update(status="failed", internal=True, problems=[[1, "error", message]],
                    traceback="".join(traceback.format_exception(exc)))
+
+
+def _written_by_export(path: Path, settings: Settings) -> bool:
+    folders = [settings.dist, settings.compiled] + ([settings.embargoed] if settings.embargoed else [])
+    return any(path.is_relative_to(folder.absolute()) or path.is_relative_to(folder) for folder in folders)
+
+
+def _line_naming(outcome: dict, name: str) -> int:
+    """The first line of the release's source that names the file `name`, else 1."""
+    try:
+        lines = Path(outcome["path"]).read_text("utf-8", "replace").split("\n")
+    except OSError:
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if name in line), 1)
 
 
 def _body_line(outcome: dict) -> int:
