@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.output import MACHINE_FAULTS, MANIFEST, PRESS_COPIES, Snapshot, read_manifest, remove_stale, write_manifest
+from pipeline.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, OutputRefused, Snapshot, read_manifest, remove_stale,
+                             write_manifest)
 from pipeline.printer import Printer
 from pipeline.problems import Problem, Problems
 from pipeline.theme import Theme, find_theme
@@ -101,6 +102,7 @@ def export(
     snapshot = Snapshot(dist)
     stopped = True
     try:
+        check_output(dist, sources)
         summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir)
         if summary.published_nothing:  # site.yaml could not be read: the output folder stays as it was
             snapshot.abandon()
@@ -111,6 +113,10 @@ def export(
         if debug or exc.errno not in MACHINE_FAULTS:
             raise
         summary = machine_fault(exc, dist, reporter, snapshot)
+    except OutputRefused as exc:
+        reporter.problem(Problem(dist, 0, "error", f"{exc}; nothing was published"))
+        summary = Summary(failed=1, errors=1, published_nothing=True)
+        stopped = False
     finally:
         if stopped:
             snapshot.abandon()
@@ -118,6 +124,19 @@ def export(
     cache_dir.mkdir(parents=True, exist_ok=True)
     (cache_dir / STAMP).touch()
     return summary
+
+
+def check_output(dist: Path, sources: Path) -> None:
+    """The output folder is replaced as a whole at every export: it may hold neither the sources nor the
+    folder the command runs in, nor lie inside the sources."""
+    output = dist.resolve()
+    for what, folder in (("the folder you are in", Path.cwd().resolve()), ("the sources", sources.resolve())):
+        if folder == output or output in folder.parents:
+            raise OutputRefused(f"the output folder {dist} holds {what}, and every export replaces it as a whole; "
+                                "export into a folder of its own, such as dist")
+    if sources.resolve() in output.parents:
+        raise OutputRefused(f"the output folder {dist} lies inside the sources folder; export into a folder beside "
+                            "it, such as dist")
 
 
 def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapshot | None = None) -> Summary:

@@ -11,8 +11,8 @@ import click
 
 from pipeline import __version__
 from pipeline.build import export as run_export
-from pipeline.build import machine_fault
-from pipeline.output import MACHINE_FAULTS
+from pipeline.build import check_output, machine_fault
+from pipeline.output import MACHINE_FAULTS, OutputRefused
 from pipeline.lock import Busy, exclusive
 from pipeline.moments import parse_moment
 from pipeline.problems import Problem
@@ -141,6 +141,10 @@ def export(
         if any(inside.is_relative_to(folder.resolve()) for folder in read_or_published):
             raise click.UsageError(f"--embargoed {embargoed} must lie outside the output, sources and themes folders: "
                                    "what it holds is not public")
+    try:
+        check_output(dist, sources)
+    except OutputRefused as exc:
+        raise click.UsageError(str(exc)) from None
     now = now or datetime.now(timezone.utc)
     reporter = ConsoleReporter(quiet)
     try:

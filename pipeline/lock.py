@@ -23,7 +23,7 @@ def exclusive(sources: Path, dist: Path, wait: bool, say: Callable[[str], None])
     files = []
     try:
         for what, path in (("sources", sources.resolve().parent / ".cache" / "export.lock"),
-                           ("output", dist.absolute().parent / f".{dist.name}.lock")):
+                           ("output", _beside(dist, ".lock"))):
             path.parent.mkdir(parents=True, exist_ok=True)
             handle = open(path, "a+")
             files.append(handle)
@@ -46,3 +46,9 @@ def exclusive(sources: Path, dist: Path, wait: bool, say: Callable[[str], None])
     finally:
         for handle in files:
             handle.close()  # closing lets the lock go
+
+
+def _beside(folder: Path, suffix: str) -> Path:
+    """`.NAME{suffix}` beside `folder`, its path made whole first (`-o .` names the folder by its name)."""
+    whole = Path(os.path.abspath(folder))
+    return whole.parent / f".{whole.name}{suffix}"

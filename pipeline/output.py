@@ -121,6 +121,13 @@ def _prune_empty(folder: Path, stop: Path) -> None:
         folder = folder.parent
 
 
+TAKING_IN = "taking-in"  # an output folder from before snapshots, between its two renames
+
+
+class OutputRefused(Exception):
+    """The output folder cannot take an export as it is; the message says why and what to do."""
+
+
 class Snapshot:
     """The output folder as readers see it: always one whole export, never a mix of two.
 
@@ -131,17 +138,25 @@ class Snapshot:
     disk, kill -9), `dist` still leads to the whole previous export; what was left half-made is
     removed by the next one. A web server serves `dist` (following the link). The export before the
     current one is kept until the next one is done, so that a reader who followed the link just
-    before a switch (a copy to a server under way) still reads one whole export.
+    before a switch (a copy to a server under way) still reads one whole export; what the new
+    export took down is taken out of it too.
     """
 
     def __init__(self, dist: Path):
-        self.dist = dist.absolute()
+        self.named = dist  # as the operator named it, for messages
+        self.dist = Path(os.path.abspath(dist))  # '-o ../x' too: a folder with a name
         self.folder = self.dist.parent / f".{self.dist.name}.snapshots"
         self.new: Path | None = None
 
     def begin(self) -> Path:
         """A new folder holding the current export, to write the next one into."""
+        self._check()
         self.folder.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(self.dist) and (self.folder / TAKING_IN).is_dir():
+            # An export was stopped while it took in an output folder from before snapshots: that folder is
+            # still the current export.
+            os.replace(self.folder / TAKING_IN, self.folder / "0")
+            self._switch_to(self.folder / "0")
         current = self._current()
         self._remove_all_but(current, self._before(current))  # what an export that did not finish left
         number = 1 + max((int(p.name) for p in self.folder.iterdir() if p.name.isdigit()), default=0)
@@ -156,14 +171,15 @@ class Snapshot:
         """Point `dist` at the new export in one step; the one before it stays, any older goes."""
         assert self.new is not None
         before = self._current()
-        if self.dist.exists() and not self.dist.is_symlink():  # an output folder from before snapshots: taken in once
-            os.replace(self.dist, self.folder / "0")
+        taking_in = self.dist.is_dir() and not self.dist.is_symlink()  # an output folder from before snapshots
+        if taking_in:
+            os.replace(self.dist, self.folder / TAKING_IN)
+        self._switch_to(self.new)
+        if taking_in:
             before = self.folder / "0"
-        link = self.dist.parent / f".{self.dist.name}.link.tmp"
-        link.unlink(missing_ok=True)
-        link.symlink_to(self.new.relative_to(self.dist.parent))
-        os.replace(link, self.dist)
-        _fsync_folder(self.dist.parent)
+            os.replace(self.folder / TAKING_IN, before)
+        if before is not None:
+            _take_down(before, self.new)
         self._remove_all_but(self.new, before)
         self.new = None
 
@@ -173,9 +189,37 @@ class Snapshot:
             shutil.rmtree(self.new, ignore_errors=True)
             self.new = None
 
+    def _check(self) -> None:
+        if self.dist.is_symlink() and self._own(self.dist.parent / os.readlink(self.dist)) is None:
+            raise OutputRefused(f"the output folder is a link to {os.readlink(self.dist)}, not to an export of its "
+                                f"own; export into that folder itself (-o {os.path.relpath(self.dist.resolve())}), "
+                                "or delete the link")
+        if self.dist.is_dir() and not self.dist.is_symlink() and os.path.ismount(self.dist):
+            raise OutputRefused("the output folder is a mount point, which cannot be switched to a new export in "
+                                f"one step; export into a folder inside it (-o {self.named / 'press'}) and serve "
+                                "that folder")
+        if os.path.lexists(self.dist) and not self.dist.is_dir():
+            raise OutputRefused("the output folder is a file; move it away, or export elsewhere (-o)")
+
+    def _switch_to(self, folder: Path) -> None:
+        link = self.dist.parent / f".{self.dist.name}.link.tmp"
+        link.unlink(missing_ok=True)
+        link.symlink_to(folder.relative_to(self.dist.parent))
+        os.replace(link, self.dist)
+        _fsync_folder(self.dist.parent)
+
+    def _own(self, target: Path) -> Path | None:
+        """The folder of `.dist.snapshots/` that `target` is, whatever path leads there; None if none."""
+        try:
+            if target.name.isdigit() and os.path.samefile(target.parent, self.folder):
+                return self.folder / target.name
+        except OSError:  # the snapshots folder is not there
+            pass
+        return None
+
     def _before(self, current: Path | None) -> Path | None:
         """The export `dist` showed before `current`: the newest folder older than it."""
-        if current is None or not current.name.isdigit() or current.parent != self.folder:
+        if current is None or current.parent != self.folder:
             return None
         older = [p for p in self.folder.iterdir() if p.name.isdigit() and int(p.name) < int(current.name)]
         return max(older, key=lambda p: int(p.name), default=None)
@@ -186,20 +230,43 @@ class Snapshot:
                 shutil.rmtree(folder, ignore_errors=True)
 
     def _current(self) -> Path | None:
-        """The folder `dist` shows now, if any."""
-        if self.dist.is_symlink():  # read, not resolved: the same path as self.folder's, whatever links lead here
-            target = self.dist.parent / os.readlink(self.dist)
-            return target if target.is_dir() else None
+        """The folder `dist` shows now, if any: one of `.dist.snapshots/`, or `dist` itself from before them."""
+        if self.dist.is_symlink():
+            own = self._own(self.dist.parent / os.readlink(self.dist))
+            return own if own is not None and own.is_dir() else None
         return self.dist if self.dist.is_dir() else None
 
 
+def _take_down(kept: Path, new: Path) -> None:
+    """Remove from the export kept beside the new one what the new one took down (a withdrawn release must
+    not stay reachable there, where a web server serving the folder above `dist` would find it)."""
+    try:
+        if os.path.samefile(kept / MANIFEST, new / MANIFEST):
+            return  # the same manifest: nothing was taken down
+    except OSError:
+        pass
+    for relative in manifest_paths(read_manifest(kept)) - manifest_paths(read_manifest(new)):
+        try:
+            path = target(kept, relative)
+        except UnsafePath:
+            continue
+        if path.is_file():
+            path.unlink()
+
+
 def _link_tree(source: Path, target: Path) -> None:
-    """`target` as a copy of `source` made of hard links (a copy where the file system has none)."""
+    """`target` as a copy of `source` made of hard links (a copy where the file system has none); symbolic
+    links an operator made stay symbolic links."""
     for folder, subfolders, files in os.walk(source):
         relative = os.path.relpath(folder, source)
         here = target if relative == "." else target / relative
         here.mkdir(exist_ok=relative != ".")
+        for name in subfolders + files:
+            if os.path.islink(os.path.join(folder, name)):
+                os.symlink(os.readlink(os.path.join(folder, name)), here / name)
         for name in files:
+            if os.path.islink(os.path.join(folder, name)):
+                continue
             try:
                 os.link(os.path.join(folder, name), here / name)
             except OSError as exc:

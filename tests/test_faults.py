@@ -188,34 +188,6 @@ def test_a_reader_of_dist_sees_one_whole_export_whenever_the_export_is_killed(tm
         assert tree(tmp_path / "dist") == whole[after]
 
 
-def test_a_copy_that_followed_the_link_before_a_switch_still_reads_one_whole_export(project):
-    """An rsync under way when an export switches dist/ goes on reading the export it began with."""
-    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
-    export("sources", "--now", NOW, "-q", "-j", "1")
-    being_copied = (project / "dist").resolve()
-    first = tree(being_copied)
-    for title in ("B", "C"):
-        write_tree(project, {"sources/2026/a.md": release(f"title: {title}\ndate: 2026-11-20\n")})
-        export("sources", "--now", NOW, "-q", "-j", "1")
-        if title == "B":
-            assert tree(being_copied) == first, "the export before the current one is kept whole"
-    assert len(list((project / ".dist.snapshots").iterdir())) == 2, "only the current export and the one before are kept"
-    assert not being_copied.exists()
-
-
-def test_an_output_folder_reached_through_a_linked_folder_keeps_its_export(tmp_path):
-    """`-o` through a symbolic link to a folder (as /tmp is on some systems): the current export is never taken for
-    a stale one."""
-    (tmp_path / "real").mkdir()
-    (tmp_path / "linked").symlink_to(tmp_path / "real")
-    write_tree(tmp_path / "real", {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
-    for _ in range(3):
-        run = export(str(tmp_path / "linked/sources"), "-o", str(tmp_path / "linked/dist"), "--now", NOW, "-j", "1")
-        assert run.stdout.endswith(("1 new, 0 failed: 0 errors, 0 warnings\n", "1 unchanged, 0 failed: 0 errors, 0 warnings\n"))
-        assert (tmp_path / "real/dist/2026/a/index.html").is_file()
-    assert "1 unchanged" in run.stdout, "the cache trusts the export it left"
-
-
 SITE_YAML = "name: T\nurl: https://press.example.org/\nlang: sv\n"
 
 
