@@ -531,7 +531,8 @@ def _render(releases: list[Release], settings: Settings, printer: Printer, index
             return
         done, _ = wait(waiting, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=lambda f: waiting[f].outcome["source"]):
-            yield finish(waiting.pop(future), future.exception() or future.result(), settings)
+            prepared = waiting.pop(future)
+            yield finish(prepared, printer.outcome(future, prepared.job), settings)
 
 
 def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None) -> bool:

@@ -109,10 +109,12 @@ class Printer:
     build's own checking and converting; more are added if more work shows up.
     """
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, work=print_pdf):
         self.jobs = jobs
+        self.work = work  # what a worker does with a job (a test may give its own)
         self.pools: list[tuple[ProcessPoolExecutor, int]] = []  # (pool, workers)
         self.sent: list[int] = []
+        self.alone: ProcessPoolExecutor | None = None  # for jobs again whose worker died, one at a time
         self.processes: set = set()  # the workers started here, so that close() stops no one else's
 
     @property
@@ -120,20 +122,13 @@ class Printer:
         return sum(size for _, size in self.pools)
 
     def expect(self, count: int) -> None:
-        """`count` releases will be printed in all: have as many workers as that needs, up to `jobs`."""
+        """`count` releases will be printed in all: start as many workers as that needs, up to `jobs`."""
         wanted = min(self.jobs, count)
         if wanted <= self.workers:
             return
         # fork starts a worker at once with what this process imported, but only before any thread exists:
         # the first pool starts its threads, so a pool added later uses spawn.
-        method = "fork" if not self.pools and "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        size = wanted - self.workers
-        before = set(multiprocessing.active_children())
-        pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context(method), initializer=_start,
-                                   initargs=(os.getpid(),))
-        pool.submit(int)  # a worker starts at its pool's first task: now, not when the first job is ready
-        self.processes |= set(multiprocessing.active_children()) - before
-        self.pools.append((pool, size))
+        self.pools.append((self._start_pool(wanted - self.workers, fork=not self.pools), wanted - self.workers))
         self.sent.append(0)
 
     def submit(self, job: PrintJob) -> Future:
@@ -141,20 +136,41 @@ class Printer:
         i = min(range(len(self.pools)), key=lambda i: self.sent[i] / self.pools[i][1])
         self.sent[i] += 1
         try:
-            return self.pools[i][0].submit(print_pdf, job)
-        except BrokenProcessPool:  # a worker died (out of memory, killed): the jobs it had fail, not the later ones
+            return self.pools[i][0].submit(self.work, job)
+        except BrokenProcessPool:  # a worker of this pool died: the jobs it had are printed again by outcome()
             pool, size = self.pools[i]
             pool.shutdown(wait=False, cancel_futures=True)
-            before = set(multiprocessing.active_children())
-            self.pools[i] = (ProcessPoolExecutor(size, mp_context=multiprocessing.get_context("spawn"),
-                                                 initializer=_start, initargs=(os.getpid(),)), size)
-            future = self.pools[i][0].submit(print_pdf, job)
-            self.processes |= set(multiprocessing.active_children()) - before
-            return future
+            self.pools[i] = (self._start_pool(size, fork=False), size)
+            return self.pools[i][0].submit(self.work, job)
+
+    def outcome(self, future: Future, job: PrintJob) -> Printed | BaseException:
+        """What printing `job` gave. When a worker dies (a crash while drawing, its memory or time limit, a
+        kill from outside), every job of its pool fails with it: each is printed again alone, in a worker of
+        its own, so that only a release that ends its worker fails and the others are printed."""
+        failed = future.exception()
+        if not isinstance(failed, BrokenProcessPool):
+            return failed or future.result()
+        if self.alone is None:
+            self.alone = self._start_pool(1, fork=False)
+        again = self.alone.submit(self.work, job)
+        failed = again.exception()
+        if isinstance(failed, BrokenProcessPool):
+            self.alone.shutdown(wait=False, cancel_futures=True)
+            self.alone = None
+        return failed or again.result()
+
+    def _start_pool(self, size: int, fork: bool) -> ProcessPoolExecutor:
+        method = "fork" if fork and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        before = set(multiprocessing.active_children())
+        pool = ProcessPoolExecutor(size, mp_context=multiprocessing.get_context(method), initializer=_start,
+                                   initargs=(os.getpid(),))
+        pool.submit(int)  # a worker starts at its pool's first task: now, not when the first job is ready
+        self.processes |= set(multiprocessing.active_children()) - before
+        return pool
 
     def done(self) -> None:
         """Nothing more will be submitted: workers may exit while the build goes on."""
-        for pool, _ in self.pools:
+        for pool in self._all_pools():
             pool.shutdown(wait=False)
 
     def close(self, stopped: bool = False) -> None:
@@ -163,5 +179,8 @@ class Printer:
             # Started on a hint and given nothing to print: stop the WeasyPrint import rather than wait for it.
             for process in self.processes:
                 process.terminate()
-        for pool, _ in self.pools:
+        for pool in self._all_pools():
             pool.shutdown(cancel_futures=True)
+
+    def _all_pools(self) -> list[ProcessPoolExecutor]:
+        return [pool for pool, _ in self.pools] + ([self.alone] if self.alone else [])
