@@ -439,12 +439,12 @@ def test_a_pdf_past_its_time_limit_fails_even_where_weasyprint_swallows_the_stop
     write_tree(project, {**GOOD, "sources/site.yaml": SITE_YAML + "limits: {pdf_seconds: 10}\n",
                          "sources/2026/linjer.svg": f'<svg xmlns="http://www.w3.org/2000/svg" width="900" height="900">{lines}</svg>',
                          "sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\n",
-                                                                   "![Linjer](linjer.svg)\n\n" * 8)})
+                                                                   "![Linjer](linjer.svg)\n\n" * 16)})
     started = time.monotonic()
     run = export("sources", "--now", NOW, "-q", "-j", "1", expect=1)
     assert run.problems == ["sources/2026/2026-11-26-ond.md:1: error: making the PDF took longer than 10 seconds, the limit; "
                             "shorten the release, or use fewer or smaller images"]
-    assert time.monotonic() - started < 20, "stopped soon after its limit, not after every drawing"
+    assert time.monotonic() - started < 30, "stopped soon after its limit, not after every drawing (some 40 s)"
     assert not (project / "dist/2026/ond").exists()
     assert all((project / f"dist/2026/bra-{n}/index.html").is_file() for n in range(3))
 
