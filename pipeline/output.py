@@ -245,13 +245,7 @@ def _take_down(kept: Path, new: Path) -> None:
             return  # the same manifest: nothing was taken down
     except OSError:
         pass
-    for relative in manifest_paths(read_manifest(kept)) - manifest_paths(read_manifest(new)):
-        try:
-            path = target(kept, relative)
-        except UnsafePath:
-            continue
-        if path.is_file():
-            path.unlink()
+    remove_stale(kept, read_manifest(kept), read_manifest(new))
 
 
 def _link_tree(source: Path, target: Path) -> None:
