@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -94,6 +98,32 @@ def export(
     ninjs, marked with the embargo, in that folder: a press copy for agencies.
     """
     cache_dir = cache_dir or sources.resolve().parent / ".cache"
+    with _scratch(cache_dir / "scratch"):
+        return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir)
+
+
+@contextmanager
+def _scratch(folder: Path) -> Iterator[None]:
+    """The temporary files of the export and of what it runs (WeasyPrint's copies of the theme's fonts, pandoc's)
+    go into one folder of the build cache, removed at the end: a worker that is stopped leaves its own behind,
+    and so does a killed export, whose folder the next export removes."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    before = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = os.environ["TMPDIR"] = str(folder)  # workers inherit it, whether forked or spawned
+    try:
+        yield
+    finally:
+        tempfile.tempdir = before[0]
+        if before[1] is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = before[1]
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool,
+                         embargoed: Path | None, jobs: int, force: bool, cache_dir: Path) -> Summary:
     printer = Printer(jobs)
     if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
         # Only a hint, from modification times; what is printed is decided by content. But it lets the
@@ -112,10 +142,10 @@ def export(
     except OSError as exc:
         if debug or exc.errno not in MACHINE_FAULTS:
             raise
-        summary = machine_fault(exc, dist, reporter, snapshot)
+        summary = machine_fault(exc, dist, reporter, snapshot, sources)
     except OutputRefused as exc:
         reporter.problem(Problem(dist, 0, "error", f"{exc}; nothing was published"))
-        summary = Summary(failed=1, errors=1, published_nothing=True)
+        summary = Summary(errors=1, published_nothing=True)
         stopped = False
     finally:
         if stopped:
@@ -139,14 +169,20 @@ def check_output(dist: Path, sources: Path) -> None:
                             "it, such as dist")
 
 
-def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapshot | None = None) -> Summary:
-    """A full disk, a file-size limit, a read-only folder: one line that says what to do; nothing is published."""
+def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapshot | None = None,
+                  sources: Path | None = None) -> Summary:
+    """A full disk, a file-size limit, a read-only folder, a folder of the sources that cannot be read: one line
+    that says what to do; nothing is published."""
     where = Path(exc.filename) if exc.filename else dist
     if snapshot and snapshot.folder in where.parents:  # a file of the new export: say where it would have gone
         inside = where.relative_to(snapshot.folder)
         where = dist / inside.relative_to(inside.parts[0])
-    reporter.problem(Problem(where, 0, "error", f"{MACHINE_FAULTS[exc.errno]}; nothing was published: {dist} is as it was"))
-    return Summary(failed=1, errors=1, published_nothing=True)
+    inputs = [sources.absolute(), sources.absolute().parent / "themes"] if sources else []
+    read = exc.errno in (errno.EACCES, errno.EPERM) and any(where.absolute().is_relative_to(f) for f in inputs)
+    what = (f"this cannot be read ({exc.strerror}); let everyone read it (chmod a+r, or a+rx for a folder) and export "
+            "again" if read else MACHINE_FAULTS[exc.errno])
+    reporter.problem(Problem(where, 0, "error", f"{what}; nothing was published: {dist} is as it was"))
+    return Summary(errors=1, published_nothing=True)
 
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
@@ -163,7 +199,6 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
         )
     run.problems(site_problems.items)
     if site is None or theme is None:
-        run.summary.failed += 1
         run.summary.published_nothing = True
         return run.summary
     if now.tzinfo is None:
@@ -470,7 +505,7 @@ def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
     if site.logo:
         used.add(str(site.logo.src))
     unread = [o for o in outcomes.values() if o.get("status") in ("failed", "draft")]  # not converted: judge by names
-    mentioned = b"\n".join(Path(o["path"]).read_bytes() for o in unread if Path(o["path"]).is_file())
+    mentioned = b"\n".join(_bytes_of(Path(o["path"])) for o in unread)
     out, root = [], site.root.resolve()
     for path in other_files(site.root):
         if str(root / path.relative_to(site.root)) in used or path.name.encode("utf-8") in mentioned \
@@ -632,9 +667,14 @@ def other_files(sources: Path) -> list[Path]:
 
 
 def _linked_folders(sources: Path) -> list[Problem]:
-    """Folders under sources/ that are symbolic links: not read, and said so."""
+    """Folders under sources/ that are symbolic links: not read, and said so. A folder that cannot be read stops
+    the export (its releases would seem deleted, and be taken down)."""
+    def unreadable(exc: OSError) -> None:
+        raise exc
+
     found = []
-    for folder, subfolders, _ in os.walk(sources):
+    for folder, subfolders, _ in os.walk(sources, onerror=unreadable):
+        subfolders[:] = [name for name in subfolders if not name.startswith(".")]
         for name in sorted(subfolders):
             if not name.startswith(".") and (Path(folder) / name).is_symlink():
                 found.append(Problem(Path(folder) / name, 0, "error", "this folder is a symbolic link, and nothing in it is "

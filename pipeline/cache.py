@@ -47,13 +47,16 @@ def touched_since(mark: Path, folders: list[Path]) -> bool:
     except OSError:
         return True
     todo = [str(f) for f in folders if f.is_dir()]
-    while todo:
-        with os.scandir(todo.pop()) as entries:
-            for entry in entries:
-                if entry.stat(follow_symlinks=False).st_mtime_ns > since:
-                    return True
-                if entry.is_dir(follow_symlinks=False):
-                    todo.append(entry.path)
+    try:
+        while todo:
+            with os.scandir(todo.pop()) as entries:
+                for entry in entries:
+                    if entry.stat(follow_symlinks=False).st_mtime_ns > since:
+                        return True
+                    if entry.is_dir(follow_symlinks=False):
+                        todo.append(entry.path)
+    except OSError:  # a folder that cannot be read: the export says so when it reads the sources
+        return True
     return False
 
 

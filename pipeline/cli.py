@@ -79,7 +79,10 @@ def plural(count: int, one: str, many: str | None = None) -> str:
 
 
 def summary_line(summary) -> str:
-    """'1 new, 1 updated, 2 unchanged, 1 removed, 1 under embargo, 0 failed: 0 errors, 2 warnings'."""
+    """'1 new, 1 updated, 2 unchanged, 1 removed, 1 under embargo, 0 failed: 0 errors, 2 warnings'; or, when the
+    export stopped before publishing anything, 'nothing was published: 1 error, 0 warnings'."""
+    if summary.published_nothing:
+        return f"nothing was published: {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}"
     counts = [
         f"{summary.new} new", f"{summary.updated} updated", f"{summary.unchanged} unchanged",
         f"{summary.removed} removed", f"{summary.embargo} under embargo", plural(summary.draft, "draft"),

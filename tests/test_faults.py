@@ -215,7 +215,7 @@ def test_a_file_size_limit_stops_the_export_with_one_line_and_dist_as_it_was(tmp
     assert line.endswith(": error: a file is larger than this system lets a process write (a file-size limit, see "
                          "'ulimit -f'); raise the limit and export again; nothing was published: dist is as it was")
     assert line.startswith("dist/2026/b/")
-    assert summary == "1 failed: 1 error, 0 warnings"
+    assert summary == "nothing was published: 1 error, 0 warnings"
     assert tree(tmp_path / "dist") == before
 
 
@@ -262,6 +262,63 @@ def test_a_file_a_release_may_not_read_fails_that_release_only(project, monkeypa
     assert run.problems == ["sources/2026/2026-11-26-ond.md:5: error: 'hemlig.pdf' cannot be read (Permission denied); "
                             "check that the file is there and that its permissions let everyone read it (chmod a+r)"]
     assert all((project / f"dist/2026/bra-{n}/index.html").is_file() for n in range(3))
+
+
+def test_an_export_leaves_no_temporary_files_behind(tmp_path):
+    """WeasyPrint copies the theme's fonts into a temporary folder that a worker, stopped rather than ended, never
+    removes: one per export, for ever, in the system's temporary folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n")})
+    for jobs in ("1", "2"):
+        run = _press(tmp_path, "-q", "--force", "-j", jobs, env={**os.environ, "TMPDIR": str(temporary)})
+        assert run.returncode == 0, run.stderr
+        assert not list(temporary.iterdir()) and not (tmp_path / ".cache/scratch").exists()
+
+
+def _as_a_user(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    """`press export` without root's power to read what permissions forbid (root keeps its id, not the power)."""
+    import shutil
+
+    command = [sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-j", "1", *args]
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: permissions cannot be made to hold")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", *command]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+
+
+def test_a_folder_of_the_sources_that_cannot_be_read_stops_the_export_rather_than_take_its_releases_down(tmp_path):
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
+                          "sources/u/b.md": release("title: B\ndate: 2026-11-21\n")})
+    assert _as_a_user(tmp_path, "-q").returncode == 0
+    before = tree(tmp_path / "dist")
+    (tmp_path / "sources/u").chmod(0)
+    try:
+        run = _as_a_user(tmp_path, "-q")
+    finally:
+        (tmp_path / "sources/u").chmod(0o755)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert run.stderr.splitlines() == [
+        "sources/u: error: this cannot be read (Permission denied); let everyone read it (chmod a+r, or a+rx for a "
+        "folder) and export again; nothing was published: dist is as it was",
+        "nothing was published: 1 error, 0 warnings"]
+    assert tree(tmp_path / "dist") == before
+
+
+def test_a_release_that_cannot_be_read_fails_alone_and_keeps_what_it_published(tmp_path):
+    write_tree(tmp_path, {"sources/site.yaml": SITE_YAML, "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
+                          "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
+    assert _as_a_user(tmp_path, "-q").returncode == 0
+    kept = {k: v for k, v in tree(tmp_path / "dist").items() if k.startswith("2026/b/")}
+    write_tree(tmp_path, {"sources/2026/a.md": release("title: A2\ndate: 2026-11-20\n")})
+    (tmp_path / "sources/2026/b.md").chmod(0)
+    run = _as_a_user(tmp_path, "-q")
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    assert [line for line in run.stderr.splitlines() if "error" in line][0].startswith("sources/2026/b.md:")
+    assert run.stderr.splitlines()[-1] == "1 updated, 1 failed: 1 error, 0 warnings"
+    assert {k: v for k, v in tree(tmp_path / "dist").items() if k.startswith("2026/b/")} == kept
+    assert b"A2" in (tmp_path / "dist/2026/a/index.html").read_bytes()
 
 
 def test_a_second_export_waits_for_the_first_or_stops_with_no_wait(tmp_path):
@@ -471,7 +528,7 @@ def test_a_full_disk_stops_the_export_with_one_line_and_dist_as_it_was(small_dis
     [line, summary] = run.stderr.strip().split("\n")
     assert line.endswith(": error: the disk is full; free some space and export again; nothing was published: "
                          "dist is as it was"), line
-    assert summary == "1 failed: 1 error, 0 warnings"
+    assert summary == "nothing was published: 1 error, 0 warnings"
     assert tree(small_disk / "dist") == before
     assert [p.name for p in (small_disk / ".dist.snapshots").iterdir()] == [os.readlink(small_disk / "dist").split("/")[-1]]
 
@@ -488,7 +545,7 @@ def test_a_read_only_output_folder_is_one_line_and_dist_as_it_was(small_disk, tm
     [line, summary] = run.stderr.strip().split("\n")
     assert line.endswith(": error: this folder is on a read-only file system; export to a folder that can be written; "
                          f"nothing was published: {output} is as it was"), line
-    assert summary == "1 failed: 1 error, 0 warnings"
+    assert summary == "nothing was published: 1 error, 0 warnings"
     assert tree(small_disk / "dist") == before
 
 
