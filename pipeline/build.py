@@ -157,10 +157,12 @@ def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Rep
 
 
 def check_output(dist: Path, sources: Path) -> None:
-    """The output folder is replaced as a whole at every export: it may hold neither the sources nor the
-    folder the command runs in, nor lie inside the sources."""
+    """The output folder is replaced as a whole at every export: it may not hold the sources, the themes, this
+    code or the folder the command runs in, nor lie inside the sources."""
     output = dist.resolve()
-    for what, folder in (("the folder you are in", Path.cwd().resolve()), ("the sources", sources.resolve())):
+    for what, folder in (("the folder you are in", Path.cwd().resolve()), ("the sources", sources.resolve()),
+                         ("the themes", sources.resolve().parent / "themes"),
+                         ("the pipeline's own code", Path(__file__).resolve().parent)):
         if folder == output or output in folder.parents:
             raise OutputRefused(f"the output folder {dist} holds {what}, and every export replaces it as a whole; "
                                 "export into a folder of its own, such as dist")

@@ -144,6 +144,7 @@ class Snapshot:
 
     def __init__(self, dist: Path):
         self.named = dist  # as the operator named it, for messages
+        self.previous: Path | None = None  # the export kept beside the current one
         self.dist = Path(os.path.abspath(dist))  # '-o ../x' too: a folder with a name
         self.folder = self.dist.parent / f".{self.dist.name}.snapshots"
         self.new: Path | None = None
@@ -152,15 +153,22 @@ class Snapshot:
         """A new folder holding the current export, to write the next one into."""
         self._check()
         self.folder.mkdir(parents=True, exist_ok=True)
+        numbers = sorted(int(p.name) for p in self.folder.iterdir() if p.name.isdigit())
         if not os.path.lexists(self.dist) and (self.folder / TAKING_IN).is_dir():
             # An export was stopped while it took in an output folder from before snapshots: that folder is
             # still the current export.
-            os.replace(self.folder / TAKING_IN, self.folder / "0")
-            self._switch_to(self.folder / "0")
+            numbers.append(1 + max(numbers, default=0))
+            os.replace(self.folder / TAKING_IN, self.folder / str(numbers[-1]))
+            self._switch_to(self.folder / str(numbers[-1]))
         current = self._current()
-        self._remove_all_but(current, self._before(current))  # what an export that did not finish left
-        number = 1 + max((int(p.name) for p in self.folder.iterdir() if p.name.isdigit()), default=0)
-        self.new = self.folder / str(number)
+        # The export shown before this one stays, for a copy that may still read it: the one before the current,
+        # or, when dist shows none of these (deleted to start over, or a folder from before snapshots), the newest.
+        self.previous = self._before(current) if current is not None and current.parent == self.folder else (
+            self.folder / str(numbers[-1]) if numbers else None)
+        self._remove_all_but(current, self.previous)  # and what an export that did not finish left
+        # Never a name a copy may still be reading; a folder from before snapshots takes the number before.
+        taking_in = current == self.dist
+        self.new = self.folder / str((2 if taking_in else 1) + max(numbers, default=0))
         if current is None:
             self.new.mkdir()
         else:
@@ -170,13 +178,14 @@ class Snapshot:
     def commit(self) -> None:
         """Point `dist` at the new export in one step; the one before it stays, any older goes."""
         assert self.new is not None
-        before = self._current()
+        current = self._current()
+        before = current if current is not None and current.parent == self.folder else self.previous
         taking_in = self.dist.is_dir() and not self.dist.is_symlink()  # an output folder from before snapshots
         if taking_in:
             os.replace(self.dist, self.folder / TAKING_IN)
         self._switch_to(self.new)
         if taking_in:
-            before = self.folder / "0"
+            before = self.folder / str(int(self.new.name) - 1)
             os.replace(self.folder / TAKING_IN, before)
         if before is not None:
             _take_down(before, self.new)
@@ -194,7 +203,9 @@ class Snapshot:
             raise OutputRefused(f"the output folder is a link to {os.readlink(self.dist)}, not to an export of its "
                                 f"own; export into that folder itself (-o {os.path.relpath(self.dist.resolve())}), "
                                 "or delete the link")
-        if self.dist.is_dir() and not self.dist.is_symlink() and os.path.ismount(self.dist):
+        if self.dist.is_symlink():
+            return
+        if self.dist.is_dir() and os.path.ismount(self.dist):
             raise OutputRefused("the output folder is a mount point, which cannot be switched to a new export in "
                                 f"one step; export into a folder inside it (-o {self.named / 'press'}) and serve "
                                 "that folder")
@@ -209,13 +220,15 @@ class Snapshot:
         _fsync_folder(self.dist.parent)
 
     def _own(self, target: Path) -> Path | None:
-        """The folder of `.dist.snapshots/` that `target` is, whatever path leads there; None if none."""
+        """The folder of `.dist.snapshots/` that `target` is, whatever path leads there (it may be gone); None if
+        `target` lies elsewhere."""
+        if not target.name.isdigit():
+            return None
         try:
-            if target.name.isdigit() and os.path.samefile(target.parent, self.folder):
-                return self.folder / target.name
-        except OSError:  # the snapshots folder is not there
-            pass
-        return None
+            ours = os.path.samefile(target.parent, self.folder)
+        except OSError:  # the snapshots folder is gone: judge by the path
+            ours = os.path.normpath(target.parent) == os.path.normpath(self.folder)
+        return self.folder / target.name if ours else None
 
     def _before(self, current: Path | None) -> Path | None:
         """The export `dist` showed before `current`: the newest folder older than it."""

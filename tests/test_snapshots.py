@@ -112,9 +112,11 @@ def test_an_export_stopped_while_taking_in_a_folder_from_before_snapshots_loses_
     ("sources", "holds the sources, and every export replaces it as a whole; export into a folder of its own, such "
                 "as dist"),
     ("sources/out", "lies inside the sources folder; export into a folder beside it, such as dist"),
+    ("themes", "holds the themes, and every export replaces it as a whole; export into a folder of its own, such as "
+               "dist"),
 ])
 def test_an_output_folder_that_would_take_the_sources_or_the_working_folder_is_refused(project, output, why):
-    write_tree(project, A)
+    write_tree(project, {**A, "themes/default/style.css": "p { color: black }\n"})
     before = tree(project)
     run = export("sources", "-o", output, "--now", NOW, "-q", "-j", "1", expect=2)
     assert run.stderr.strip().endswith(f"Error: the output folder {output} {why}")
@@ -146,3 +148,35 @@ def test_links_an_operator_made_inside_dist_stay(project):
     write_tree(project, B)
     export("sources", "--now", NOW, "-q", "-j", "1")
     assert os.readlink(project / "dist/senaste") == "2026/a" and os.readlink(project / "dist/start.html") == "index.html"
+
+
+def test_a_dist_whose_exports_were_deleted_starts_afresh(project):
+    write_tree(project, A)
+    export("sources", "--now", NOW, "-q", "-j", "1")
+    shutil.rmtree(project / ".dist.snapshots")  # the link now leads nowhere
+    export("sources", "--now", NOW, "-q", "-j", "1")
+    assert (project / "dist/2026/a/index.html").is_file()
+    (project / os.readlink(project / "dist")).rename(project / ".dist.snapshots/99")  # a number that is gone
+    export("sources", "--now", NOW, "-q", "-j", "1")
+    assert (project / "dist/2026/a/index.html").is_file()
+
+
+def test_starting_over_keeps_the_export_a_copy_may_be_reading(project):
+    """Deleting dist to start over, as the README says, while an rsync pinned to the last export still runs."""
+    write_tree(project, A)
+    export("sources", "--now", NOW, "-q", "-j", "1")
+    being_copied = (project / "dist").resolve()
+    copied = tree(being_copied)
+    (project / "dist").unlink()
+    write_tree(project, B)
+    export("sources", "--now", NOW, "-q", "-j", "1")
+    assert (project / "dist").resolve() != being_copied, "a new export never takes the name of one being read"
+    assert tree(being_copied) == copied
+
+
+def test_a_dist_that_is_a_file_is_refused_with_what_to_do(project):
+    write_tree(project, {**A, "dist": "not a folder\n"})
+    run = export("sources", "--now", NOW, "-q", "-j", "1", expect=1)
+    assert run.problems == ["dist: error: the output folder is a file; move it away, or export elsewhere (-o); nothing "
+                            "was published"]
+    assert (project / "dist").read_text() == "not a folder\n"
