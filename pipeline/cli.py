@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -76,6 +79,27 @@ def status_line(status: str, path: Path, detail: str = "") -> str:
 
 def plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+class _Stopped(KeyboardInterrupt):
+    """The export was told to stop (kill, a closed terminal): it stops as on Ctrl-C."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal = signal_number
+
+
+@contextmanager
+def _stopped_by(*signals: int) -> Iterator[None]:
+    def stop(signal_number, frame) -> None:
+        raise _Stopped(signal_number)
+
+    before = {number: signal.signal(number, stop) for number in signals}
+    try:
+        yield
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 def summary_line(summary) -> str:
@@ -151,7 +175,8 @@ def export(
     now = now or datetime.now(timezone.utc)
     reporter = ConsoleReporter(quiet)
     try:
-        with exclusive(sources, dist, wait=not no_wait, say=lambda message: click.echo(message, err=True)):
+        with exclusive(sources, dist, wait=not no_wait, say=lambda message: click.echo(message, err=True)), \
+                _stopped_by(signal.SIGTERM, signal.SIGHUP):
             summary = run_export(sources, dist, now, reporter, debug=debug, embargoed=embargoed, jobs=jobs, force=force)
     except OSError as exc:  # the locks beside the folders could not be made: a read-only folder, say
         if debug or exc.errno not in MACHINE_FAULTS:
@@ -160,11 +185,14 @@ def export(
     except Busy as exc:
         click.echo(f"press export: {exc}", err=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         if debug:
             raise
-        click.echo(f"\nstopped; nothing of this export was published: {dist} is as it was", err=True)
-        sys.exit(130)
+        try:
+            click.echo(f"\nstopped; nothing of this export was published: {dist} is as it was", err=True)
+        except OSError:  # the terminal that was hung up
+            pass
+        sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
     line = summary_line(summary)
     if embargoed is not None:
         line = f"{plural(summary.embargoed, 'embargoed press copy', 'embargoed press copies')} in {embargoed}; " + line

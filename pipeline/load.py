@@ -385,6 +385,10 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str,
         return None, f"{what} '{ref}' is a symbolic link; copy the file it leads to into its place"
     if any(part.startswith(".") for part in target.relative_to(root).parts):
         return None, f"{what} '{ref}' is a hidden file (its name or folder starts with '.'), which is never published; rename it"
+    if target.is_dir():
+        return None, f"{what} '{ref}' is a folder, not a file; give the path of a file in it"
+    if target.exists() and not target.is_file():
+        return None, f"{what} '{ref}' is not a plain file (a pipe or a device); give the path of a file"
     if not target.is_file():
         return None, f"{what} '{ref}' does not exist; check the file name (paths are relative to this file)"
     if odd := sorted(set(_UNSAFE_NAME.findall(target.relative_to(root).as_posix()))):

@@ -89,6 +89,8 @@ def _start(parent: int) -> None:
     and imports WeasyPrint."""
     end_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the export stops its workers itself
+    for told_to_end in (signal.SIGTERM, signal.SIGHUP):  # not the export's own way of stopping, which a fork inherits
+        signal.signal(told_to_end, signal.SIG_DFL)
     try:
         import resource
 

@@ -124,6 +124,11 @@ CASES = {
         {"sources/2026/r.md": release(BASIC + "attachments:\n  - {src: beslut.pdf, title: Beslut}\n")},
         ["sources/2026/r.md:5: error: attachment 'beslut.pdf' does not exist; check the file name (paths are relative to this file)"],
     ),
+    "attachment that is a folder": (
+        {"sources/2026/r.md": release(BASIC + "attachments:\n  - {src: beslut.pdf, title: Beslut}\n"),
+         "sources/2026/beslut.pdf/.keep": ""},
+        ["sources/2026/r.md:5: error: attachment 'beslut.pdf' is a folder, not a file; give the path of a file in it"],
+    ),
     "site.yaml with an empty url": (
         {"sources/site.yaml": "name: X\nlang: sv\nurl:\n", "sources/2026/r.md": release(BASIC)},
         ["sources/site.yaml:3: error: 'url' is empty; give the public address of the press room, e.g. 'url: https://press.example.org/'"],

@@ -344,7 +344,8 @@ def test_a_second_export_waits_for_the_first_or_stops_with_no_wait(tmp_path):
     assert (tmp_path / "dist/2026/a/index.html").is_file()
 
 
-def test_ctrl_c_publishes_nothing_and_says_so(tmp_path):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["ctrl-c", "kill", "hang-up"])
+def test_an_export_told_to_stop_publishes_nothing_and_says_so(tmp_path, stop):
     write_tree(tmp_path, {"sources/site.yaml": SITE_YAML} | {
         f"sources/2026/r{n}.md": release(f"title: R {n}\ndate: 2026-11-{n + 1:02d}\n", "Text.\n\n" * 2000) for n in range(12)})
     interrupted = subprocess.Popen([sys.executable, "-m", "pipeline", "export", "sources", "--now", NOW, "-q", "-j", "1"],
@@ -353,11 +354,13 @@ def test_ctrl_c_publishes_nothing_and_says_so(tmp_path):
     while not (tmp_path / ".dist.snapshots/1").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     time.sleep(1)  # into the rendering
-    interrupted.send_signal(signal.SIGINT)
+    workers = _children(interrupted.pid)
+    interrupted.send_signal(stop)
     _, err = interrupted.communicate(timeout=60)
-    assert interrupted.returncode == 130
+    assert interrupted.returncode == 128 + stop
     assert err.strip() == "stopped; nothing of this export was published: dist is as it was"
     assert not (tmp_path / "dist").exists()
+    assert not [w for w in workers if _running(w)]
 
 
 def test_a_folder_that_is_a_symbolic_link_is_an_error_not_skipped(project):
