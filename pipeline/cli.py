@@ -136,7 +136,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("sources", default="sources", type=click.Path(file_okay=False, path_type=Path))
-@click.option("-o", "--output", "dist", default="dist", type=click.Path(path_type=Path), help="Output folder (default: dist).")
+@click.option("-o", "--output", "dist", default="dist", type=click.Path(path_type=Path), metavar="DIRECTORY",
+              help="Output folder (default: dist).")
 @click.option("--now", type=Moment(), help="Judge embargoes as if it were this time (ISO 8601; without an offset, the press room's time zone). Default: now.")
 @click.option(
     "--embargoed", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",

@@ -197,6 +197,11 @@ class Snapshot:
         if self.new is not None:
             shutil.rmtree(self.new, ignore_errors=True)
             self.new = None
+        if not os.path.lexists(self.dist):  # nothing was ever published here: leave no trace
+            try:
+                self.folder.rmdir()
+            except OSError:
+                pass
 
     def _check(self) -> None:
         if self.dist.is_symlink() and self._own(self.dist.parent / os.readlink(self.dist)) is None:
