@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 import orjson
@@ -137,17 +138,18 @@ class Snapshot:
     and then points `dist` at it with one atomic rename. Whatever stops an export (an error, a full
     disk, kill -9), `dist` still leads to the whole previous export; what was left half-made is
     removed by the next one. A web server serves `dist` (following the link). The export before the
-    current one is kept until the next one is done, so that a reader who followed the link just
+    current one is kept until the next export starts, so that a reader who followed the link just
     before a switch (a copy to a server under way) still reads one whole export; what the new
-    export took down is taken out of it too.
+    export took down is taken out of it too. Older folders are removed while the export works.
     """
 
     def __init__(self, dist: Path):
         self.named = dist  # as the operator named it, for messages
-        self.previous: Path | None = None  # the export kept beside the current one
+        self.previous: Path | None = None  # the export kept beside the new one: the current, as a rule
         self.dist = Path(os.path.abspath(dist))  # '-o ../x' too: a folder with a name
         self.folder = self.dist.parent / f".{self.dist.name}.snapshots"
         self.new: Path | None = None
+        self.cleaning: threading.Thread | None = None  # removing older exports while this one works
 
     def begin(self) -> Path:
         """A new folder holding the current export, to write the next one into."""
@@ -163,12 +165,17 @@ class Snapshot:
         current = self._current()
         # The export shown before this one stays, for a copy that may still read it: the one before the current,
         # or, when dist shows none of these (deleted to start over, or a folder from before snapshots), the newest.
-        self.previous = self._before(current) if current is not None and current.parent == self.folder else (
+        # The current export stays, of course; when dist shows none of these (deleted to start over, or a
+        # folder from before snapshots), the newest stays instead, for a copy that may still read it. The
+        # others (the one before the current, what an export that did not finish left) are removed while
+        # this export works.
+        self.previous = current if current is not None and current.parent == self.folder else (
             self.folder / str(numbers[-1]) if numbers else None)
-        self._remove_all_but(current, self.previous)  # and what an export that did not finish left
         # Never a name a copy may still be reading; a folder from before snapshots takes the number before.
         taking_in = current == self.dist
         self.new = self.folder / str((2 if taking_in else 1) + max(numbers, default=0))
+        self.cleaning = threading.Thread(target=self._remove_all_but, args=(self.previous, self.new), daemon=True)
+        self.cleaning.start()
         if current is None:
             self.new.mkdir()
         else:
@@ -178,8 +185,8 @@ class Snapshot:
     def commit(self) -> None:
         """Point `dist` at the new export in one step; the one before it stays, any older goes."""
         assert self.new is not None
-        current = self._current()
-        before = current if current is not None and current.parent == self.folder else self.previous
+        self._cleaned()
+        before = self.previous
         taking_in = self.dist.is_dir() and not self.dist.is_symlink()  # an output folder from before snapshots
         if taking_in:
             os.replace(self.dist, self.folder / TAKING_IN)
@@ -189,11 +196,11 @@ class Snapshot:
             os.replace(self.folder / TAKING_IN, before)
         if before is not None:
             _take_down(before, self.new)
-        self._remove_all_but(self.new, before)
         self.new = None
 
     def abandon(self) -> None:
         """Forget the new folder: `dist` stays as it was."""
+        self._cleaned()
         if self.new is not None:
             shutil.rmtree(self.new, ignore_errors=True)
             self.new = None
@@ -235,17 +242,18 @@ class Snapshot:
             ours = os.path.normpath(target.parent) == os.path.normpath(self.folder)
         return self.folder / target.name if ours else None
 
-    def _before(self, current: Path | None) -> Path | None:
-        """The export `dist` showed before `current`: the newest folder older than it."""
-        if current is None or current.parent != self.folder:
-            return None
-        older = [p for p in self.folder.iterdir() if p.name.isdigit() and int(p.name) < int(current.name)]
-        return max(older, key=lambda p: int(p.name), default=None)
+    def _cleaned(self) -> None:
+        if self.cleaning is not None:
+            self.cleaning.join()
+            self.cleaning = None
 
     def _remove_all_but(self, *kept: Path | None) -> None:
-        for folder in self.folder.iterdir():
-            if folder not in kept and folder.is_dir() and not folder.is_symlink():
-                shutil.rmtree(folder, ignore_errors=True)
+        try:
+            for folder in self.folder.iterdir():
+                if folder not in kept and folder.is_dir() and not folder.is_symlink():
+                    shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # what cannot be removed now is tried again by the next export
+            pass
 
     def _current(self) -> Path | None:
         """The folder `dist` shows now, if any: one of `.dist.snapshots/`, or `dist` itself from before them."""
@@ -268,23 +276,27 @@ def _take_down(kept: Path, new: Path) -> None:
 
 def _link_tree(source: Path, target: Path) -> None:
     """`target` as a copy of `source` made of hard links (a copy where the file system has none); symbolic
-    links an operator made stay symbolic links."""
-    for folder, subfolders, files in os.walk(source):
-        relative = os.path.relpath(folder, source)
-        here = target if relative == "." else target / relative
-        here.mkdir(exist_ok=relative != ".")
-        for name in subfolders + files:
-            if os.path.islink(os.path.join(folder, name)):
-                os.symlink(os.readlink(os.path.join(folder, name)), here / name)
-        for name in files:
-            if os.path.islink(os.path.join(folder, name)):
-                continue
-            try:
-                os.link(os.path.join(folder, name), here / name)
-            except OSError as exc:
-                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
-                    raise
-                shutil.copy2(os.path.join(folder, name), here / name)
+    links an operator made stay symbolic links. Names are joined as text: a Path per file costs more than
+    the link itself."""
+    os.mkdir(target)
+    todo = [(str(source), str(target))]
+    while todo:
+        here, there = todo.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                to = os.path.join(there, entry.name)
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry.path), to)
+                elif entry.is_dir():
+                    os.mkdir(to)
+                    todo.append((entry.path, to))
+                else:
+                    try:
+                        os.link(entry.path, to)
+                    except OSError as exc:
+                        if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                            raise
+                        shutil.copy2(entry.path, to)
 
 
 def _fsync_folder(folder: Path) -> None:
