@@ -7,8 +7,8 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from pipeline.labels import labels
-from pipeline.load import slugify
-from pipeline.model import Release, Site
+from pipeline.source.load import slugify
+from pipeline.source.model import Release, Site
 
 
 def page_path(release: Release) -> str:

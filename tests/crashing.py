@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from pipeline.printjob import Printed, PrintJob
+from pipeline.render.printjob import Printed, PrintJob
 
 
 def print_or_die(job: PrintJob) -> Printed:

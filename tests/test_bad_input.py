@@ -291,12 +291,12 @@ def test_usage_errors_exit_2(project):
 
 
 def test_a_bug_is_reported_as_an_internal_error_not_as_bad_content(project, monkeypatch):
-    import pipeline.work
+    import pipeline.build.release
 
     def broken(doc, now):
         raise KeyError("oops")
 
-    monkeypatch.setattr(pipeline.work, "text_of", broken)
+    monkeypatch.setattr(pipeline.build.release, "text_of", broken)
     write_tree(project, {"sources/2026/r.md": release(BASIC)})
     run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == [

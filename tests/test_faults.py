@@ -122,7 +122,7 @@ def test_pdf_workers_end_when_the_export_itself_is_killed(tmp_path):
 def test_pandoc_stops_by_itself_when_the_export_that_started_it_is_killed():
     """No one is left to enforce pandoc's timeout after kill -9: pandoc must end with the export."""
     marker = f"-- stray {os.getpid()}"
-    started = subprocess.Popen([sys.executable, "-c", "from pipeline import convert\n"
+    started = subprocess.Popen([sys.executable, "-c", "from pipeline.body import pandoc as convert\n"
                                 f"convert._run('while true do end {marker}', ['x'], 1)"])
     deadline = time.monotonic() + 30
     while not (pandoc := _pandoc_running(marker)) and time.monotonic() < deadline:
@@ -223,19 +223,19 @@ def test_no_permission_to_write_is_one_line_and_dist_as_it_was(project, monkeypa
     """Root may write anywhere, so the refusal is made here: what is tested is how the export takes it."""
     import errno
 
-    import pipeline.output
+    import pipeline.build.output
 
     export("sources", "--now", NOW, "-q")
     before = tree(project / "dist")
     write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
-    real = pipeline.output.write_bytes
+    real = pipeline.build.output.write_bytes
 
     def refused(dist, relative, data):
         if relative.endswith("index.html"):
             raise PermissionError(errno.EACCES, "Permission denied", str(dist / relative))
         return real(dist, relative, data)
 
-    monkeypatch.setattr(pipeline.output, "write_bytes", refused)
+    monkeypatch.setattr(pipeline.build.output, "write_bytes", refused)
     run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == ["dist/2026/b/index.html: error: there is no permission to write here; check the folder's "
                             "owner and permissions, or export elsewhere; nothing was published: dist is as it was"]
@@ -418,8 +418,8 @@ fuzzed_body = st.one_of(
 def test_any_text_becomes_a_release_or_problems_never_a_crash(tmp_path_factory, front, body):
     from datetime import datetime
 
-    from pipeline.document import convert_all
-    from pipeline.load import load_release, load_site
+    from pipeline.body.document import convert_all
+    from pipeline.source.load import load_release, load_site
 
     sources = tmp_path_factory.mktemp("fuzz") / "sources"
     write_tree(sources, {"site.yaml": SITE_YAML, "2026/r.md": "---\n" + front + "\n---\n" + body})
@@ -461,8 +461,8 @@ def test_a_release_that_ends_its_worker_fails_alone():
 
     from crashing import print_or_die
 
-    from pipeline.printer import Printer
-    from pipeline.printjob import Printed, PrintJob
+    from pipeline.build.printer import Printer
+    from pipeline.render.printjob import Printed, PrintJob
 
     names = [f"r{n}" for n in range(6)] + ["ond"] + [f"s{n}" for n in range(5)]
     jobs = [PrintJob("<p>x</p>", "https://press.example.org/", {}, f"2026/{name}/{name}.pdf", Path(f"{name}.md"), [], (),
@@ -553,16 +553,16 @@ def test_a_read_only_output_folder_is_one_line_and_dist_as_it_was(small_disk, tm
 
 
 def test_a_bug_met_while_reading_one_release_fails_that_release_only(project, monkeypatch):
-    import pipeline.load
+    import pipeline.source.load
 
-    real = pipeline.load.load_release
+    real = pipeline.source.load.load_release
 
     def flawed(path, site):
         if path.name == "b.md":
             raise KeyError("a bug")
         return real(path, site)
 
-    monkeypatch.setattr(pipeline.load, "load_release", flawed)
+    monkeypatch.setattr(pipeline.source.load, "load_release", flawed)
     write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
                          "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n")})
     run = export("sources", "--now", NOW, "-q", expect=1)

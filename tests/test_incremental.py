@@ -28,16 +28,16 @@ def statuses(run) -> dict[str, str]:
 @pytest.fixture
 def rendered(monkeypatch) -> list[str]:
     """Sources of the releases an export renders (writes from a fresh PDF), in the order they finish."""
-    import pipeline.work
+    import pipeline.build.release
 
     seen: list[str] = []
-    real = pipeline.work.finish
+    real = pipeline.build.release.publish
 
-    def finish(prepared, printed, settings):
+    def publish(prepared, printed, settings):
         seen.append(prepared.outcome["source"])
         return real(prepared, printed, settings)
 
-    monkeypatch.setattr(pipeline.work, "finish", finish)
+    monkeypatch.setattr(pipeline.build.release, "publish", publish)
     return seen
 
 
@@ -177,7 +177,7 @@ def test_a_no_op_export_does_not_import_weasyprint(tmp_path):
     """Neither in this process nor in a worker: a no-op export starts none, whatever -j."""
     shutil.copytree(ROOT / "sources", tmp_path / "sources")
     script = (
-        "import sys; import pipeline.printer as p; from pipeline.cli import main\n"
+        "import sys; import pipeline.build.printer as p; from pipeline.cli import main\n"
         "pools = []; real = p.ProcessPoolExecutor\n"
         "p.ProcessPoolExecutor = lambda *a, **k: pools.append(1) or real(*a, **k)\n"
         "try:\n    main(['export', 'sources', '--now', '" + NOW + "', '-q', '-j', sys.argv[1]])\nexcept SystemExit:\n    pass\n"
@@ -230,13 +230,13 @@ def test_workers_started_on_a_hint_and_given_nothing_are_stopped_and_no_one_else
     import multiprocessing
     import time
 
-    from pipeline.printer import Printer
+    from pipeline.build.printer import Printer
 
     other = multiprocessing.get_context("spawn").Process(target=time.sleep, args=(60,))
     other.start()
     try:
         printer = Printer(2)
-        printer.expect(1)
+        printer.start_workers(1)
         assert len(printer.processes) == 1
         start = time.perf_counter()
         printer.close()

@@ -11,7 +11,7 @@ import pikepdf
 from conftest import ROOT
 from lxml import etree, html
 
-from pipeline.output import sha256
+from pipeline.build.output import sha256
 
 SEED = "2026/halmstad-quality-mark"
 

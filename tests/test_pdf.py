@@ -11,7 +11,7 @@ import pikepdf
 from lxml import html
 
 from conftest import NOW, ROOT, export, png, release, write_tree
-from pipeline.pdf_check import Expected, check_pdf, check_with_tools
+from pipeline.verify.pdf_check import Expected, check_pdf, check_with_tools
 
 
 
@@ -45,9 +45,9 @@ def test_every_example_pdf_passes_every_archive_and_accessibility_check(example_
 
 def test_the_checker_catches_what_weasyprint_alone_leaves(project, monkeypatch):
     """Guards the guard: without the archive finishing, the same PDF must fail."""
-    import pipeline.pdf
+    import pipeline.render.pdf
 
-    monkeypatch.setattr(pipeline.pdf, "finish", lambda data, producer, files: data)
+    monkeypatch.setattr(pipeline.render.pdf, "archival", lambda data, producer, files: data)
     write_tree(project, {"sources/2026/r.md": release("title: Rubrik\ndate: 2026-11-26\n", "## Del\n\nText.\n")})
     assert export("sources", "--now", NOW, "-q").exit_code == 0
     entry = releases(project / "dist")[0]
@@ -157,15 +157,15 @@ def test_an_unreadable_image_fails_the_release_with_its_line(project):
 
 
 def test_a_weasyprint_warning_fails_the_release(project, monkeypatch):
-    import pipeline.pdf
+    import pipeline.render.pdf
 
-    real = pipeline.pdf.weasyprint.HTML
+    real = pipeline.render.pdf.weasyprint.HTML
 
     def with_missing_font(*args, string, **kwargs):
         string = string.replace("</head>", "<style>@font-face { font-family: X; src: url(nofont.woff2); } body { font-family: X; }</style></head>")
         return real(*args, string=string, **kwargs)
 
-    monkeypatch.setattr(pipeline.pdf.weasyprint, "HTML", with_missing_font)
+    monkeypatch.setattr(pipeline.render.pdf.weasyprint, "HTML", with_missing_font)
     write_tree(project, {"sources/2026/r.md": release("title: Rubrik\ndate: 2026-11-26\n")})
     run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems == ["sources/2026/r.md:1: error: the PDF could not be made: Font-face 'X' cannot be loaded; fix the image, font or theme file it names"]

@@ -14,9 +14,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.body import normalise_dash_quotes
-from pipeline.load import default_id, load_release, load_site, release_slug
-from pipeline.output import UnsafePath, target
+from pipeline.body.checks import normalise_dash_quotes
+from pipeline.source.load import default_id, load_release, load_site, release_slug
+from pipeline.build.output import UnsafePath, target
 
 # Printable text of any script, as a communicator might type it on one line.
 line_text = st.text(
@@ -115,7 +115,7 @@ _ADDRESS_PART = st.text("abcXYZ019_+-.", min_size=1, max_size=12)
 def test_an_address_is_accepted_only_if_email_validator_accepts_it(local, labels, tld):
     import email_validator
 
-    from pipeline.fields import check_email
+    from pipeline.source.fields import check_email
 
     address = f"{local}@{'.'.join(labels)}.{tld}"
     try:
@@ -129,6 +129,6 @@ def test_an_address_is_accepted_only_if_email_validator_accepts_it(local, labels
 @pytest.mark.parametrize("address", ["a?subject=Hej&body=x@example.org", "a%3Fsubject=x@example.org", "a#b@example.org",
                                      "a/b@example.org", "anna@example.org?subject=Hej"])
 def test_an_address_that_would_add_to_the_message_is_refused(address):
-    from pipeline.fields import check_email
+    from pipeline.source.fields import check_email
 
     assert check_email(address) is not None

@@ -60,7 +60,7 @@ def test_no_code_names_a_folder_beside_the_repository():
 
 
 def test_the_source_format_reference_is_in_the_repository_and_names_every_field():
-    from pipeline import load
+    from pipeline.source import load
 
     assert "[SOURCE-FORMAT.md](SOURCE-FORMAT.md)" in (ROOT / "README.md").read_text("utf-8")
     reference = (ROOT / "SOURCE-FORMAT.md").read_text("utf-8")

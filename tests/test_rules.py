@@ -8,8 +8,8 @@ import shutil
 import pytest
 from conftest import NOW, ROOT, export, png, release, tree, write_tree
 
-from pipeline import output
-from pipeline.artifact import Artifact
+from pipeline.build import output
+from pipeline.render.artifact import Artifact
 
 BASIC = "title: Rubrik\ndate: 2026-11-26\n"
 
@@ -130,7 +130,7 @@ def test_output_paths_cannot_leave_dist(tmp_path):
 
 
 def test_pdf_renderer_fetches_nothing_outside_its_allow_list(tmp_path):
-    from pipeline.pdf import AllowListFetcher
+    from pipeline.render.pdf import AllowListFetcher
 
     secret = tmp_path / "secret.png"
     secret.write_bytes(png())

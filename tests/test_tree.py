@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.body import BodyChecker
-from pipeline.convert import _pandoc
+from pipeline.body.checks import BodyChecker
+from pipeline.body.pandoc import _pandoc
 from pipeline.problems import Problems
-from pipeline.tree import BLOCKS, INLINES, Fold
+from pipeline.body.tree import BLOCKS, INLINES, Fold
 
 # Names in pandoc's Lua module that are not node kinds: attributes, table parts, list styles, metadata.
 NOT_NODES = {
@@ -27,7 +27,7 @@ def test_the_walk_knows_exactly_the_node_kinds_of_the_pandoc_it_runs():
     script = ('local n = {} for k in pairs(pandoc) do if type(k) == "string" and k:match("^%u") then '
               'table.insert(n, k) end end print(table.concat(n, " "))')
     names = set(subprocess.run([_pandoc(), "lua", "-e", script], capture_output=True, text=True, check=True).stdout.split())
-    assert names - NOT_NODES == BLOCKS | INLINES, "a pandoc with other node kinds: teach pipeline/tree.py their rules"
+    assert names - NOT_NODES == BLOCKS | INLINES, "a pandoc with other node kinds: teach pipeline/body/tree.py their rules"
 
 
 def test_a_node_of_an_unknown_kind_is_refused_not_published():

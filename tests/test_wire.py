@@ -17,7 +17,7 @@ from lxml import etree
 from referencing import Registry, Resource
 
 from conftest import NOW, ROOT, export, release, write_tree
-from pipeline.wiretext import fold_ascii, wrap
+from pipeline.render.wiretext import fold_ascii, wrap
 
 SCHEMAS = ROOT / "tests" / "schemas"
 G2 = {"g": "http://iptc.org/std/nar/2006-10-01/"}
@@ -207,9 +207,9 @@ def test_ascii_folding_spells_names_as_a_reader_would():
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.tuples(words, urls), min_size=1, max_size=4))
 def test_every_link_url_in_the_source_is_in_the_text(tmp_path_factory, links):
-    from pipeline.document import convert
-    from pipeline.load import load_release, load_site
-    from pipeline.wiretext import text_of
+    from pipeline.body.document import convert
+    from pipeline.source.load import load_release, load_site
+    from pipeline.render.wiretext import text_of
 
     root = tmp_path_factory.mktemp("links") / "sources"
     root.mkdir()

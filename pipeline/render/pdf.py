@@ -12,9 +12,9 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from pipeline import __version__
-from pipeline.artifact import Artifact
-from pipeline.pdf_archive import finish
-from pipeline.printjob import Embedded
+from pipeline.render.artifact import Artifact
+from pipeline.render.pdf_archive import archival
+from pipeline.render.printjob import Embedded
 from pipeline.problems import ContentError, Problem
 
 LOGGER = logging.getLogger("weasyprint")
@@ -116,4 +116,4 @@ def render_pdf(
         raise ContentError(
             [Problem(source, 1, "error", f"the PDF could not be made: {m}; fix the image, font or theme file it names") for m in collect.messages]
         )
-    return Artifact(path, finish(data, PRODUCER, embedded), "pdf"), len(document.pages)
+    return Artifact(path, archival(data, PRODUCER, embedded), "pdf"), len(document.pages)

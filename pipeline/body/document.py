@@ -10,13 +10,13 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from pipeline.body import BodyChecker, ReleaseLinks, normalise_dash_quotes
-from pipeline.convert import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
-from pipeline.load import own_name_problem
-from pipeline.model import Release, Site
+from pipeline.body.checks import BodyChecker, ReleaseLinks, normalise_dash_quotes
+from pipeline.body.pandoc import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
+from pipeline.source.load import own_name_problem
+from pipeline.source.model import Release, Site
 from pipeline.paths import own_file_names, public_url
 from pipeline.problems import ContentError, Problem, Problems
-from pipeline.tree import Rewrite
+from pipeline.body.tree import Rewrite
 
 
 @dataclass(frozen=True, slots=True)

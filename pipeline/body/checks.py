@@ -12,13 +12,13 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
-from pipeline.convert import BODY_ID_PREFIX
-from pipeline.fields import check_email, check_lang
+from pipeline.body.pandoc import BODY_ID_PREFIX
+from pipeline.source.fields import check_email, check_lang
 from pipeline.limits import Limits
-from pipeline.load import resolve_inside, source_path
+from pipeline.source.load import resolve_inside, source_path
 from pipeline.paths import file_href, root_of
 from pipeline.problems import Problems
-from pipeline.tree import Rewrite, UnknownNode, stringify
+from pipeline.body.tree import Rewrite, UnknownNode, stringify
 
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
 DASH_QUOTE_LANGS = {"sv", "nb", "nn", "no", "da", "fi"}

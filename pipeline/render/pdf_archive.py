@@ -20,7 +20,7 @@ import pikepdf
 from lxml import etree
 from pikepdf import Array, Dictionary, Name
 
-from pipeline.printjob import DECORATIVE, Embedded
+from pipeline.render.printjob import DECORATIVE, Embedded
 
 NS = {
     "x": "adobe:ns:meta/",
@@ -47,7 +47,7 @@ UA_EXTENSION = f"""<rdf:Description xmlns:rdf="{NS['rdf']}" rdf:about=""
 </rdf:Description>"""
 
 
-def finish(pdf_bytes: bytes, producer: str, files: list[Embedded]) -> bytes:
+def archival(pdf_bytes: bytes, producer: str, files: list[Embedded]) -> bytes:
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         _artifacts_for_content_outside_the_tree(pdf)
         for page in pdf.pages:

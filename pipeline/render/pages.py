@@ -13,11 +13,11 @@ from markupsafe import Markup
 from PIL import Image as PILImage
 
 from pipeline import __version__
-from pipeline.artifact import Artifact
-from pipeline.document import Document
+from pipeline.render.artifact import Artifact
+from pipeline.body.document import Document
 from pipeline.labels import babel_locale, labels, long_date
-from pipeline.model import Release, Site
-from pipeline.printjob import DECORATIVE
+from pipeline.source.model import Release, Site
+from pipeline.render.printjob import DECORATIVE
 from pipeline.paths import file_href, listing_folder, page_path, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from pipeline.fields import Fields, check_email, check_lang, compose
+from pipeline.source.fields import Fields, check_email, check_lang, compose
 from pipeline.limits import SETTABLE, Limits
-from pipeline.model import (
+from pipeline.source.model import (
     Attachment,
     Boilerplate,
     Contact,
@@ -410,7 +410,7 @@ def resolve_inside(ref: str, base: Path, root: Path, what: str,
             allowed += "; to link to another release, link to its source in the body: [title](2026-11-20-other.md)"
         return None, f"{what} '{ref}' is {kind}, which is never published: {allowed}"
     if suffix == ".svg":
-        from pipeline.svg import svg_problem
+        from pipeline.source.svg import svg_problem
 
         try:
             message = svg_problem(target.read_bytes())

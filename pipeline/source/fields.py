@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from pipeline.moments import parse_moment
+from pipeline.source.moments import parse_moment
 from pipeline.problems import Problems
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ten times faster, same nodes

@@ -8,11 +8,11 @@ from datetime import datetime
 from lxml import etree
 from lxml import html as lxml_html
 
-from pipeline.artifact import Artifact
-from pipeline.document import Document
+from pipeline.render.artifact import Artifact
+from pipeline.body.document import Document
 from pipeline.labels import long_date
 from pipeline.paths import newsml_path, public_url, release_uri
-from pipeline.wiretext import ap_dateline
+from pipeline.render.wiretext import ap_dateline
 
 G2 = "http://iptc.org/std/nar/2006-10-01/"
 XHTML = "http://www.w3.org/1999/xhtml"

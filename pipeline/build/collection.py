@@ -12,13 +12,13 @@ from pathlib import Path
 
 import orjson
 
-from pipeline.artifact import Artifact
-from pipeline.cache import Cache, digest, stamp, unchanged
-from pipeline.model import Site
-from pipeline.output import write
+from pipeline.render.artifact import Artifact
+from pipeline.build.cache import Cache, digest, stamp, unchanged
+from pipeline.source.model import Site
+from pipeline.build.output import write
 from pipeline.paths import site_file_path
-from pipeline.serving import server_files
-from pipeline.theme import Theme
+from pipeline.render.serving import server_files
+from pipeline.render.theme import Theme
 
 
 def build_collection(
@@ -34,9 +34,9 @@ def build_collection(
     ):
         return {**previous, "releases": entries}
     # Templates and feeds are imported here: a no-op export never needs them.
-    from pipeline.feeds import FORMATS, render_feeds
-    from pipeline.listings import listing_pages, listings, render_listing_page
-    from pipeline.pages import environment_for
+    from pipeline.render.feeds import FORMATS, render_feeds
+    from pipeline.render.listings import listing_pages, listings, render_listing_page
+    from pipeline.render.pages import environment_for
 
     env = environment_for(theme, cache.folder / "templates")
     every_listing = listings(entries, site)

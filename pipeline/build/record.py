@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.model import Release, Site
+    from pipeline.source.model import Release, Site
     from pipeline.problems import Problem
-    from pipeline.theme import Theme
+    from pipeline.render.theme import Theme
 
 CHUNK = 10  # releases per task; pandoc starts twice per task
 

@@ -15,7 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from pipeline.limits import PDF_MEGABYTES
 from pipeline.orphans import end_with
-from pipeline.printjob import Printed, PrintJob
+from pipeline.render.printjob import Printed, PrintJob
 from pipeline.problems import ContentError, Problem
 
 
@@ -62,7 +62,7 @@ def _end_time_limit() -> None:
 def print_pdf(job: PrintJob) -> Printed:
     """One release's PDF, in a worker; problems in its content, and a PDF past its time or memory limit, come
     back as data."""
-    from pipeline.pdf import render_pdf  # WeasyPrint: already imported by _start in a worker
+    from pipeline.render.pdf import render_pdf  # WeasyPrint: already imported by _start in a worker
 
     too_long = Printed(problems=(Problem(job.source, 1, "error", f"making the PDF took longer than {job.seconds} "
                                          "seconds, the limit; shorten the release, or use fewer or smaller images"),))
@@ -99,7 +99,7 @@ def _start(parent: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
     except (ImportError, ValueError, OSError):  # not on this system: no limit rather than no PDF
         pass
-    import pipeline.pdf  # noqa: F401  a second's import, paid while the parent converts the first releases
+    import pipeline.render.pdf  # noqa: F401  a second's import, paid while the parent converts the first releases
 
 
 class Printer:
@@ -107,7 +107,7 @@ class Printer:
     crash in the C libraries that draw (a hostile image or font) ends that worker, not the export.
 
     Workers are started as soon as the build knows that something is to be
-    printed (`expect`), so that their WeasyPrint import overlaps with the
+    printed (`start_workers`), so that their WeasyPrint import overlaps with the
     build's own checking and converting; more are added if more work shows up.
     """
 
@@ -123,7 +123,7 @@ class Printer:
     def workers(self) -> int:
         return sum(size for _, size in self.pools)
 
-    def expect(self, count: int) -> None:
+    def start_workers(self, count: int) -> None:
         """`count` releases will be printed in all: start as many workers as that needs, up to `jobs`."""
         wanted = min(self.jobs, count)
         if wanted <= self.workers:
@@ -134,7 +134,7 @@ class Printer:
         self.sent.append(0)
 
     def submit(self, job: PrintJob) -> Future:
-        self.expect(1)
+        self.start_workers(1)
         i = min(range(len(self.pools)), key=lambda i: self.sent[i] / self.pools[i][1])
         self.sent[i] += 1
         try:

@@ -17,7 +17,7 @@ from pipeline.limits import PANDOC_MEGABYTES
 from pipeline.orphans import ending_with_this_process
 
 # Pandoc Markdown as the source contract describes it. Raw HTML stays *on* in the
-# reader (and <div>/<span> are not turned into native elements) so that body.py
+# reader (and <div>/<span> are not turned into native elements) so that checks.py
 # can find it and refuse it with a line number; raw TeX, math and smart
 # punctuation are off so that the communicator's text comes out as typed
 # ("$" in a price, ”Swedish quotes”).

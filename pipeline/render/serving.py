@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pipeline.artifact import Artifact
+from pipeline.render.artifact import Artifact
 
 MARK = "Written by press export"  # in the first line of every file here: an operator's own file lacks it
 

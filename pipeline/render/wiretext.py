@@ -12,11 +12,11 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 
-from pipeline.document import Document
+from pipeline.body.document import Document
 from pipeline.labels import labels, long_date, weekday_date
-from pipeline.model import Contact
+from pipeline.source.model import Contact
 from pipeline.paths import file_href, public_url
-from pipeline.tree import Fold, stringify
+from pipeline.body.tree import Fold, stringify
 
 AP_MONTHS = ["Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.", "Oct.", "Nov.", "Dec."]
 # Wire conventions by language; a language without an entry takes English's.

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from pipeline.artifact import Artifact
-from pipeline.document import Document
-from pipeline.newsml import agency_html, version_of
+from pipeline.render.artifact import Artifact
+from pipeline.body.document import Document
+from pipeline.render.newsml import agency_html, version_of
 from pipeline.paths import ninjs_path, pdf_name, public_url, release_uri
 
 SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import orjson
 
-from pipeline.artifact import Artifact
+from pipeline.render.artifact import Artifact
 
 MANIFEST = "manifest.json"
 PRESS_COPIES = "press-copies.json"  # the manifest of a folder of embargoed press copies

@@ -1,4 +1,4 @@
-"""The `press` command (also `python -m pipeline`): a thin layer over pipeline.build."""
+"""`press export`: a thin layer over pipeline.build.export, which turns its outcome into lines and an exit code."""
 
 from __future__ import annotations
 
@@ -12,12 +12,11 @@ from pathlib import Path
 
 import click
 
-from pipeline import __version__
-from pipeline.build import export as run_export
-from pipeline.build import check_output, machine_fault
-from pipeline.output import MACHINE_FAULTS, OutputRefused
-from pipeline.lock import Busy, exclusive
-from pipeline.moments import parse_moment
+from pipeline.build.export import export as run_export
+from pipeline.build.export import check_output, machine_fault
+from pipeline.build.output import MACHINE_FAULTS, OutputRefused
+from pipeline.build.lock import Busy, exclusive
+from pipeline.source.moments import parse_moment
 from pipeline.problems import Problem
 
 
@@ -128,13 +127,7 @@ class Moment(click.ParamType):
         return moment
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="press")
-def main() -> None:
-    """Publish press releases: one Markdown source each, every format out."""
-
-
-@main.command()
+@click.command()
 @click.argument("sources", default="sources", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "dist", default="dist", type=click.Path(path_type=Path), metavar="DIRECTORY",
               help="Output folder (default: dist).")
@@ -196,7 +189,7 @@ def export(
         sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
     line = summary_line(summary)
     if embargoed is not None:
-        line = f"{plural(summary.embargoed, 'embargoed press copy', 'embargoed press copies')} in {embargoed}; " + line
+        line = f"{plural(summary.press_copies, 'embargoed press copy', 'embargoed press copies')} in {embargoed}; " + line
     click.echo(line, err=not summary.ok)
     if not summary.ok:
         sys.exit(1)

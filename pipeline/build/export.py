@@ -18,16 +18,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from pipeline.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, OutputRefused, Snapshot, read_manifest, remove_stale,
+from pipeline.build.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
+from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, OutputRefused, Snapshot, read_manifest, remove_stale,
                              write_manifest)
-from pipeline.printer import Printer
+from pipeline.build.printer import Printer
 from pipeline.problems import Problem, Problems
-from pipeline.theme import Theme, find_theme
-from pipeline.outcome import CHUNK, Settings, problem_data, release_data
+from pipeline.render.theme import Theme, find_theme
+from pipeline.build.record import CHUNK, Settings, problem_data, release_data
 
 if TYPE_CHECKING:
-    from pipeline.model import Release, Site
+    from pipeline.source.model import Release, Site
 
 
 class Reporter(Protocol):
@@ -51,7 +51,7 @@ class Summary:
     failed: int = 0
     errors: int = 0
     warnings: int = 0
-    embargoed: int = 0  # press copies written for agencies
+    press_copies: int = 0  # written for agencies, of releases under embargo
 
     published_nothing: bool = False  # the press room's settings could not be read
 
@@ -128,7 +128,7 @@ def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Rep
     if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
         # Only a hint, from modification times; what is printed is decided by content. But it lets the
         # workers start their second-long WeasyPrint import now, before anything else is read.
-        printer.expect(1)
+        printer.start_workers(1)
     snapshot = Snapshot(dist)
     stopped = True
     try:
@@ -162,7 +162,7 @@ def check_output(dist: Path, sources: Path) -> None:
     output = dist.resolve()
     for what, folder in (("the folder you are in", Path.cwd().resolve()), ("the sources", sources.resolve()),
                          ("the themes", sources.resolve().parent / "themes"),
-                         ("the pipeline's own code", Path(__file__).resolve().parent)):
+                         ("the pipeline's own code", Path(__file__).resolve().parent.parent)):
         if folder == output or output in folder.parents:
             raise OutputRefused(f"the output folder {dist} holds {what}, and every export replaces it as a whole; "
                                 "export into a folder of its own, such as dist")
@@ -189,7 +189,7 @@ def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapsh
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
             printer: Printer, force: bool, cache_dir: Path) -> Summary:
-    from pipeline.load import load_site  # after the hint above: these imports take a tenth of a second
+    from pipeline.source.load import load_site  # after the hint above: these imports take a tenth of a second
 
     run = _Run(reporter)
     site, site_problems = load_site(sources / "site.yaml")
@@ -212,14 +212,14 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
     keyed = [(path, source, cache.key(source, _bytes_of(path))) for path, source in keyed]
     # A release with no cache entry will be printed: start the workers now, while the others are checked.
-    printer.expect(sum(force or not cache.has(key) for _, _, key in keyed))
+    printer.start_workers(sum(force or not cache.has(key) for _, _, key in keyed))
     return _build(keyed, settings, cache, printer, force, run)
 
 
 def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: Printer, force: bool,
            run: _Run) -> Summary:
-    from pipeline.collection import build_collection
-    from pipeline.load import load_release
+    from pipeline.build.collection import build_collection
+    from pipeline.source.load import load_release
 
     site, dist, now, reporter = settings.site, settings.dist, settings.now, run.reporter
     previous = read_manifest(dist)
@@ -289,7 +289,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         outcomes[source] = outcome
         reporter.advance()
 
-    printer.expect(len(releases))
+    printer.start_workers(len(releases))
     reporter.begin(len(releases))
     # Releases not public yet go first (they are converted, never printed), so that the files they use are
     # known before any public release publishes one of them early.
@@ -329,14 +329,14 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
 
     def item_of(entry: dict) -> dict:
         """What feeds say of a release: from the cache, read one feed at a time; a kept release's from its entry."""
-        from pipeline.feeds import feed_item
+        from pipeline.render.feeds import feed_item
 
         if entry["id"] not in item_keys:
             return feed_item(entry, None)
         key, path = item_keys[entry["id"]]
         item = cache.item(key)
         if item is None:  # lost or damaged: made again from the source, which has not changed since
-            from pipeline.document import convert
+            from pipeline.body.document import convert
 
             item = feed_item(entry, convert(load_release(path, site)[0], site, index, now))
             cache.put_item(key, item)
@@ -366,7 +366,7 @@ def _tidy_press_copies(folder: Path, outcomes: dict[str, dict]) -> None:
 
 def _load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems]:
     """load_release; a bug it meets fails this release only, with a line that says so (the traceback with --debug)."""
-    from pipeline.load import load_release
+    from pipeline.source.load import load_release
 
     try:
         return load_release(path, site)
@@ -381,12 +381,12 @@ def _load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems
 
 def _check_unloaded_bodies(unloaded: list[tuple[str, Path]], outcomes: dict[str, dict], site: Site, now: datetime) -> None:
     """A release whose front matter failed has its body checked too: every problem is said in one export."""
-    from pipeline.load import body_of
+    from pipeline.source.load import body_of
 
     bodies = [(source, path, body) for source, path in unloaded if (body := body_of(path, site.limits.release_bytes))]
     if not bodies:
         return
-    from pipeline.document import check_bodies
+    from pipeline.body.document import check_bodies
 
     index = release_index(outcomes, {})  # links are judged as far as they can be: where the others are
     found = check_bodies([(path, text, line, site.lang) for _, path, (text, line) in bodies], site, index, now)
@@ -417,7 +417,7 @@ def _report(outcome: dict, earlier: dict | None, kept: bool, site: Site, run: _R
     elif status == "embargo":
         public = datetime.fromisoformat(outcome["release"]["public"]).astimezone(ZoneInfo(site.timezone))
         run.said("embargo", path, "; ".join(x for x in (public.strftime("until %Y-%m-%d %H:%M %Z"), took_down) if x))
-        run.summary.embargoed += bool(outcome.get("embargoed_copy"))
+        run.summary.press_copies += bool(outcome.get("embargoed_copy"))
     elif status == "draft":
         run.said("removed", path, f"now a draft; {took_down}") if earlier else run.said("draft", path)
 
@@ -551,7 +551,7 @@ def _render(releases: list[Release], settings: Settings, printer: Printer, index
         if last:
             printer.done()
         return
-    from pipeline.work import finish, prepare_chunk  # pandoc and templates: only when something is to be built
+    from pipeline.build.release import prepare_chunk, publish  # pandoc and templates: only when something is to be built
 
     chunks = iter([releases[i : i + CHUNK] for i in range(0, len(releases), CHUNK)])
     waiting: dict = {}  # future -> Prepared
@@ -569,7 +569,7 @@ def _render(releases: list[Release], settings: Settings, printer: Printer, index
         done, _ = wait(waiting, return_when=FIRST_COMPLETED)
         for future in sorted(done, key=lambda f: waiting[f].outcome["source"]):
             prepared = waiting.pop(future)
-            yield finish(prepared, printer.outcome(future, prepared.job), settings)
+            yield publish(prepared, printer.outcome(future, prepared.job), settings)
 
 
 def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None) -> bool:
@@ -615,7 +615,7 @@ def code_fingerprint() -> str:
     versions are read from the names of the libraries' installed metadata folders
     ('weasyprint-66.0.dist-info'): a listing, far cheaper than asking importlib.metadata.
     """
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     parts = [p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes()
              for p in sorted(package.rglob("*.py"))]
     wanted = re.compile(rf"^({'|'.join(RENDERING_LIBRARIES)})-[^-]+\.dist-info$", re.I)

@@ -1,7 +1,7 @@
 """The work on releases that changed, in the parent: convert, lay out, and write once the PDF is printed.
 
 A release goes through prepare_chunk (pandoc for a batch, the printable page),
-then a printer makes its PDF in a worker, then finish writes every output.
+then a printer makes its PDF in a worker, then publish writes every output.
 What a release produced is an outcome: plain data, which is also what the
 build cache keeps for next time.
 """
@@ -16,22 +16,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.artifact import Artifact
-from pipeline.cache import stamp
-from pipeline.convert import PandocFailed
-from pipeline.document import Document, convert_all
-from pipeline.feeds import feed_item
-from pipeline.model import Release, Site
-from pipeline.newsml import render_newsml
-from pipeline.outcome import Settings, problem_data, release_data
-from pipeline.ninjs import render_ninjs
-from pipeline.output import MACHINE_FAULTS, write
-from pipeline.pages import Downloads, environment_for, render_release_page
+from pipeline.render.artifact import Artifact
+from pipeline.build.cache import stamp
+from pipeline.body.pandoc import PandocFailed
+from pipeline.body.document import Document, convert_all
+from pipeline.render.feeds import feed_item
+from pipeline.source.model import Release, Site
+from pipeline.render.newsml import render_newsml
+from pipeline.build.record import Settings, problem_data, release_data
+from pipeline.render.ninjs import render_ninjs
+from pipeline.build.output import MACHINE_FAULTS, write
+from pipeline.render.pages import Downloads, environment_for, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
-from pipeline.printjob import Printed, PrintJob, embedded_for
+from pipeline.render.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError, Problem
-from pipeline.theme import Theme
-from pipeline.wiretext import text_of
+from pipeline.render.theme import Theme
+from pipeline.render.wiretext import text_of
 
 
 PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")  # in this order, as base.html links them
@@ -93,7 +93,7 @@ def _convert_apart(releases: list[Release], settings: Settings, index: dict[str,
         return [doc for release in releases for doc in _convert_apart([release], settings, index)]
 
 
-def finish(prepared: Prepared, printed: Printed | BaseException, settings: Settings) -> dict:
+def publish(prepared: Prepared, printed: Printed | BaseException, settings: Settings) -> dict:
     """Write everything the release publishes, now that its PDF is printed; its outcome."""
     outcome, doc = prepared.outcome, prepared.doc
     try:
@@ -159,7 +159,7 @@ def _line_naming(outcome: dict, name: str) -> int:
 
 def _body_line(outcome: dict) -> int:
     """The body's first line with text, for a problem of the body as a whole."""
-    from pipeline.load import body_of
+    from pipeline.source.load import body_of
 
     found = body_of(Path(outcome["path"]))
     if not found:

@@ -19,11 +19,11 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 
 from pipeline import __version__
-from pipeline.artifact import Artifact
-from pipeline.document import Document
+from pipeline.render.artifact import Artifact
+from pipeline.body.document import Document
 from pipeline.labels import labels, long_date
-from pipeline.model import Site
-from pipeline.pages import size_text
+from pipeline.source.model import Site
+from pipeline.render.pages import size_text
 from pipeline.paths import file_href, release_uri
 
 ATOM = "{http://www.w3.org/2005/Atom}"

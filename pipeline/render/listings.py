@@ -13,11 +13,11 @@ from datetime import datetime
 import jinja2
 from babel import Locale
 
-from pipeline.artifact import Artifact
+from pipeline.render.artifact import Artifact
 from pipeline.labels import babel_locale, labels, long_date
-from pipeline.load import slugify
-from pipeline.model import Site
-from pipeline.pages import chrome
+from pipeline.source.load import slugify
+from pipeline.source.model import Site
+from pipeline.render.pages import chrome
 from pipeline.paths import listing_folder
 
 PAGE_SIZE = 20

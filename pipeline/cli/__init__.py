@@ -1,0 +1,20 @@
+"""The `press` command (also `python -m pipeline`): one module per command, each a thin layer over the library.
+
+A new command is a module here with a click command, added to the group below.
+"""
+
+from __future__ import annotations
+
+import click
+
+from pipeline import __version__
+from pipeline.cli.export import export
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="press")
+def main() -> None:
+    """Publish press releases: one Markdown source each, every format out."""
+
+
+main.add_command(export)

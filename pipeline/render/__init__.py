@@ -1,0 +1,6 @@
+"""The renderers: a Document (or the press room's list of them) in, Artifacts (bytes and a path) out.
+
+Pages and listings (HTML, through the theme's templates), feeds (feedgen, in feeds.py alone), wire
+text, NewsML-G2, ninjs, and the PDF (WeasyPrint, in pdf.py alone, finished as PDF/A and PDF/UA by
+pdf_archive.py). A renderer writes nothing: it returns what build.output writes.
+"""
