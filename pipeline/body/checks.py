@@ -17,7 +17,7 @@ from pipeline.source.fields import check_email, check_lang
 from pipeline.limits import Limits
 from pipeline.source.load import resolve_inside, source_path
 from pipeline.paths import file_href, root_of
-from pipeline.problems import Problems
+from pipeline.problems import Problems, first_text_line, line_holding
 from pipeline.body.tree import Rewrite, UnknownNode, stringify
 
 ALLOWED_SCHEMES = {"http", "https", "mailto", "tel"}
@@ -103,16 +103,13 @@ class BodyChecker(Rewrite):
     def line_of(self, *needles: str) -> int:
         """The first line that holds a needle, as written or as pandoc gives it (a link's %20 is a space);
         the needles are tried in order (a link's address, then its text)."""
-        for text in dict.fromkeys(t for needle in needles for t in (needle, unquote(needle))):
-            for i, line in enumerate(self.lines):
-                if text and text in line:
-                    return self.first_line + i
-        return self.first_line
+        tried = dict.fromkeys(t for needle in needles for t in (needle, unquote(needle)))
+        return line_holding(self.lines, *tried, first=self.first_line) or self.first_line
 
     @property
     def text_line(self) -> int:
         """The body's first line with text: where a problem of the body as a whole is reported."""
-        return self.first_line + next((i for i, line in enumerate(self.lines) if line.strip()), 0)
+        return first_text_line(self.lines, self.first_line)
 
     def error_once(self, line: int, what: str, message: str) -> None:
         if (line, what) not in self.said:

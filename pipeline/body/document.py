@@ -15,7 +15,7 @@ from pipeline.body.pandoc import BODY_ID_PREFIX, asts_to_html, markdown_to_asts
 from pipeline.source.load import own_name_problem
 from pipeline.source.model import Release, Site
 from pipeline.paths import own_file_names, public_url
-from pipeline.problems import ContentError, Problem, Problems
+from pipeline.problems import ContentError, Problem, Problems, line_holding
 from pipeline.body.tree import Rewrite
 
 
@@ -133,11 +133,7 @@ def _check(bodies: list[tuple[Path, str, int, str, str, datetime]], site: Site, 
 
 def _line_naming(release: Release, name: str) -> int:
     """The first line of the source that mentions a file: where the communicator refers to it."""
-    text = release.source_bytes.decode("utf-8", "replace")
-    for number, line in enumerate(text.split("\n"), 1):
-        if name in line:
-            return number
-    return 1
+    return line_holding(release.source_bytes.decode("utf-8", "replace").split("\n"), name) or 1
 
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}

@@ -22,7 +22,7 @@ from pipeline.build.cache import STAMP, Cache, digest, file_digest, stamp, touch
 from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, OutputRefused, Snapshot, read_manifest, remove_stale,
                              write_manifest)
 from pipeline.build.printer import Printer
-from pipeline.problems import Problem, Problems
+from pipeline.problems import Problem, Problems, file_lines, line_starting
 from pipeline.render.theme import Theme, find_theme
 from pipeline.build.record import CHUNK, Settings, problem_data, release_data
 
@@ -196,7 +196,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     theme = find_theme(sources, site.theme) if site else None
     if site and theme is None:
         site_problems.error(
-            _line_of(site.path, "theme:"),
+            line_starting(file_lines(site.path), "theme:") or 1,
             f"theme '{site.theme}' was not found; create themes/{site.theme}/ beside the sources folder or use 'theme: default'",
         )
     run.problems(site_problems.items)
@@ -649,7 +649,7 @@ def _clashes(outcomes: dict[str, dict], before: dict[str, dict], kept: dict[str,
                 if source == holder:
                     continue
                 path = Path(outcomes[source]["path"])
-                line = _line_of(path, "id:") if name == "id" else 1
+                line = (line_starting(file_lines(path), "id:") or 1) if name == "id" else 1
                 if holds:
                     message = f"{what} '{key}' is already published by {holder}; {fix}"
                 else:
@@ -698,16 +698,6 @@ def _bytes_of(path: Path) -> bytes:
         return path.read_bytes()
     except (OSError, RuntimeError):
         return b"\0unreadable"
-
-
-def _line_of(path: Path, prefix: str) -> int:
-    try:
-        for i, line in enumerate(path.read_text("utf-8").split("\n"), 1):
-            if line.startswith(prefix):
-                return i
-    except (OSError, UnicodeDecodeError):
-        pass
-    return 1
 
 
 def _source_of(path: Path, sources: Path) -> str:
