@@ -34,7 +34,7 @@ def rendered(monkeypatch) -> list[str]:
     real = pipeline.build.release.publish
 
     def publish(prepared, printed, settings):
-        seen.append(prepared.outcome["source"])
+        seen.append(prepared.outcome.source)
         return real(prepared, printed, settings)
 
     monkeypatch.setattr(pipeline.build.release, "publish", publish)

@@ -9,7 +9,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -24,7 +24,7 @@ from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, Outpu
 from pipeline.build.printer import Printer
 from pipeline.problems import Problem, Problems, file_lines, line_starting
 from pipeline.render.theme import Theme, find_theme
-from pipeline.build.record import CHUNK, Settings, problem_data, release_data
+from pipeline.build.record import CHUNK, Outcome, ProblemLine, ReleaseFacts, Settings, Status, problem_lines
 
 if TYPE_CHECKING:
     from pipeline.source.model import Release, Site
@@ -218,88 +218,141 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
 
 def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: Printer, force: bool,
            run: _Run) -> Summary:
+    """Every release from the cache or rendered, reported, then listed: the listings, feeds and manifest."""
     from pipeline.build.collection import build_collection
-    from pipeline.source.load import load_release
 
-    site, dist, now, reporter = settings.site, settings.dist, settings.now, run.reporter
-    previous = read_manifest(dist)
-    if not previous.get("releases") and (dist / MANIFEST).exists():
-        # dist/'s manifest cannot be read (damaged, emptied): the build cache keeps a copy, so that what the
-        # last export published is still known, removed when stale and kept while its release fails.
-        previous = read_manifest(cache.folder, MANIFEST)
+    previous = _last_manifest(settings.dist, cache)
     before = {e["source"]: e for e in _listed(previous.get("releases")) if _sound(e)}
-    outcomes: dict[str, dict] = {}  # by source, in source order
-    todo: list[tuple[Path, str, str]] = []  # (path, source, cache key) to load and render
+    outcomes: dict[str, Outcome] = {}  # by source: those taken from the cache first, then the others in source order
+    todo = []
     for path, source, key in keyed:
-        cached = None if force else cache.get(key)
-        if cached and _still_good(cached, dist, now, settings.embargoed):
-            outcomes[source] = {**cached, "path": str(path), "cached": True, "key": key}
+        cached = None if force else _cached(cache, path, key, settings)
+        if cached:
+            outcomes[source] = cached
         else:
             todo.append((path, source, key))
-
-    loaded: dict[str, Release] = {}
-    unloaded: list[tuple[str, Path]] = []
-    for path, source, key in todo:
-        release, problems = _load(path, site, settings.debug)
-        outcomes[source] = {"source": source, "path": str(path), "key": key, "problems": problem_data(problems.items),
-                            "release": release_data(release) if release else None}
-        if release is None:
-            outcomes[source]["status"] = "failed"
-            unloaded.append((source, path))
-        elif release.draft:
-            # Not converted: the files its front matter names are known, and may not be published by others.
-            files = sorted({str(p) for p in [a.src for a in release.attachments] + ([release.image.src] if release.image else [])})
-            outcomes[source].update(status="draft", media={p: file_digest(Path(p)) for p in files},
-                                    media_stamps={p: stamp(Path(p)) for p in files})
-            cache.put(key, outcomes[source])
-        else:
-            outcomes[source]["status"] = "todo"
-            loaded[source] = release
-
-    _check_unloaded_bodies(unloaded, outcomes, site, now)
-    for source, _ in unloaded:
-        cache.put(outcomes[source]["key"], outcomes[source])  # never trusted (it is loaded again), but its key is known: see Printer
+    loaded = _load_all(todo, settings, cache, outcomes)
 
     # A release that fails to load keeps what it published before, while public at --now: it still holds
     # its id and address, and links to it still lead there.
-    kept = {s: before[s] for s, o in outcomes.items() if o["status"] == "failed" and _still_public(before.get(s), now)}
+    kept = {s: before[s] for s, o in outcomes.items() if o.status == Status.FAILED and _still_public(before.get(s), settings.now)}
     for source, problem in _clashes(outcomes, before, kept):
-        outcomes[source].update(status="failed", cached=False, problems=outcomes[source]["problems"] + [problem])
+        outcomes[source] = replace(outcomes[source], status=Status.FAILED, cached=False).with_problems(problem)
         loaded.pop(source, None)
-
-    # Whether a link to another release holds depends on that release: a cached page whose links point at
-    # a release that moved, vanished, changed its time or is not public at --now is made again.
     index = release_index(outcomes, kept)
-    for source, outcome in outcomes.items():
-        links = (outcome.get("links") or {}) if outcome.get("cached") else {}
-        if any(index.get(t) != v or not _public_for(v, outcome, now) for t, v in links.items()):
-            release, problems = load_release(Path(outcome["path"]), site)
-            if release is not None:  # it loaded before, from the same bytes
-                outcome.update(status="todo", cached=False, problems=problem_data(problems.items))
-                loaded[source] = release
-    releases = list(loaded.values())
+    loaded |= _stale_links(outcomes, index, settings)
 
-    def record(outcome: dict) -> None:
-        source = outcome["source"]
-        outcome["problems"] = outcomes[source]["problems"] + outcome["problems"]
-        key = outcome["key"] = outcomes[source]["key"]
-        if outcome["status"] == "published":
-            cache.put_item(key, outcome.pop("item"))  # feeds read it back: the parent keeps no content
-        cache.put(key, outcome)
+    def record(outcome: Outcome) -> None:
+        if outcome.item is not None:
+            cache.put_item(outcome.key, outcome.item)  # feeds read it back: the parent keeps no content
+            outcome = replace(outcome, item=None)
+        cache.put(outcome.key, outcome.to_json())
+        outcomes[outcome.source] = outcome
+        run.reporter.advance()
+
+    _render_all([(release, outcomes[source]) for source, release in loaded.items()], settings, printer, index,
+                outcomes, record, run.reporter)
+    entries, item_keys = _report_all(outcomes, before, index, settings, run)
+    manifest = build_collection(entries, _feed_items(item_keys, cache, settings, index), settings.site, settings.theme,
+                                settings.dist, previous, cache)
+    if manifest != previous or not (settings.dist / MANIFEST).is_file() or not (cache.folder / MANIFEST).is_file():
+        write_manifest(settings.dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
+        write_manifest(cache.folder, manifest)
+    remove_stale(settings.dist, previous, manifest)
+    if settings.embargoed is not None:
+        _tidy_press_copies(settings.embargoed, outcomes)
+    return run.summary
+
+
+def _last_manifest(dist: Path, cache: Cache) -> dict:
+    """What the last export published, from dist/'s manifest.
+
+    When that cannot be read (damaged, emptied), the build cache's copy is used, so that what the last export
+    published is still known: removed when stale, and kept while its release fails.
+    """
+    previous = read_manifest(dist)
+    if not previous.get("releases") and (dist / MANIFEST).exists():
+        previous = read_manifest(cache.folder, MANIFEST)
+    return previous
+
+
+def _cached(cache: Cache, path: Path, key: str, settings: Settings) -> Outcome | None:
+    """The release's outcome of an earlier export, if it stands as it was: nothing needs to be done for it."""
+    entry = cache.get(key)
+    cached = Outcome.from_json(entry, path, key) if entry else None
+    return cached if cached and _still_good(cached, settings.dist, settings.now, settings.embargoed) else None
+
+
+def _load_all(todo: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
+              outcomes: dict[str, Outcome]) -> dict[str, Release]:
+    """Read the releases not taken from the cache; those to render, by source. Each gets its outcome in
+    `outcomes`: to render, a draft, or failed with every problem of its front matter and its body."""
+    loaded: dict[str, Release] = {}
+    unloaded: list[str] = []
+    for path, source, key in todo:
+        release, problems = _load(path, settings.site, settings.debug)
+        outcome = Outcome(source, path, key, Status.TO_RENDER, ReleaseFacts.of(release) if release else None,
+                          problem_lines(problems.items))
+        if release is None:
+            outcome = replace(outcome, status=Status.FAILED)
+            unloaded.append(source)
+        elif release.draft:
+            # Not converted: the files its front matter names are known, and may not be published by others.
+            files = sorted({str(p) for p in [a.src for a in release.attachments] + ([release.image.src] if release.image else [])})
+            outcome = replace(outcome, status=Status.DRAFT, media={p: file_digest(Path(p)) for p in files},
+                              media_stamps={p: stamp(Path(p)) for p in files})
+            cache.put(key, outcome.to_json())
+        else:
+            loaded[source] = release
         outcomes[source] = outcome
-        reporter.advance()
+    _check_unloaded_bodies(unloaded, outcomes, settings.site, settings.now)
+    for source in unloaded:
+        # Never trusted (it is loaded again), but its key is known: no worker is started for it next time.
+        cache.put(outcomes[source].key, outcomes[source].to_json())
+    return loaded
 
-    printer.start_workers(len(releases))
-    reporter.begin(len(releases))
-    # Releases not public yet go first (they are converted, never printed), so that the files they use are
-    # known before any public release publishes one of them early.
-    hidden = [r for r in releases if not r.is_public(now)]
-    for outcome in _render(hidden, settings, printer, index, last=False):  # settings.now: links judged at --now too
+
+def _stale_links(outcomes: dict[str, Outcome], index: dict[str, list | None], settings: Settings) -> dict[str, Release]:
+    """Cached releases to render again, by source: whether a link to another release holds depends on that
+    release, so a cached page whose links point at a release that moved, vanished, changed its time or is not
+    public at --now is made again."""
+    from pipeline.source.load import load_release
+
+    again = {}
+    for source, outcome in outcomes.items():
+        links = outcome.links if outcome.cached else {}
+        if any(index.get(t) != v or not _public_for(v, outcome, settings.now) for t, v in links.items()):
+            release, problems = load_release(outcome.path, settings.site)
+            if release is not None:  # it loaded before, from the same bytes
+                outcomes[source] = replace(outcome, status=Status.TO_RENDER, cached=False,
+                                           problems=problem_lines(problems.items))
+                again[source] = release
+    return again
+
+
+def _render_all(todo: list[tuple[Release, Outcome]], settings: Settings, printer: Printer, index: dict[str, list],
+                outcomes: dict[str, Outcome], record: Callable[[Outcome], None], reporter: Reporter) -> None:
+    """Render the releases to render, recording each outcome as it comes.
+
+    Releases not public yet go first (they are converted, never printed), so that the files they use are
+    known before any public release publishes one of them early.
+    """
+    now = settings.now  # links are judged at --now for releases not public yet too
+    printer.start_workers(len(todo))
+    reporter.begin(len(todo))
+    for outcome in _render([t for t in todo if not t[0].is_public(now)], settings, printer, index, last=False):
         record(outcome)
-    settings = replace(settings, private=_private_files(outcomes, site))
-    for outcome in _render([r for r in releases if r.is_public(now)], settings, printer, index):
+    settings = replace(settings, private=_private_files(outcomes, settings.site))
+    for outcome in _render([t for t in todo if t[0].is_public(now)], settings, printer, index):
         record(outcome)
     reporter.end()
+
+
+def _report_all(outcomes: dict[str, Outcome], before: dict[str, dict], index: dict[str, list | None],
+                settings: Settings, run: _Run) -> tuple[list[dict], dict[str, tuple[str, Path]]]:
+    """Say what became of every release, each with its problems; the manifest entries to list, newest first,
+    and where the feed item of each release published now is kept (its cache key and file, by id)."""
+    site, now = settings.site, settings.now
 
     def keeps(entry: dict | None) -> bool:
         """A release that fails keeps what it published before (a typo never unpublishes it), unless that is not
@@ -308,28 +361,32 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         return _still_public(entry, now) and all(
             t not in index or _public_for(index[t], None, now) for t in _listed(entry.get("links")))
 
-    # Said in source order, each release with its problems, so the report is the same whatever -j is.
+    # Each release with its problems, in the same order whatever -j is.
     by_id = {e.get("id"): e for e in before.values()}
     entries, item_keys = [], {}
     for source, outcome in outcomes.items():
-        path = Path(outcome["path"])
-        earlier = before.get(source) or by_id.get((outcome.get("release") or {}).get("id"))
+        earlier = before.get(source) or by_id.get(outcome.release.id if outcome.release else None)
         _report(outcome, earlier, keeps(earlier), site, run)
-        run.problems([Problem(path, line, severity, message) for line, severity, message in outcome["problems"]])
-        if outcome["status"] == "published":
-            entries.append(outcome["entry"])
-            item_keys[outcome["entry"]["id"]] = (outcome["key"], path)
+        run.problems([Problem(outcome.path, line, severity, message) for line, severity, message in outcome.problems])
+        if outcome.status == Status.PUBLISHED:
+            entries.append(outcome.entry)
+            item_keys[outcome.entry["id"]] = (outcome.key, outcome.path)
     kept_entries = [before[s] for s in sorted(run.failed_sources) if keeps(before.get(s))]
-    ids_now = {o["release"]["id"] for o in outcomes.values() if o.get("release")}
+    ids_now = {o.release.id for o in outcomes.values() if o.release}
     for source in sorted(set(before) - set(outcomes)):
         if before[source].get("id") not in ids_now:  # else it moved, and its line says so
             run.said("removed", site.root.parent / source, f"source deleted; took down {_page_folder(before[source])}")
-    run.problems(_unused_files(settings.site, outcomes))
+    run.problems(_unused_files(site, outcomes))
     entries = sorted(entries + kept_entries, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
+    return entries, item_keys
 
+
+def _feed_items(item_keys: dict[str, tuple[str, Path]], cache: Cache, settings: Settings,
+                index: dict[str, list | None]) -> Callable[[dict], dict]:
+    """What feeds say of a release, by its manifest entry: from the cache, read one feed at a time; a kept
+    release's from its entry."""
     def item_of(entry: dict) -> dict:
-        """What feeds say of a release: from the cache, read one feed at a time; a kept release's from its entry."""
-        from pipeline.render.feeds import feed_item
+        from pipeline.render.feeds import feed_item  # only when a feed is made: a no-op export never needs it
 
         if entry["id"] not in item_keys:
             return feed_item(entry, None)
@@ -337,26 +394,21 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         item = cache.item(key)
         if item is None:  # lost or damaged: made again from the source, which has not changed since
             from pipeline.body.document import convert
+            from pipeline.source.load import load_release
 
-            item = feed_item(entry, convert(load_release(path, site)[0], site, index, now))
+            release = load_release(path, settings.site)[0]
+            item = feed_item(entry, convert(release, settings.site, index, settings.now))
             cache.put_item(key, item)
         return item
 
-    manifest = build_collection(entries, item_of, site, settings.theme, dist, previous, cache)
-    if manifest != previous or not (dist / MANIFEST).is_file() or not (cache.folder / MANIFEST).is_file():
-        write_manifest(dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
-        write_manifest(cache.folder, manifest)
-    remove_stale(dist, previous, manifest)
-    if settings.embargoed is not None:
-        _tidy_press_copies(settings.embargoed, outcomes)
-    return run.summary
+    return item_of
 
 
-def _tidy_press_copies(folder: Path, outcomes: dict[str, dict]) -> None:
+def _tidy_press_copies(folder: Path, outcomes: dict[str, Outcome]) -> None:
     """The press-copy folder holds the releases under embargo now: a copy whose embargo lifted, or whose
     release was withdrawn, failed or deleted, is removed. Its own list, press-copies.json, says which files
     are copies; nothing else in the folder is touched (it may be any folder an operator names)."""
-    copies = [o["embargoed_copy"] for o in outcomes.values() if o.get("status") == "embargo" and o.get("embargoed_copy")]
+    copies = [o.press_copy for o in outcomes.values() if o.status == Status.NOT_PUBLIC_YET and o.press_copy]
     manifest = {"releases": sorted(copies, key=lambda c: c["source"])}
     previous = read_manifest(folder, PRESS_COPIES)
     if manifest != previous or not (folder / PRESS_COPIES).is_file():
@@ -379,46 +431,46 @@ def _load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems
         return None, problems
 
 
-def _check_unloaded_bodies(unloaded: list[tuple[str, Path]], outcomes: dict[str, dict], site: Site, now: datetime) -> None:
+def _check_unloaded_bodies(unloaded: list[str], outcomes: dict[str, Outcome], site: Site, now: datetime) -> None:
     """A release whose front matter failed has its body checked too: every problem is said in one export."""
     from pipeline.source.load import body_of
 
-    bodies = [(source, path, body) for source, path in unloaded if (body := body_of(path, site.limits.release_bytes))]
+    bodies = [(source, body) for source in unloaded if (body := body_of(outcomes[source].path, site.limits.release_bytes))]
     if not bodies:
         return
     from pipeline.body.document import check_bodies
 
     index = release_index(outcomes, {})  # links are judged as far as they can be: where the others are
-    found = check_bodies([(path, text, line, site.lang) for _, path, (text, line) in bodies], site, index, now)
-    for (source, _, _), problems in zip(bodies, found, strict=True):
-        outcomes[source]["problems"] += problem_data(problems)
+    found = check_bodies([(outcomes[source].path, text, line, site.lang) for source, (text, line) in bodies], site, index, now)
+    for (source, _), problems in zip(bodies, found, strict=True):
+        outcomes[source] = outcomes[source].with_problems(*problems)
 
 
-def _report(outcome: dict, earlier: dict | None, kept: bool, site: Site, run: _Run) -> None:
+def _report(outcome: Outcome, earlier: dict | None, kept: bool, site: Site, run: _Run) -> None:
     """One line for a release: what this export did with it, compared with what was published before.
 
     `earlier` is its entry in the previous manifest: by its source, or by its id when the source moved;
     `kept`, whether that stays published should the release fail now.
     """
-    source, status, path = outcome["source"], outcome["status"], Path(outcome["path"])
+    source, status, path = outcome.source, outcome.status, outcome.path
     took_down = f"took down {_page_folder(earlier)}" if earlier else ""
     moved = f"moved from {earlier.get('source')}" if earlier and earlier.get("source") != source else ""
-    if status == "published":
+    if status == Status.PUBLISHED:
         if earlier is None:
             run.said("new", path)
         else:
-            run.said("unchanged" if _same_outputs(earlier, outcome["entry"]) else "updated", path, moved)
-    elif status == "failed":
+            run.said("unchanged" if _same_outputs(earlier, outcome.entry) else "updated", path, moved)
+    elif status == Status.FAILED:
         run.failed_sources.add(source)
         if kept and not moved:
             run.said("failed", path, "the last good version stays published")
         else:
             run.said("failed", path, "; ".join(x for x in ("nothing is published", took_down) if x))
-    elif status == "embargo":
-        public = datetime.fromisoformat(outcome["release"]["public"]).astimezone(ZoneInfo(site.timezone))
+    elif status == Status.NOT_PUBLIC_YET:  # said 'embargo' whether under embargo or only dated later
+        public = outcome.release.public_time.astimezone(ZoneInfo(site.timezone))
         run.said("embargo", path, "; ".join(x for x in (public.strftime("until %Y-%m-%d %H:%M %Z"), took_down) if x))
-        run.summary.press_copies += bool(outcome.get("embargoed_copy"))
-    elif status == "draft":
+        run.summary.press_copies += bool(outcome.press_copy)
+    elif status == Status.DRAFT:
         run.said("removed", path, f"now a draft; {took_down}") if earlier else run.said("draft", path)
 
 
@@ -475,15 +527,15 @@ def _still_public(entry: dict | None, now: datetime) -> bool:
         return False  # no entry, or one that does not say when it became public
 
 
-def release_index(outcomes: dict[str, dict], kept: dict[str, dict]) -> dict[str, list | None]:
+def release_index(outcomes: dict[str, Outcome], kept: dict[str, dict]) -> dict[str, list | None]:
     """Source -> [folder, public time, draft] of every release, what links to it resolve by.
 
     A release that cannot be read is there as its last published version while that stays, else None.
     """
     index: dict[str, list | None] = {}
     for source, o in outcomes.items():
-        if o.get("release") and o["status"] != "failed":
-            index[source] = [o["release"]["folder"], o["release"]["public"], o["release"]["draft"]]
+        if o.release and o.status != Status.FAILED:
+            index[source] = [o.release.folder, o.release.public, o.release.draft]
         elif source in kept:
             index[source] = [_page_folder(kept[source]).rstrip("/"), kept[source]["public"], False]
         else:
@@ -491,23 +543,23 @@ def release_index(outcomes: dict[str, dict], kept: dict[str, dict]) -> dict[str,
     return index
 
 
-def _public_for(target: list | None, linker: dict | None, now: datetime) -> bool:
+def _public_for(target: list | None, linker: Outcome | None, now: datetime) -> bool:
     """Whether a linked release is public whenever the linking one is shown: at --now, or at its own time if later."""
     if not target or target[2]:
         return False
     when = now
-    if linker and linker.get("release"):
-        when = max(now, datetime.fromisoformat(linker["release"]["public"]))
+    if linker and linker.release:
+        when = max(now, linker.release.public_time)
     return datetime.fromisoformat(target[1]) <= when
 
 
-def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
+def _unused_files(site: Site, outcomes: dict[str, Outcome]) -> list[Problem]:
     """Files under sources/ that are not releases and that nothing uses: a Word document saved there, say."""
-    used = {str(p) for o in outcomes.values() for p in o.get("media", {})}
+    used = {p for o in outcomes.values() for p in o.media}
     if site.logo:
         used.add(str(site.logo.src))
-    unread = [o for o in outcomes.values() if o.get("status") in ("failed", "draft")]  # not converted: judge by names
-    mentioned = b"\n".join(_bytes_of(Path(o["path"])) for o in unread)
+    unread = [o for o in outcomes.values() if o.status in (Status.FAILED, Status.DRAFT)]  # not converted: judge by names
+    mentioned = b"\n".join(_bytes_of(o.path) for o in unread)
     out, root = [], site.root.resolve()
     for path in other_files(site.root):
         if str(root / path.relative_to(site.root)) in used or path.name.encode("utf-8") in mentioned \
@@ -523,42 +575,41 @@ def _unused_files(site: Site, outcomes: dict[str, dict]) -> list[Problem]:
 DOCUMENT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown", ".mdown", ".mkd", ".htm", ".html", ".pages"}
 
 
-def _private_files(outcomes: dict[str, dict], site: Site) -> dict[str, str]:
+def _private_files(outcomes: dict[str, Outcome], site: Site) -> dict[str, str]:
     """Files used by releases that are not public (under embargo, drafts): path -> which release, and until when."""
     private = {}
     for source, outcome in outcomes.items():
-        status = outcome.get("status")
-        if status not in ("embargo", "draft"):
-            continue
-        if status == "draft":
+        if outcome.status == Status.DRAFT:
             why = f"{source}, a draft"
-        else:
-            until = datetime.fromisoformat(outcome["release"]["public"]).astimezone(ZoneInfo(site.timezone))
+        elif outcome.status == Status.NOT_PUBLIC_YET:
+            until = outcome.release.public_time.astimezone(ZoneInfo(site.timezone))
             why = f"{source}, which is not public until {until:%Y-%m-%d %H:%M %Z}"
-        for path in outcome.get("media") or {}:
+        else:
+            continue
+        for path in outcome.media:
             private.setdefault(path, why)
     return private
 
 
-def _render(releases: list[Release], settings: Settings, printer: Printer, index: dict[str, list],
-            last: bool = True) -> Iterator[dict]:
-    """Outcomes of `releases` as they finish: batches prepared here while the printer makes their PDFs.
+def _render(todo: list[tuple[Release, Outcome]], settings: Settings, printer: Printer, index: dict[str, list],
+            last: bool = True) -> Iterator[Outcome]:
+    """Outcomes of the releases to render as they finish: batches prepared here while the printer makes their PDFs.
 
     At most about two batches wait for their PDFs at a time, so memory does not grow with the archive.
     `last`: nothing will be printed after these, so the printer's workers may go once they are done.
     """
-    if not releases:
+    if not todo:
         if last:
             printer.done()
         return
     from pipeline.build.release import prepare_chunk, publish  # pandoc and templates: only when something is to be built
 
-    chunks = iter([releases[i : i + CHUNK] for i in range(0, len(releases), CHUNK)])
+    chunks = iter([todo[i : i + CHUNK] for i in range(0, len(todo), CHUNK)])
     waiting: dict = {}  # future -> Prepared
     while True:
         while len(waiting) < CHUNK + printer.workers and (chunk := next(chunks, None)):
             for prepared in prepare_chunk(chunk, settings, index):
-                if isinstance(prepared, dict):
+                if isinstance(prepared, Outcome):
                     yield prepared
                 else:
                     waiting[printer.submit(prepared.job)] = prepared
@@ -567,28 +618,25 @@ def _render(releases: list[Release], settings: Settings, printer: Printer, index
                 printer.done()
             return
         done, _ = wait(waiting, return_when=FIRST_COMPLETED)
-        for future in sorted(done, key=lambda f: waiting[f].outcome["source"]):
+        for future in sorted(done, key=lambda f: waiting[f].outcome.source):
             prepared = waiting.pop(future)
             yield publish(prepared, printer.outcome(future, prepared.job), settings)
 
 
-def _still_good(cached: dict, dist: Path, now: datetime, embargoed: Path | None) -> bool:
+def _still_good(cached: Outcome, dist: Path, now: datetime, embargoed: Path | None) -> bool:
     """A cached outcome stands if its media and its outputs in dist/ are as it recorded them."""
-    media_stamps = cached.get("media_stamps", {})
-    if not all(unchanged(p, sha, media_stamps.get(p)) for p, sha in cached.get("media", {}).items()):
+    if not all(unchanged(p, sha, cached.media_stamps.get(p)) for p, sha in cached.media.items()):
         return False
-    status = cached.get("status")
-    if status == "draft":
+    if cached.status == Status.DRAFT:
         return True
-    if status == "embargo":
-        public = datetime.fromisoformat(cached["release"]["public"])
-        return public > now and embargoed is None  # once public, or for a press copy, it is rendered
-    if status != "published" or not _still_public(cached.get("entry"), now):
+    if cached.status == Status.NOT_PUBLIC_YET:
+        return cached.release.public_time > now and embargoed is None  # once public, or for a press copy, it is rendered
+    if cached.status != Status.PUBLISHED or not _still_public(cached.entry, now):
         return False  # published once, but public state is judged afresh at every --now
-    entry, stamps, folder = cached["entry"], cached.get("stamps", {}), str(dist)
+    folder = str(dist)
     return all(
-        unchanged(os.path.join(folder, o["path"]), o["sha256"], stamps.get(o["path"]))
-        for o in list(entry["outputs"].values()) + entry["files"]
+        unchanged(os.path.join(folder, o["path"]), o["sha256"], cached.stamps.get(o["path"]))
+        for o in list(cached.entry["outputs"].values()) + cached.entry["files"]
     )
 
 
@@ -627,7 +675,7 @@ def code_fingerprint() -> str:
     return digest(*parts)
 
 
-def _clashes(outcomes: dict[str, dict], before: dict[str, dict], kept: dict[str, dict]) -> list[tuple[str, list]]:
+def _clashes(outcomes: dict[str, Outcome], before: dict[str, dict], kept: dict[str, dict]) -> list[tuple[str, ProblemLine]]:
     """Two releases may not share an id or an output folder.
 
     The release that published it before keeps it (even while it fails and its last version stays) and
@@ -638,8 +686,8 @@ def _clashes(outcomes: dict[str, dict], before: dict[str, dict], kept: dict[str,
         held = {(e.get("id") if name == "id" else _page_folder(e).rstrip("/")): source for source, e in before.items()}
         groups: dict[str, list[str]] = {}
         for source, outcome in outcomes.items():
-            if outcome.get("release"):
-                groups.setdefault(outcome["release"][name], []).append(source)
+            if outcome.release:
+                groups.setdefault(getattr(outcome.release, name), []).append(source)
         for key, sources in groups.items():
             holder = held.get(key)
             holds = holder in sources or holder in kept
@@ -648,14 +696,14 @@ def _clashes(outcomes: dict[str, dict], before: dict[str, dict], kept: dict[str,
             for source in sources:
                 if source == holder:
                     continue
-                path = Path(outcomes[source]["path"])
+                path = outcomes[source].path
                 line = (line_starting(file_lines(path), "id:") or 1) if name == "id" else 1
                 if holds:
                     message = f"{what} '{key}' is already published by {holder}; {fix}"
                 else:
                     others = ", ".join(o for o in sources if o != source)
                     message = f"{what} '{key}' is also used by {others}; {fix}"
-                clashes.append((source, [line, "error", message]))
+                clashes.append((source, (line, "error", message)))
     return clashes
 
 

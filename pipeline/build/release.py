@@ -2,17 +2,16 @@
 
 A release goes through prepare_chunk (pandoc for a batch, the printable page),
 then a printer makes its PDF in a worker, then publish writes every output.
-What a release produced is an outcome: plain data, which is also what the
-build cache keeps for next time.
+What became of a release is its Outcome (build/record.py), which is also what
+the build cache keeps for next time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import traceback
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -23,13 +22,13 @@ from pipeline.body.document import Document, convert_all
 from pipeline.render.feeds import feed_item
 from pipeline.source.model import Release, Site
 from pipeline.render.newsml import render_newsml
-from pipeline.build.record import Settings, problem_data, release_data
+from pipeline.build.record import Outcome, ProblemLine, Settings, Status, problem_lines
 from pipeline.render.ninjs import render_ninjs
 from pipeline.build.output import MACHINE_FAULTS, write
 from pipeline.render.pages import Downloads, environment_for, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
 from pipeline.render.printjob import Printed, PrintJob, embedded_for
-from pipeline.problems import ContentError, Problem
+from pipeline.problems import ContentError, Problem, file_lines, first_text_line, line_holding
 from pipeline.render.theme import Theme
 from pipeline.render.wiretext import text_of
 
@@ -41,42 +40,46 @@ PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")  #
 class Prepared:
     """A release converted and laid out, waiting for its PDF from a printer."""
 
-    outcome: dict
+    outcome: Outcome  # still to render: what it uses, and the problems met in reading it
+    warnings: tuple[ProblemLine, ...]  # the body's, said once it is published
     doc: Document
     job: PrintJob
 
 
-def prepare_chunk(releases: list[Release], settings: Settings, index: dict[str, list]) -> list[Prepared | dict]:
-    """Convert a batch of releases (two pandoc starts); each becomes Prepared, or an outcome if it is done already.
+def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index: dict[str, list]) -> list[Prepared | Outcome]:
+    """Convert a batch of releases (two pandoc starts); each becomes Prepared, or an Outcome if it is done already.
 
     `index` says where every other release is published, for links between releases.
     """
     env = environment_for(settings.theme, settings.compiled)
-    out: list[Prepared | dict] = []
-    for release, doc in zip(releases, _convert_apart(releases, settings, index), strict=True):
-        outcome = {"source": release.source, "path": str(release.path), "release": release_data(release),
-                   "media": {}, "entry": None}
+    out: list[Prepared | Outcome] = []
+    docs = _convert_apart([release for release, _ in todo], settings, index)
+    for (release, outcome), doc in zip(todo, docs, strict=True):
         try:
             if isinstance(doc, Exception):
                 raise doc
             media = sorted(doc.files.values())
-            outcome["media"] = {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media}
-            outcome["media_stamps"] = {str(p): stamp(p) for p in media}
-            outcome["problems"] = problem_data(list(doc.warnings))
-            outcome["links"] = doc.links
+            outcome = replace(outcome, links=doc.links,
+                              media={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media},
+                              media_stamps={str(p): stamp(p) for p in media})
+            warnings = problem_lines(doc.warnings)
             if release.is_public(settings.now):
-                out.append(Prepared(outcome, doc, print_job(doc, env, settings.theme)))
+                out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme)))
                 continue
-            outcome["status"] = "embargo"
-            if settings.embargoed is not None and release.embargo and release.embargo > settings.now:
-                outcome["embargoed_copy"] = {
-                    "source": release.source, "embargo": release.embargo.isoformat(),
-                    "files": [{"path": a.path, "sha256": write(settings.embargoed, a)} for a in wire_artifacts(doc, settings.now)],
-                }
+            out.append(replace(outcome, status=Status.NOT_PUBLIC_YET, press_copy=_press_copy(doc, settings)
+                               ).with_problems(*warnings))
         except Exception as exc:
-            _failed(outcome, exc, settings)
-        out.append(outcome)
+            out.append(_failed(outcome, exc, settings))
     return out
+
+
+def _press_copy(doc: Document, settings: Settings) -> dict | None:
+    """With --embargoed, a release under embargo gets its wire outputs, marked with the embargo, in that folder."""
+    release = doc.release
+    if settings.embargoed is None or not release.embargo or release.embargo <= settings.now:
+        return None  # no press copies asked for, or only dated later: nothing to send ahead
+    files = [{"path": a.path, "sha256": write(settings.embargoed, a)} for a in wire_artifacts(doc, settings.now)]
+    return {"source": release.source, "embargo": release.embargo.isoformat(), "files": files}
 
 
 def _convert_apart(releases: list[Release], settings: Settings, index: dict[str, list]) -> list:
@@ -93,7 +96,7 @@ def _convert_apart(releases: list[Release], settings: Settings, index: dict[str,
         return [doc for release in releases for doc in _convert_apart([release], settings, index)]
 
 
-def publish(prepared: Prepared, printed: Printed | BaseException, settings: Settings) -> dict:
+def publish(prepared: Prepared, printed: Printed | BaseException, settings: Settings) -> Outcome:
     """Write everything the release publishes, now that its PDF is printed; its outcome."""
     outcome, doc = prepared.outcome, prepared.doc
     try:
@@ -109,38 +112,33 @@ def publish(prepared: Prepared, printed: Printed | BaseException, settings: Sett
         pdf = Artifact(prepared.job.path, printed.data, "pdf")
         artifacts = release_artifacts(doc, environment_for(settings.theme, settings.compiled), settings.now, pdf, printed.pages)
         digests = {a.path: write(settings.dist, a) for a in artifacts}
-        outcome["stamps"] = {path: stamp(settings.dist / path) for path in digests}
-        outcome["entry"] = _entry(doc.release, doc.site, digests, artifacts, printed.pages, doc.links)
-        outcome["item"] = feed_item(outcome["entry"], doc)
-        outcome["status"] = "published"
+        entry = _entry(doc.release, doc.site, digests, artifacts, printed.pages, doc.links)
+        return replace(outcome, status=Status.PUBLISHED, entry=entry, item=feed_item(entry, doc),
+                       stamps={path: stamp(settings.dist / path) for path in digests}).with_problems(*prepared.warnings)
     except Exception as exc:
-        _failed(outcome, exc, settings)
-    return outcome
+        return _failed(outcome, exc, settings)
 
 
-def _failed(outcome: dict, exc: Exception, settings: Settings) -> None:
+def _failed(outcome: Outcome, exc: Exception, settings: Settings) -> Outcome:
+    """The outcome of a release that could not be rendered, with a problem that says why and what to do."""
+    failed = replace(outcome, status=Status.FAILED)
     if isinstance(exc, OSError) and exc.filename and not _written_by_export(Path(os.fsdecode(exc.filename)), settings):
-        name = Path(os.fsdecode(exc.filename))  # a file the release uses, not one it writes: its own problem
-        outcome.update(status="failed", problems=[[_line_naming(outcome, name.name), "error", f"'{name.name}' cannot be "
-                                                   f"read ({exc.strerror or exc}); check that the file is there and "
-                                                   "that its permissions let everyone read it (chmod a+r)"]])
-        return
+        name = Path(os.fsdecode(exc.filename)).name  # a file the release uses, not one it writes: its own problem
+        return failed.with_problems((line_holding(file_lines(outcome.path), name) or 1, "error",
+                                     f"'{name}' cannot be read ({exc.strerror or exc}); check that the file is there and "
+                                     "that its permissions let everyone read it (chmod a+r)"))
     if isinstance(exc, OSError) and exc.errno in MACHINE_FAULTS:
         raise exc  # a full disk is no fault of this release: the export stops as a whole
     if isinstance(exc, ContentError):
-        outcome.update(status="failed", problems=problem_data(exc.problems))
-        return
+        return failed.with_problems(*exc.problems)
     if isinstance(exc, (PandocFailed, RecursionError)):  # the body, not a bug: say what to do about it
         why = str(exc) if isinstance(exc, PandocFailed) else "the body nests lists, quotes or emphasis too deeply to be read"
-        outcome.update(status="failed", problems=[[_body_line(outcome), "error", f"{why}; shorten or simplify the body "
-                                                   "(nested lists and quotes, footnotes), or split the release"]])
-        return
+        return failed.with_problems((_body_line(outcome.path), "error", f"{why}; shorten or simplify the body "
+                                     "(nested lists and quotes, footnotes), or split the release"))
     if settings.debug:  # a bug: show it
         raise exc
-    message = (f"internal error while building this release ({type(exc).__name__}: {exc}); "
-               "rerun with --debug for the traceback and report it")
-    outcome.update(status="failed", internal=True, problems=[[1, "error", message]],
-                   traceback="".join(traceback.format_exception(exc)))
+    return failed.with_problems((1, "error", f"internal error while building this release ({type(exc).__name__}: "
+                                 f"{exc}); rerun with --debug for the traceback and report it"))
 
 
 def _written_by_export(path: Path, settings: Settings) -> bool:
@@ -148,24 +146,12 @@ def _written_by_export(path: Path, settings: Settings) -> bool:
     return any(path.is_relative_to(folder.absolute()) or path.is_relative_to(folder) for folder in folders)
 
 
-def _line_naming(outcome: dict, name: str) -> int:
-    """The first line of the release's source that names the file `name`, else 1."""
-    try:
-        lines = Path(outcome["path"]).read_text("utf-8", "replace").split("\n")
-    except OSError:
-        return 1
-    return next((n for n, line in enumerate(lines, 1) if name in line), 1)
-
-
-def _body_line(outcome: dict) -> int:
+def _body_line(path: Path) -> int:
     """The body's first line with text, for a problem of the body as a whole."""
     from pipeline.source.load import body_of
 
-    found = body_of(Path(outcome["path"]))
-    if not found:
-        return 1
-    body, first = found
-    return first + next((i for i, line in enumerate(body.split("\n")) if line.strip()), 0)
+    found = body_of(path)
+    return first_text_line(found[0].split("\n"), found[1]) if found else 1
 
 
 def print_job(doc: Document, env, theme: Theme) -> PrintJob:
