@@ -8,6 +8,7 @@ shows changed: the build cache remembers what made each file.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -28,9 +29,10 @@ def build_collection(
     # Entries carry the sha256 of every output of every release, so they change whenever anything shown does.
     marks = {e["id"]: digest(_data(e)) for e in entries}
     fingerprint = digest(*marks.values(), cache.salt)
-    made = _Made(dist, cache)
-    if previous.get("collection") == fingerprint and made.intact(
-        previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
+    written = _Written(dist, cache)
+    if previous.get("collection") == fingerprint and all(
+        written.in_place(f["path"], f["sha256"])
+        for f in previous.get("pages", []) + previous.get("feeds", []) + previous.get("assets", [])
     ):
         return {**previous, "releases": entries}
     # Templates and feeds are imported here: a no-op export never needs them.
@@ -45,49 +47,53 @@ def build_collection(
     for listing in every_listing:
         for page in listing_pages(listing, every_listing, site):
             inputs = page.inputs(lambda e: marks[e["id"]])
-            [sha] = made.files([page.path], inputs, lambda: [render_listing_page(page, site, env)])
+            sha = written.write_one(page.path, inputs, partial(render_listing_page, page, site, env))
             pages.append({"path": page.path, "sha256": sha})
         shown = listing.entries[: site.feed_size]
         paths = [listing.folder + name for _, name in FORMATS]
-        make = lambda: render_feeds(shown, item_of, site, listing.folder, listing.title)  # noqa: E731
         inputs = [listing.folder, listing.title, [marks[e["id"]] for e in shown]]
-        for (fmt, _), path, sha in zip(FORMATS, paths, made.files(paths, inputs, make)):
+        make = partial(render_feeds, shown, item_of, site, listing.folder, listing.title)
+        for (fmt, _), path, sha in zip(FORMATS, paths, written.write(paths, inputs, make)):
             feeds.append({"path": path, "format": fmt, "scope": listing.scope, "key": listing.key,
                           "entries": len(shown), "sha256": sha})
-    assets = [{"path": a.path, "sha256": made.files([a.path], a.data, lambda a=a: [a])[0]} for a in site_artifacts(site, theme, dist)]
-    made.save()
+    assets = [{"path": a.path, "sha256": written.place(a)} for a in site_artifacts(site, theme, dist)]
+    written.save()
     return {"releases": entries, "feeds": feeds, "pages": pages, "assets": assets, "collection": fingerprint}
 
 
-class _Made:
-    """What made each collection file last time, kept in the build cache: a file whose inputs are unchanged stays.
-
-    For each path: [digest of its inputs, sha256, size and time of the file written].
-    """
+class _Written:
+    """The collection files as the last export wrote them, kept in the build cache: for each path, a digest
+    of what made it, its sha256, and its size and time. A file made from the same inputs, and still in
+    dist/ as written, is not made again."""
 
     def __init__(self, dist: Path, cache: Cache):
         self.dist, self.cache = dist, cache
         self.before = cache.collection()
         self.now: dict[str, list] = {}
 
-    def intact(self, files: list[dict]) -> bool:
-        """Whether every file is in dist/ as recorded (the manifest's sha256; the stamp saves reading it)."""
-        return all(self._unchanged(f["path"], f["sha256"]) for f in files)
+    def in_place(self, path: str, sha256: str) -> bool:
+        """Whether dist/ holds the file as written: the same size and time as recorded (cheap), else the same bytes."""
+        old = self.before.get(path)
+        return unchanged(str(self.dist / path), sha256, old[2] if old and old[1] == sha256 else None)
 
-    def files(self, paths: list[str], inputs, make: Callable[[], list[Artifact]]) -> list[str]:
-        """The sha256 of each of `paths`, which make() writes in this order; make() runs only if needed."""
+    def write(self, paths: list[str], inputs, make: Callable[[], list[Artifact]]) -> list[str]:
+        """The sha256 of each of `paths`, which make() makes in this order: called only when its inputs changed
+        or a file is not in place."""
         key = digest(inputs if isinstance(inputs, bytes) else _data(inputs))
         old = [self.before.get(path) for path in paths]
-        if all(o and o[0] == key and self._unchanged(path, o[1]) for o, path in zip(old, paths)):
+        if all(o and o[0] == key and self.in_place(path, o[1]) for o, path in zip(old, paths)):
             shas = [o[1] for o in old]
         else:
             shas = [write(self.dist, artifact) for artifact in make()]
         self.now |= {path: [key, sha, stamp(self.dist / path)] for path, sha in zip(paths, shas, strict=True)}
         return shas
 
-    def _unchanged(self, path: str, sha256: str) -> bool:
-        old = self.before.get(path)
-        return unchanged(str(self.dist / path), sha256, old[2] if old and old[1] == sha256 else None)
+    def write_one(self, path: str, inputs, make: Callable[[], Artifact]) -> str:
+        return self.write([path], inputs, lambda: [make()])[0]
+
+    def place(self, artifact: Artifact) -> str:
+        """The sha256 of a file already made, whose bytes are its inputs (a theme file); written if not in place."""
+        return self.write([artifact.path], artifact.data, lambda: [artifact])[0]
 
     def save(self) -> None:
         self.cache.put_collection(self.now)

@@ -50,16 +50,13 @@ class ReleaseFacts:
     """What the build needs to know of a release without reading it again: where it goes and when."""
 
     id: str
-    folder: str
-    date: str  # ISO 8601, as every moment here
-    public: str  # when it may be shown: its embargo, else its date
-    embargo: str | None
+    folder: str  # where it is published under dist/: '2026/budget-2027'
+    public: str  # when it may be shown (its embargo, else its date), ISO 8601
     draft: bool
 
     @classmethod
     def of(cls, r: Release) -> ReleaseFacts:
-        return cls(r.id, r.folder, r.date.isoformat(), r.public_time.isoformat(),
-                   r.embargo.isoformat() if r.embargo else None, r.draft)
+        return cls(r.id, r.folder, r.public_time.isoformat(), r.draft)
 
     @property
     def public_time(self) -> datetime:

@@ -29,11 +29,8 @@ from pipeline.render.pages import Downloads, environment_for, render_release_pag
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
 from pipeline.render.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError, Problem, file_lines, first_text_line, line_holding
-from pipeline.render.theme import Theme
+from pipeline.render.theme import PRINT_STYLESHEETS, Theme
 from pipeline.render.wiretext import text_of
-
-
-PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")  # in this order, as base.html links them
 
 
 @dataclass(slots=True)

@@ -18,6 +18,7 @@ from pipeline.body.document import Document
 from pipeline.labels import babel_locale, labels, long_date
 from pipeline.source.model import Release, Site
 from pipeline.render.printjob import DECORATIVE
+from pipeline.render.theme import SCREEN_STYLESHEETS
 from pipeline.paths import file_href, listing_folder, page_path, public_url, root_of, site_file_path
 
 GENERATOR = f"press-pipeline {__version__}"
@@ -86,6 +87,7 @@ def chrome(site: Site, path: str, lang: str) -> dict:
         "logo": {"path": site_file_path(site, site.logo.src), "alt": site.logo.alt} if site.logo else None,
         "feeds": {"title": site.title, "atom": "feed.atom", "rss": "feed.rss", "json": "feed.json"},
         "printable": False,
+        "stylesheets": SCREEN_STYLESHEETS,
         # Texts of site.yaml (title, newsroom contacts) are in the press room's language.
         "site_lang": None if lang == site.lang else site.lang,
     }

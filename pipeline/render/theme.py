@@ -10,6 +10,12 @@ _PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/, which holds the 
 BUILTIN = (_PACKAGE / "themes" if (_PACKAGE / "themes").is_dir() else _PACKAGE.parent / "themes") / "default"
 
 
+# The theme's stylesheets, in the order they apply (under static/): a press room's own theme overrides
+# custom.css. Pages on screen link the first list; the PDF renderer gives WeasyPrint the second.
+SCREEN_STYLESHEETS = ("css/fonts.css", "css/site.css", "css/custom.css")
+PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")
+
+
 @dataclass(frozen=True, slots=True)
 class Theme:
     layers: tuple[Path, ...]  # most specific first; the built-in default last
