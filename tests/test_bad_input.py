@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import NOW, SITE, export, png, release, write_tree
+from conftest import NOW, SITE, export, png, release, tree, write_tree
 
 BASIC = "title: Rubrik\ndate: 2026-11-26\n"
 
@@ -277,11 +277,11 @@ def test_a_bad_release_does_not_stop_the_others(project):
 def test_broken_site_yaml_leaves_dist_untouched(project):
     write_tree(project, {"sources/2026/r.md": release(BASIC)})
     assert export("sources", "--now", NOW, "-q").exit_code == 0
-    before = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    before = tree(project / "dist")
     write_tree(project, {"sources/site.yaml": "name: [oj\n"})
     run = export("sources", "--now", NOW, "-q", expect=1)
     assert run.problems[0].startswith("sources/site.yaml:")
-    after = {p: p.read_bytes() for p in (project / "dist").rglob("*") if p.is_file()}
+    after = tree(project / "dist")
     assert after == before
 
 

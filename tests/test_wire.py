@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from lxml import etree
 from referencing import Registry, Resource
 
-from conftest import NOW, ROOT, export, release, write_tree
+from conftest import NOW, ROOT, export, release, tree, write_tree
 from pipeline.render.wiretext import fold_ascii, wrap
 
 SCHEMAS = ROOT / "tests" / "schemas"
@@ -130,7 +130,7 @@ def test_a_press_copy_is_removed_once_its_embargo_lifts_or_its_release_goes(proj
     assert (project / "press-copy/2026/later/later.txt").is_file()
     (project / "sources/2026/later.md").unlink()
     assert export("sources", "--now", "2026-11-27T12:00:00+01:00", "--embargoed", "press-copy", "-q").exit_code == 0
-    left = sorted(p.relative_to(project / "press-copy").as_posix() for p in (project / "press-copy").rglob("*") if p.is_file())
+    left = sorted(tree(project / "press-copy"))
     assert left == ["agency-notes.txt", "press-copies.json"]
 
 
@@ -228,7 +228,7 @@ def test_press_copies_into_a_folder_with_another_manifest_delete_none_of_its_fil
     write_tree(project, {"sources/2026/sv.md": release(EMBARGOED), "sources/2026/ute.md": release("title: Ute\ndate: 2026-11-20\n")})
     export("sources", "--now", "2026-11-25T12:00:00+01:00", "-q")
     shutil.copytree(project / "dist", project / "old-dist")
-    before = sorted(p.relative_to(project / "old-dist") for p in (project / "old-dist").rglob("*") if p.is_file())
+    before = tree(project / "old-dist")
     export("sources", "--now", "2026-11-25T12:00:00+01:00", "--embargoed", "old-dist", "-q")
-    after = sorted(p.relative_to(project / "old-dist") for p in (project / "old-dist").rglob("*") if p.is_file())
+    after = tree(project / "old-dist")
     assert set(before) <= set(after), "files the export did not write as press copies are left alone"
