@@ -27,11 +27,6 @@ def agency_html(doc: Document) -> str:
     return lead + doc.body_html_absolute
 
 
-def version_of(doc: Document) -> int:
-    """1 when first published, then one more for every correction."""
-    return 1 + len(doc.release.corrections)
-
-
 def dateline(doc: Document) -> str:
     """'HALMSTAD, Sweden, Nov. 26, 2026' (AP) for English; 'Halmstad, 26 november 2026' otherwise."""
     r, tz = doc.release, doc.site.timezone
@@ -43,7 +38,7 @@ def dateline(doc: Document) -> str:
 def render_newsml(doc: Document, wire_text: str, now: datetime) -> Artifact:
     r, site = doc.release, doc.site
     item = _el(None, "newsItem", {
-        "guid": release_uri(site, r.id), "version": str(version_of(doc)), "standard": "NewsML-G2",
+        "guid": release_uri(site, r.id), "version": str(r.version), "standard": "NewsML-G2",
         "standardversion": "2.35", "conformance": "power", XML_LANG: r.lang,
     })
     _el(item, "catalogRef", {"href": CATALOG})

@@ -90,7 +90,7 @@ class Release:
     attachments: tuple[Attachment, ...] = ()
     embargo: datetime | None = None
     updated: datetime | None = None
-    corrections: tuple[Correction, ...] = ()
+    corrections: tuple[Correction, ...] = ()  # oldest first (load sorts them)
     draft: bool = False
     boilerplate: bool = True
     body: str = ""
@@ -103,6 +103,11 @@ class Release:
         if self.embargo and self.embargo > self.date:
             return self.embargo
         return self.date
+
+    @property
+    def version(self) -> int:
+        """1 when first published, then one more for every correction."""
+        return 1 + len(self.corrections)
 
     def is_public(self, now: datetime) -> bool:
         return not self.draft and self.public_time <= now
