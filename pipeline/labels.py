@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -278,9 +279,29 @@ LABELS: dict[str, dict[str, str]] = {
 LABELS["no"] = LABELS["nb"]
 
 
+def language_candidates(lang: str) -> tuple[str, ...]:
+    """Where a text in `lang` is looked for: the exact tag ('en-GB'), then its primary language ('en').
+
+    Every table by language falls back this way; each caller adds its own last resort.
+    """
+    primary = lang.split("-")[0]
+    return (lang, primary) if primary != lang else (lang,)
+
+
+T = TypeVar("T")
+
+
+def in_language(table: dict[str, T], lang: str, default: str = "en") -> T:
+    """`table`'s entry for `lang` (see language_candidates), else the one for `default`."""
+    for tag in language_candidates(lang):
+        if tag in table:
+            return table[tag]
+    return table[default]
+
+
 def labels(lang: str) -> dict[str, str]:
     """The exact tag, then its primary language, then English."""
-    return LABELS.get(lang) or LABELS.get(lang.split("-")[0]) or LABELS["en"]
+    return in_language(LABELS, lang)
 
 
 def _locale(lang: str) -> str:
@@ -303,7 +324,7 @@ def clock(moment: datetime, lang: str, tz: str) -> str:
 
 @cache  # Locale.parse reads locale data: once per tag, not once per date shown
 def babel_locale(lang: str) -> str:
-    for candidate in (_locale(lang), lang.split("-")[0]):
+    for candidate in map(_locale, language_candidates(lang)):
         try:
             Locale.parse(candidate)
             return candidate

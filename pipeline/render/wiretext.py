@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from pipeline.body.document import Document
-from pipeline.labels import labels, long_date, weekday_date
+from pipeline.labels import in_language, labels, long_date, weekday_date
 from pipeline.source.model import Contact
 from pipeline.paths import file_href, public_url
 from pipeline.body.tree import Fold, stringify
@@ -39,7 +39,8 @@ ASCII = str.maketrans({
 
 
 def wire(lang: str) -> dict:
-    return WIRE.get(lang, WIRE.get(lang.split("-")[0], WIRE["en"]))
+    """The exact tag, then its primary language, then English."""
+    return in_language(WIRE, lang)
 
 
 def fold_ascii(text: str) -> str:

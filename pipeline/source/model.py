@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.labels import language_candidates
 from pipeline.limits import Limits
 
 
@@ -65,7 +66,7 @@ class Site:
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""
-        for key in (lang, lang.split("-")[0], self.lang, ""):
+        for key in (*language_candidates(lang), self.lang, ""):
             if key in self.boilerplate:
                 return key or self.lang, self.boilerplate[key]
         return None, None
