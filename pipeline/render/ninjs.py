@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 
 from pipeline.render.artifact import Artifact
+from pipeline.render.facts import contacts_of, ways_to_reach
 from pipeline.body.document import Document
 from pipeline.render.newsml import agency_html
 from pipeline.paths import ninjs_path, pdf_name, public_url, release_uri
@@ -44,9 +45,9 @@ def render_ninjs(doc: Document, wire_text: str, now: datetime) -> Artifact:
             {
                 "name": c.name,
                 "rel": "contact",
-                "contactInfo": [{"type": kind, "value": value} for kind, value in (("phone", c.phone), ("email", c.email)) if value],
+                "contactInfo": [{"type": kind, "value": value} for kind, value in ways_to_reach(c)],
             }
-            for c in r.contacts
+            for c in contacts_of(doc)
         ] or None,
         "organisations": [{"name": site.name, "rel": "provider", "uri": site.url}],
         "renditions": [
