@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_time
+from babel.dates import format_date
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -21,17 +22,14 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Published",
         "updated": "Updated",
         "attachments": "Attachments",
-        "pdf": "PDF",
         "phone": "Phone",
         "email": "Email",
         "releases": "Press releases",
         "feeds": "Subscribe",
-        "correction": "Correction",
         "page": "Page {page} of {pages}",
         "embargo": "Embargoed until {when}",
         "image": "Image",
         "photo": "Photo",
-        "home": "Press room",
         "topics_path": "topics",
         "regions_path": "regions",
         "page_path": "page",
@@ -47,12 +45,8 @@ LABELS: dict[str, dict[str, str]] = {
         "older": "Older",
         "languages": "Languages",
         "all_releases": "All press releases",
-        "feed_of": "{title}: feed",
-        "correction_note": "Updated {date}: {text}",
         "listing_topic": "Topic: {name}",
         "listing_region": "Region: {name}",
-        "listing_lang": "In {name}",
-        "image_credit": "Photo",
     },
     "sv": {
         "type": "Pressmeddelande",
@@ -65,17 +59,14 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Publicerad",
         "updated": "Uppdaterad",
         "attachments": "Bilagor",
-        "pdf": "PDF",
         "phone": "Telefon",
         "email": "E-post",
         "releases": "Pressmeddelanden",
         "feeds": "Prenumerera",
-        "correction": "Rättelse",
         "page": "Sida {page} av {pages}",
         "embargo": "Får publiceras tidigast {when}",
         "image": "Bild",
         "photo": "Foto",
-        "home": "Pressrum",
         "topics_path": "amnen",
         "regions_path": "regioner",
         "page_path": "sida",
@@ -91,12 +82,8 @@ LABELS: dict[str, dict[str, str]] = {
         "older": "Äldre",
         "languages": "Språk",
         "all_releases": "Alla pressmeddelanden",
-        "feed_of": "{title}: flöde",
-        "correction_note": "Uppdaterad {date}: {text}",
         "listing_topic": "Ämne: {name}",
         "listing_region": "Region: {name}",
-        "listing_lang": "På {name}",
-        "image_credit": "Foto",
     },
     "nb": {
         "type": "Pressemelding",
@@ -109,17 +96,14 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Publisert",
         "updated": "Oppdatert",
         "attachments": "Vedlegg",
-        "pdf": "PDF",
         "phone": "Telefon",
         "email": "E-post",
         "releases": "Pressemeldinger",
         "feeds": "Abonner",
-        "correction": "Rettelse",
         "page": "Side {page} av {pages}",
         "embargo": "Sperrefrist til {when}",
         "image": "Bilde",
         "photo": "Foto",
-        "home": "Presserom",
         "topics_path": "emner",
         "regions_path": "regioner",
         "page_path": "side",
@@ -135,12 +119,8 @@ LABELS: dict[str, dict[str, str]] = {
         "older": "Eldre",
         "languages": "Språk",
         "all_releases": "Alle pressemeldinger",
-        "feed_of": "{title}: feed",
-        "correction_note": "Oppdatert {date}: {text}",
         "listing_topic": "Emne: {name}",
         "listing_region": "Region: {name}",
-        "listing_lang": "På {name}",
-        "image_credit": "Foto",
     },
     "nn": {
         "type": "Pressemelding",
@@ -153,17 +133,14 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Publisert",
         "updated": "Oppdatert",
         "attachments": "Vedlegg",
-        "pdf": "PDF",
         "phone": "Telefon",
         "email": "E-post",
         "releases": "Pressemeldingar",
         "feeds": "Abonner",
-        "correction": "Retting",
         "page": "Side {page} av {pages}",
         "embargo": "Sperrefrist til {when}",
         "image": "Bilete",
         "photo": "Foto",
-        "home": "Presserom",
         "topics_path": "emne",
         "regions_path": "regionar",
         "page_path": "side",
@@ -179,12 +156,8 @@ LABELS: dict[str, dict[str, str]] = {
         "older": "Eldre",
         "languages": "Språk",
         "all_releases": "Alle pressemeldingar",
-        "feed_of": "{title}: feed",
-        "correction_note": "Oppdatert {date}: {text}",
         "listing_topic": "Emne: {name}",
         "listing_region": "Region: {name}",
-        "listing_lang": "På {name}",
-        "image_credit": "Foto",
     },
     "da": {
         "type": "Pressemeddelelse",
@@ -197,17 +170,14 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Offentliggjort",
         "updated": "Opdateret",
         "attachments": "Bilag",
-        "pdf": "PDF",
         "phone": "Telefon",
         "email": "E-mail",
         "releases": "Pressemeddelelser",
         "feeds": "Abonnér",
-        "correction": "Rettelse",
         "page": "Side {page} af {pages}",
         "embargo": "Embargo til {when}",
         "image": "Billede",
         "photo": "Foto",
-        "home": "Presserum",
         "topics_path": "emner",
         "regions_path": "regioner",
         "page_path": "side",
@@ -223,12 +193,8 @@ LABELS: dict[str, dict[str, str]] = {
         "older": "Ældre",
         "languages": "Sprog",
         "all_releases": "Alle pressemeddelelser",
-        "feed_of": "{title}: feed",
-        "correction_note": "Opdateret {date}: {text}",
         "listing_topic": "Emne: {name}",
         "listing_region": "Region: {name}",
-        "listing_lang": "På {name}",
-        "image_credit": "Foto",
     },
     "fi": {
         "type": "Tiedote",
@@ -241,17 +207,14 @@ LABELS: dict[str, dict[str, str]] = {
         "published": "Julkaistu",
         "updated": "Päivitetty",
         "attachments": "Liitteet",
-        "pdf": "PDF",
         "phone": "Puhelin",
         "email": "Sähköposti",
         "releases": "Tiedotteet",
         "feeds": "Tilaa",
-        "correction": "Korjaus",
         "page": "Sivu {page}/{pages}",
         "embargo": "Julkaisuvapaa aikaisintaan {when}",
         "image": "Kuva",
         "photo": "Kuva",
-        "home": "Mediahuone",
         "topics_path": "aiheet",
         "regions_path": "alueet",
         "page_path": "sivu",
@@ -267,20 +230,36 @@ LABELS: dict[str, dict[str, str]] = {
         "older": "Vanhemmat",
         "languages": "Kielet",
         "all_releases": "Kaikki tiedotteet",
-        "feed_of": "{title}: syöte",
-        "correction_note": "Päivitetty {date}: {text}",
         "listing_topic": "Aihe: {name}",
         "listing_region": "Alue: {name}",
-        "listing_lang": "Kieli: {name}",
-        "image_credit": "Kuva",
     },
 }
 LABELS["no"] = LABELS["nb"]
 
 
+def language_candidates(lang: str) -> tuple[str, ...]:
+    """Where a text in `lang` is looked for: the exact tag ('en-GB'), then its primary language ('en').
+
+    Every table by language falls back this way; each caller adds its own last resort.
+    """
+    primary = lang.split("-")[0]
+    return (lang, primary) if primary != lang else (lang,)
+
+
+T = TypeVar("T")
+
+
+def in_language(table: dict[str, T], lang: str, default: str = "en") -> T:
+    """`table`'s entry for `lang` (see language_candidates), else the one for `default`."""
+    for tag in language_candidates(lang):
+        if tag in table:
+            return table[tag]
+    return table[default]
+
+
 def labels(lang: str) -> dict[str, str]:
     """The exact tag, then its primary language, then English."""
-    return LABELS.get(lang) or LABELS.get(lang.split("-")[0]) or LABELS["en"]
+    return in_language(LABELS, lang)
 
 
 def _locale(lang: str) -> str:
@@ -297,13 +276,9 @@ def weekday_date(moment: datetime, lang: str, tz: str) -> str:
     return format_date(moment.astimezone(ZoneInfo(tz)), "full", locale=babel_locale(lang))
 
 
-def clock(moment: datetime, lang: str, tz: str) -> str:
-    return format_time(moment.astimezone(ZoneInfo(tz)), "short", locale=babel_locale(lang))
-
-
 @cache  # Locale.parse reads locale data: once per tag, not once per date shown
 def babel_locale(lang: str) -> str:
-    for candidate in (_locale(lang), lang.split("-")[0]):
+    for candidate in map(_locale, language_candidates(lang)):
         try:
             Locale.parse(candidate)
             return candidate

@@ -78,27 +78,32 @@ class ReleaseLinks:
 _HOST_LIKE = re.compile(r"^(www\.[^/]+|[a-z0-9-]+(\.[a-z0-9-]+)*\.(se|com|org|net|nu|eu|fi|no|dk|de|uk|io|info|gov|edu))(/|$)", re.I)
 
 
-class BodyChecker(Rewrite):
-    """Walks the AST once: refuses what the contract forbids, closes up headings, builds figures.
-
-    Every node kind has its rule (see tree.Rewrite); only the ones the contract speaks of are here.
+class _Walk(Rewrite):
+    """The walk and what every rule shares: the source's lines, so that a problem is reported on the line
+    that holds it; one message per line and thing; the nesting limit.
     """
 
     def __init__(self, markdown: str, first_line: int, base: Path, root: Path, problems: Problems,
                  links: ReleaseLinks | None = None, limits: Limits = Limits()):
-        self.links = links
-        self.limits = limits
         self.lines = markdown.split("\n")
         self.first_line = first_line
-        self.base = base
-        self.root = root
+        self.base = base  # the release file's folder: what its links and images are relative to
+        self.root = root  # the sources folder, which no file may be outside
         self.problems = problems
-        self.files: dict[str, Path] = {}  # published file name -> source file
-        self.heading_stack: list[tuple[int, int]] = []  # (written level, published level)
-        self.outline: list[tuple[int, str, str]] = []  # (level, text, id)
-        self.ids: set[str] = set()
+        self.links = links
+        self.limits = limits
         self.said: set[tuple[int, str]] = set()  # one message per line and thing, not one per occurrence
         self.depth, self.too_deep = 0, False
+
+    def run(self, blocks: list) -> list:
+        """The body's blocks checked and reshaped. A node of a kind no rule knows (a newer pandoc) is one error
+        on the body's first line, and nothing of the body is kept: what cannot be checked is not published."""
+        try:
+            return self.blocks(blocks)
+        except UnknownNode as exc:
+            self.problems.error(self.first_line, f"the body holds something this version cannot check ({exc}); "
+                                                 "remove the unusual markup, or report it")
+            return []
 
     def line_of(self, *needles: str) -> int:
         """The first line that holds a needle, as written or as pandoc gives it (a link's %20 is a space);
@@ -116,13 +121,27 @@ class BodyChecker(Rewrite):
             self.said.add((line, what))
             self.problems.error(line, message)
 
-    def run(self, blocks: list) -> list:
+    def blocks(self, blocks: list) -> list:
+        """Blocks one level further in (a list item, a quote, a note): refused past the nesting limit."""
+        self.depth += 1
         try:
-            return self.blocks(blocks)
-        except UnknownNode as exc:
-            self.problems.error(self.first_line, f"the body holds something this version cannot check ({exc}); "
-                                                 "remove the unusual markup, or report it")
+            if self.depth <= self.limits.nesting:
+                return super().blocks(blocks)
+            if not self.too_deep:
+                self.too_deep = True
+                self.problems.error(self.text_line, f"the body nests lists, quotes or notes more than {self.limits.nesting} levels "
+                                                     "deep, the limit; make it flatter")
             return []
+        finally:
+            self.depth -= 1
+
+
+class _Markup(_Walk):
+    """What markup may carry: attributes from an allow-list, ids safe and unique in the page, no raw HTML."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ids: set[str] = set()
 
     def attributes(self, attr: list, node: dict) -> list:
         """The allow-list: lang and dir, the class 'factbox' on a block, ids made safe; anything else is an error."""
@@ -186,6 +205,17 @@ class BodyChecker(Rewrite):
         self.error_once(line, "raw", f"raw HTML '{snippet}' is not allowed in the body; use Markdown "
                                      "(e.g. **bold**, [link](https://…)) or remove it")
 
+
+class _Headings(_Walk):
+    """Headings close up so that each follows on from the one above (the title is the only level 1), and
+    make the page's outline; a fact box's headings follow on from its title and stay out of the outline.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.heading_stack: list[tuple[int, int]] = []  # (written level, published level)
+        self.outline: list[tuple[int, str, str]] = []  # (level, text, id)
+
     def Header(self, n: dict) -> dict:
         level, attr, inlines = n["c"]
         while self.heading_stack and self.heading_stack[-1][0] >= level:
@@ -226,20 +256,6 @@ class BodyChecker(Rewrite):
         n["c"][1] = self.blocks(blocks)
         return n
 
-    def blocks(self, blocks: list) -> list:
-        """Blocks one level further in (a list item, a quote, a note): refused past the nesting limit."""
-        self.depth += 1
-        try:
-            if self.depth <= self.limits.nesting:
-                return super().blocks(blocks)
-            if not self.too_deep:
-                self.too_deep = True
-                self.problems.error(self.text_line, f"the body nests lists, quotes or notes more than {self.limits.nesting} levels "
-                                                     "deep, the limit; make it flatter")
-            return []
-        finally:
-            self.depth -= 1
-
     def blocks_isolated(self, blocks: list, title: tuple[int, int]) -> list:
         """Headings inside a fact box follow on from its title and stay out of the page's outline."""
         saved, self.heading_stack = self.heading_stack, [title]
@@ -248,6 +264,34 @@ class BodyChecker(Rewrite):
             return self.blocks(blocks)
         finally:
             self.heading_stack, self.outline = saved, saved_outline
+
+
+class _Files(_Walk):
+    """Files the body publishes beside the page (images, linked files): inside the sources folder, one per name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.files: dict[str, Path] = {}  # published file name -> source file
+
+    def local_file(self, ref: str, line: int, what: str) -> str | None:
+        parts = urlsplit(ref)
+        path, message = resolve_inside(ref if parts.scheme else unquote(parts.path), self.base, self.root, what,
+                                       self.limits.file_bytes)
+        if message:
+            self.problems.error(line, message)
+            return None
+        name = path.name
+        if self.files.get(name, path) != path:
+            self.problems.error(line, f"two different files are named '{name}'; rename one of them")
+            return None
+        self.files[name] = path
+        return file_href(name)
+
+
+class _Figures(_Files):
+    """Images and paragraphs: an image has alt text and a file to publish; a paragraph holding one image alone
+    becomes a figure, and one that starts with '—' or '-' starts with the dash of a quote, '–'.
+    """
 
     def Para(self, n: dict) -> dict | list:
         if _lone_image(n["c"]):
@@ -279,6 +323,12 @@ class BodyChecker(Rewrite):
             return []
         n["c"][2] = [published, title]
         return n
+
+
+class _Links(_Files):
+    """Links: each has text and an address; the address is the web, mail or a phone, a file of the release,
+    or another release by its source file (which must be public whenever this one is).
+    """
 
     def Link(self, n: dict) -> dict:
         n = super().Link(n)
@@ -351,19 +401,16 @@ class BodyChecker(Rewrite):
         fragment = f"#{BODY_ID_PREFIX}{parts.fragment}" if parts.fragment else ""  # the other page's body ids carry it too
         return root_of(f"{self.links.folder}/index.html") + folder + "/" + fragment
 
-    def local_file(self, ref: str, line: int, what: str) -> str | None:
-        parts = urlsplit(ref)
-        path, message = resolve_inside(ref if parts.scheme else unquote(parts.path), self.base, self.root, what,
-                                       self.limits.file_bytes)
-        if message:
-            self.problems.error(line, message)
-            return None
-        name = path.name
-        if self.files.get(name, path) != path:
-            self.problems.error(line, f"two different files are named '{name}'; rename one of them")
-            return None
-        self.files[name] = path
-        return file_href(name)
+
+class BodyChecker(_Markup, _Headings, _Figures, _Links):
+    """Walks the AST once: refuses what the contract forbids, closes up headings, builds figures.
+
+    Every node kind has its rule (see tree.Rewrite); only the ones the contract speaks of are here, in one
+    part per concern: the walk itself (_Walk), attributes, ids and raw HTML (_Markup), headings and fact boxes
+    (_Headings), images and figures (_Figures), links (_Links), and the files both publish (_Files).
+    BodyChecker(markdown, first_line, base, root, problems, links, limits).run(blocks) gives the checked blocks;
+    afterwards `files` and `outline` hold what the body publishes and its headings.
+    """
 
 
 _TEL = re.compile(r"\+?[0-9][0-9 ()./-]{2,30}")

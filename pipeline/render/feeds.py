@@ -20,8 +20,9 @@ from lxml import etree
 
 from pipeline import __version__
 from pipeline.render.artifact import Artifact
+from pipeline.render.facts import contacts_of, correction_notes, name_and_role, ways_to_reach
 from pipeline.body.document import Document
-from pipeline.labels import labels, long_date
+from pipeline.labels import labels
 from pipeline.source.model import Site
 from pipeline.render.pages import size_text
 from pipeline.paths import file_href, release_uri
@@ -55,17 +56,15 @@ def feed_item(entry: dict, doc: Document | None) -> dict:
             "url": entry["url"] + file_href(r.image.src.name), "alt": r.image.alt, "length": r.image.src.stat().st_size,
             "type": mimetypes.guess_type(r.image.src.name)[0] or "application/octet-stream",
         }
-    item["contacts"] = [{"name": c.name, "email": c.email} for c in r.contacts]
+    item["contacts"] = [{"name": c.name, "email": c.email} for c in contacts_of(doc)]  # a feed's contributor: no phone
     item["content"] = _content(doc, item)
     return item
 
 
 def _content(doc: Document, item: dict) -> str:
     """Full content for readers: corrections, lead, key image, body, contacts, PDF; absolute URLs only."""
-    r, l, tz = doc.release, labels(doc.release.lang), doc.site.timezone
-    parts = [
-        f"<p><strong>{l['updated']} {long_date(c.date, r.lang, tz)}:</strong> {html.escape(c.text)}</p>" for c in r.corrections
-    ]
+    r, l = doc.release, labels(doc.release.lang)
+    parts = [f"<p><strong>{c.label} {c.date}:</strong> {html.escape(c.text)}</p>" for c in correction_notes(doc)]
     if r.lead:
         parts.append(f"<p><strong>{html.escape(r.lead)}</strong></p>")
     if item["image"]:
@@ -75,9 +74,10 @@ def _content(doc: Document, item: dict) -> str:
             + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "") + "</figure>"
         )
     parts.append(doc.body_html_absolute)
-    if r.contacts:
+    if contacts := contacts_of(doc):
         people = "".join(
-            "<li>" + html.escape(", ".join(x for x in (c.name, c.role, c.phone, c.email) if x)) + "</li>" for c in r.contacts
+            "<li>" + html.escape(", ".join([name_and_role(c), *(value for _, value in ways_to_reach(c))])) + "</li>"
+            for c in contacts
         )
         parts.append(f"<h2>{html.escape(l['contacts'])}</h2><ul>{people}</ul>")
     pdf = item["pdf"]

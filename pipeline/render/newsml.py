@@ -9,6 +9,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from pipeline.render.artifact import Artifact
+from pipeline.render.facts import contacts_of, correction_notes, name_and_role
 from pipeline.body.document import Document
 from pipeline.labels import long_date
 from pipeline.paths import newsml_path, public_url, release_uri
@@ -27,11 +28,6 @@ def agency_html(doc: Document) -> str:
     return lead + doc.body_html_absolute
 
 
-def version_of(doc: Document) -> int:
-    """1 when first published, then one more for every correction."""
-    return 1 + len(doc.release.corrections)
-
-
 def dateline(doc: Document) -> str:
     """'HALMSTAD, Sweden, Nov. 26, 2026' (AP) for English; 'Halmstad, 26 november 2026' otherwise."""
     r, tz = doc.release, doc.site.timezone
@@ -43,7 +39,7 @@ def dateline(doc: Document) -> str:
 def render_newsml(doc: Document, wire_text: str, now: datetime) -> Artifact:
     r, site = doc.release, doc.site
     item = _el(None, "newsItem", {
-        "guid": release_uri(site, r.id), "version": str(version_of(doc)), "standard": "NewsML-G2",
+        "guid": release_uri(site, r.id), "version": str(r.version), "standard": "NewsML-G2",
         "standardversion": "2.35", "conformance": "power", XML_LANG: r.lang,
     })
     _el(item, "catalogRef", {"href": CATALOG})
@@ -55,8 +51,8 @@ def render_newsml(doc: Document, wire_text: str, now: datetime) -> Artifact:
     if r.embargo and r.embargo > now:
         _el(meta, "embargoed", text=r.embargo.isoformat())
     _el(meta, "pubStatus", {"qcode": "stat:usable"})
-    if r.corrections:
-        _el(meta, "edNote", text=" ".join(f"{long_date(c.date, r.lang, site.timezone)}: {c.text}" for c in r.corrections))
+    if notes := correction_notes(doc):
+        _el(meta, "edNote", text=" ".join(f"{c.date}: {c.text}" for c in notes))
     _el(meta, "link", {"rel": "irel:seeAlso", "href": public_url(site, r), "contenttype": "text/html"})
     content = _el(item, "contentMeta")
     _el(content, "contentCreated", text=r.date.isoformat())
@@ -64,9 +60,9 @@ def render_newsml(doc: Document, wire_text: str, now: datetime) -> Artifact:
         located = _el(content, "located", {"type": "loctype:city"})
         _el(located, "name", text=r.place)
     _el(content, "creator", {"literal": site.name})
-    for person in r.contacts:
+    for person in contacts_of(doc):
         contact = _el(content, "infoSource", {"role": "infosrc:source", "literal": person.name})
-        _el(contact, "name", text=person.name + (f", {person.role}" if person.role else ""))
+        _el(contact, "name", text=name_and_role(person))
     _el(content, "language", {"tag": r.lang})
     for topic in r.topics:
         subject = _el(content, "subject", {"type": "cpnat:abstract", "literal": topic})

@@ -6,8 +6,9 @@ import json
 from datetime import datetime
 
 from pipeline.render.artifact import Artifact
+from pipeline.render.facts import contacts_of, ways_to_reach
 from pipeline.body.document import Document
-from pipeline.render.newsml import agency_html, version_of
+from pipeline.render.newsml import agency_html
 from pipeline.paths import ninjs_path, pdf_name, public_url, release_uri
 
 SCHEMA = "http://www.iptc.org/std/ninjs/ninjs-schema_3.1.json#"
@@ -21,7 +22,7 @@ def render_ninjs(doc: Document, wire_text: str, now: datetime) -> Artifact:
         "uri": release_uri(site, r.id),
         "standard": {"name": "ninjs", "version": "3.1", "schema": SCHEMA},
         "type": "text",
-        "version": str(version_of(doc)),
+        "version": str(r.version),
         "firstCreated": r.public_time.isoformat(),
         "versionCreated": (r.updated or r.public_time).isoformat(),
         "contentCreated": r.date.isoformat(),
@@ -44,9 +45,9 @@ def render_ninjs(doc: Document, wire_text: str, now: datetime) -> Artifact:
             {
                 "name": c.name,
                 "rel": "contact",
-                "contactInfo": [{"type": kind, "value": value} for kind, value in (("phone", c.phone), ("email", c.email)) if value],
+                "contactInfo": [{"type": kind, "value": value} for kind, value in ways_to_reach(c)],
             }
-            for c in r.contacts
+            for c in contacts_of(doc)
         ] or None,
         "organisations": [{"name": site.name, "rel": "provider", "uri": site.url}],
         "renditions": [

@@ -14,6 +14,7 @@ from PIL import Image as PILImage
 
 from pipeline import __version__
 from pipeline.render.artifact import Artifact
+from pipeline.render.facts import correction_notes
 from pipeline.body.document import Document
 from pipeline.labels import babel_locale, labels, long_date
 from pipeline.source.model import Release, Site
@@ -138,10 +139,7 @@ def release_context(doc: Document, downloads: Downloads | None) -> dict:
         "date_iso": r.date.isoformat(), "date_text": long_date(r.date, r.lang, tz),
         "updated_iso": r.updated.isoformat() if r.updated else None,
         "updated_text": long_date(r.updated, r.lang, tz) if r.updated else None,
-        "corrections": [
-            {"iso": c.date.isoformat(), "text_date": long_date(c.date, r.lang, tz), "text": c.text}
-            for c in r.corrections
-        ],
+        "corrections": [{"iso": c.iso, "text_date": c.date, "text": c.text} for c in correction_notes(doc)],
         "image": image,
         "body_html": Markup(doc.body_html),
         "tags": [

@@ -30,7 +30,7 @@ def embedded_for(release) -> list[Embedded]:
     changed = release.updated or release.date
     record = {
         "id": release.id,
-        "version": 1 + len(release.corrections),
+        "version": release.version,
         "date": release.date.isoformat(),
         "updated": release.updated.isoformat() if release.updated else None,
         "source": release.source,

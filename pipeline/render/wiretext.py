@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from pipeline.body.document import Document
-from pipeline.labels import labels, long_date, weekday_date
+from pipeline.labels import in_language, labels, weekday_date
+from pipeline.render.facts import contacts_of, correction_notes, name_and_role, ways_to_reach
 from pipeline.source.model import Contact
 from pipeline.paths import file_href, public_url
 from pipeline.body.tree import Fold, stringify
@@ -39,7 +40,8 @@ ASCII = str.maketrans({
 
 
 def wire(lang: str) -> dict:
-    return WIRE.get(lang, WIRE.get(lang.split("-")[0], WIRE["en"]))
+    """The exact tag, then its primary language, then English."""
+    return in_language(WIRE, lang)
 
 
 def fold_ascii(text: str) -> str:
@@ -90,8 +92,8 @@ def text_of(doc: Document, now: datetime) -> str:
         if embargoed:
             out.append("EMBARGO: " + l["embargo"].format(when=local_time(r.embargo, r.lang, site.timezone)))
     out += ["", r.title]
-    for c in r.corrections:
-        out.append(f"{l['updated']} {long_date(c.date, r.lang, site.timezone)}: {c.text}")
+    for c in correction_notes(doc):
+        out.append(f"{c.label} {c.date}: {c.text}")
     out.append("")
     writer = _Writer(r.lang, url)
     first = [r.lead] if r.lead else []
@@ -108,7 +110,8 @@ def text_of(doc: Document, now: datetime) -> str:
     out += _paragraphs(body)
     if r.attachments:
         out += _paragraphs([l["attachments"] + ":\n" + "\n".join(f"{a.title} ({url}{file_href(a.src.name)})" for a in r.attachments)])
-    contacts = [_contacts(r.contacts + site.contacts, l)] if r.contacts or site.contacts else []
+    people = contacts_of(doc, newsroom=True)
+    contacts = [_contacts(people, l)] if people else []
     about = _about(doc, l)
     if english:
         out += ["###", ""] + _paragraphs(about) + _paragraphs([w["contact"] + "\n" + c for c in contacts])
@@ -147,11 +150,7 @@ def _about(doc: Document, l: dict) -> list[str]:
 def _contacts(contacts: tuple[Contact, ...], l: dict) -> str:
     blocks = []
     for c in contacts:
-        lines = [c.name + (f", {c.role}" if c.role else "")]
-        if c.phone:
-            lines.append(f"{l['phone']}: {c.phone}")
-        if c.email:
-            lines.append(f"{l['email']}: {c.email}")
+        lines = [name_and_role(c)] + [f"{l[kind]}: {value}" for kind, value in ways_to_reach(c)]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 

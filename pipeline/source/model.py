@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from pipeline.labels import language_candidates
 from pipeline.limits import Limits
 
 
@@ -65,7 +66,7 @@ class Site:
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""
-        for key in (lang, lang.split("-")[0], self.lang, ""):
+        for key in (*language_candidates(lang), self.lang, ""):
             if key in self.boilerplate:
                 return key or self.lang, self.boilerplate[key]
         return None, None
@@ -90,7 +91,7 @@ class Release:
     attachments: tuple[Attachment, ...] = ()
     embargo: datetime | None = None
     updated: datetime | None = None
-    corrections: tuple[Correction, ...] = ()
+    corrections: tuple[Correction, ...] = ()  # oldest first (load sorts them)
     draft: bool = False
     boilerplate: bool = True
     body: str = ""
@@ -103,6 +104,11 @@ class Release:
         if self.embargo and self.embargo > self.date:
             return self.embargo
         return self.date
+
+    @property
+    def version(self) -> int:
+        """1 when first published, then one more for every correction."""
+        return 1 + len(self.corrections)
 
     def is_public(self, now: datetime) -> bool:
         return not self.draft and self.public_time <= now
