@@ -249,12 +249,12 @@ def language_candidates(lang: str) -> tuple[str, ...]:
 T = TypeVar("T")
 
 
-def in_language(table: dict[str, T], lang: str, default: str = "en") -> T:
-    """`table`'s entry for `lang` (see language_candidates), else the one for `default`."""
+def in_language(table: dict[str, T], lang: str, fallback: str = "en") -> T:
+    """`table`'s entry for `lang` (see language_candidates), else its entry for the language `fallback`."""
     for tag in language_candidates(lang):
         if tag in table:
             return table[tag]
-    return table[default]
+    return table[fallback]
 
 
 def labels(lang: str) -> dict[str, str]:

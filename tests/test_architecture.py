@@ -120,3 +120,17 @@ def test_only_the_output_module_writes_to_dist(project):
         _WATCHED.clear()
     assert WRITERS, "the watch saw nothing: it would pass whatever wrote"
     assert {writer for writer, _ in WRITERS} == {"pipeline/build/output.py"}, sorted(set(WRITERS))[:5]
+
+
+def test_no_rule_of_the_body_checker_is_hidden_by_another_of_its_parts():
+    """BodyChecker is made of parts, one per concern; a rule written in two parts would silently replace one."""
+    from pipeline.body import checks
+
+    parts = [c for c in checks.BodyChecker.__mro__[1:] if c.__module__ == checks.__name__]
+    assert len(parts) > 1
+    where: dict[str, list[str]] = {}
+    for part in parts:
+        for name, value in vars(part).items():
+            if callable(value) and not name.startswith("__"):
+                where.setdefault(name, []).append(part.__name__)
+    assert {name: owners for name, owners in where.items() if len(owners) > 1} == {}

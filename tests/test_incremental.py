@@ -310,3 +310,19 @@ def test_a_changed_stylesheet_prints_with_its_new_rules_in_the_same_process(proj
     export("sources", "--now", MOMENTS[0], "-j", "1", "-q")
     _, forced = forced_export(press_room(edited), MOMENTS[0])
     assert (project / "dist/2026/a/a.pdf").read_bytes() == forced["2026/a/a.pdf"]
+
+
+def test_a_cached_release_made_again_for_a_link_says_what_a_fresh_export_says(project):
+    """A release taken from the cache but rendered again because a release it links to changed starts afresh:
+    should it fail now, its problems are those a --force export reports, not coloured by its last good render."""
+    image = "![Ett foto av stadshuset i vinterljus.](min%20bild.png)\n\n"
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20\n", image + "Läs också [B](b.md).\n"),
+        "sources/2026/min bild.png": png(),
+        "sources/2026/b.md": release("title: B\ndate: 2026-11-21\n"),
+    })
+    export("sources", "--now", NOW, "-q")
+    write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-12-24\n")})  # not public at --now any more
+    again = export("sources", "--now", NOW, expect=1)
+    assert "failed     sources/2026/a.md" in again.stdout, again.stdout
+    assert again.problems == export("sources", "--now", NOW, "--force", expect=1).problems

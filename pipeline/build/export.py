@@ -242,16 +242,17 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     index = release_index(outcomes, kept)
     loaded |= _stale_links(outcomes, index, settings)
 
-    def record(outcome: Outcome) -> None:
+    todo = [(release, outcomes[source]) for source, release in loaded.items()]
+    printer.start_workers(len(todo))
+    run.reporter.begin(len(todo))
+    for outcome in _render_all(todo, settings, printer, index, outcomes):
         if outcome.item is not None:
             cache.put_item(outcome.key, outcome.item)  # feeds read it back: the parent keeps no content
             outcome = replace(outcome, item=None)
         cache.put(outcome.key, outcome.to_json())
         outcomes[outcome.source] = outcome
         run.reporter.advance()
-
-    _render_all([(release, outcomes[source]) for source, release in loaded.items()], settings, printer, index,
-                outcomes, record, run.reporter)
+    run.reporter.end()
     entries, item_keys = _report_all(outcomes, before, index, settings, run)
     manifest = build_collection(entries, _feed_items(item_keys, cache, settings, index), settings.site, settings.theme,
                                 settings.dist, previous, cache)
@@ -324,28 +325,26 @@ def _stale_links(outcomes: dict[str, Outcome], index: dict[str, list | None], se
         if any(index.get(t) != v or not _public_for(v, outcome, settings.now) for t, v in links.items()):
             release, problems = load_release(outcome.path, settings.site)
             if release is not None:  # it loaded before, from the same bytes
-                outcomes[source] = replace(outcome, status=Status.TO_RENDER, cached=False,
-                                           problems=problem_lines(problems.items))
+                # Afresh, as a release not taken from the cache: what it used and published is known again
+                # once it is rendered (should it fail, its files are judged by the names in its source).
+                outcomes[source] = Outcome(source, outcome.path, outcome.key, Status.TO_RENDER, outcome.release,
+                                           problem_lines(problems.items))
                 again[source] = release
     return again
 
 
 def _render_all(todo: list[tuple[Release, Outcome]], settings: Settings, printer: Printer, index: dict[str, list],
-                outcomes: dict[str, Outcome], record: Callable[[Outcome], None], reporter: Reporter) -> None:
-    """Render the releases to render, recording each outcome as it comes.
+                outcomes: dict[str, Outcome]) -> Iterator[Outcome]:
+    """The outcomes of the releases to render, as they come.
 
     Releases not public yet go first (they are converted, never printed), so that the files they use are
-    known before any public release publishes one of them early.
+    known before any public release publishes one of them early: the caller records each outcome in
+    `outcomes` before taking the next, and the second pass reads them there.
     """
     now = settings.now  # links are judged at --now for releases not public yet too
-    printer.start_workers(len(todo))
-    reporter.begin(len(todo))
-    for outcome in _render([t for t in todo if not t[0].is_public(now)], settings, printer, index, last=False):
-        record(outcome)
+    yield from _render([t for t in todo if not t[0].is_public(now)], settings, printer, index, last=False)
     settings = replace(settings, private=_private_files(outcomes, settings.site))
-    for outcome in _render([t for t in todo if t[0].is_public(now)], settings, printer, index):
-        record(outcome)
-    reporter.end()
+    yield from _render([t for t in todo if t[0].is_public(now)], settings, printer, index)
 
 
 def _report_all(outcomes: dict[str, Outcome], before: dict[str, dict], index: dict[str, list | None],
@@ -529,6 +528,9 @@ def _still_public(entry: dict | None, now: datetime) -> bool:
 
 def release_index(outcomes: dict[str, Outcome], kept: dict[str, dict]) -> dict[str, list | None]:
     """Source -> [folder, public time, draft] of every release, what links to it resolve by.
+
+    Lists, not tuples: an Outcome's links keep these as they were when it was rendered, read back from the
+    cache's JSON as lists, and a link holds while the two compare equal.
 
     A release that cannot be read is there as its last published version while that stays, else None.
     """
