@@ -5,19 +5,21 @@ from __future__ import annotations
 import os
 import re
 
+import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 
 from pipeline.cli import main
 
 
-def test_readme_command_reference_matches_help():
+@pytest.mark.parametrize("command", sorted(main.commands))
+def test_readme_command_reference_matches_help(command):
     readme = ROOT / "README.md"
     text = readme.read_text("utf-8")
-    help_text = CliRunner().invoke(main, ["export", "--help"], prog_name="press", terminal_width=80).output
-    block = f"<!-- help:export -->\n```text\n{help_text}```\n<!-- /help:export -->"
-    current = re.search(r"<!-- help:export -->.*?<!-- /help:export -->", text, re.S)
-    assert current, "README lacks the <!-- help:export --> block"
+    help_text = CliRunner().invoke(main, [command, "--help"], prog_name="press", terminal_width=80).output
+    block = f"<!-- help:{command} -->\n```text\n{help_text}```\n<!-- /help:{command} -->"
+    current = re.search(rf"<!-- help:{command} -->.*?<!-- /help:{command} -->", text, re.S)
+    assert current, f"README lacks the <!-- help:{command} --> block"
     if os.environ.get("UPDATE_GOLDEN"):
         assert not os.environ.get("CI"), "UPDATE_GOLDEN is refused when CI is set"
         readme.write_text(text.replace(current[0], block), "utf-8")

@@ -189,7 +189,7 @@ def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapsh
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
             printer: Printer, force: bool, cache_dir: Path) -> Summary:
-    from pipeline.source.load import load_site  # after the hint above: these imports take a tenth of a second
+    from pipeline.source.load import load_site, release_files  # after the hint above: a tenth of a second
 
     run = _Run(reporter)
     site, site_problems = load_site(sources / "site.yaml")
@@ -732,14 +732,6 @@ def _linked_folders(sources: Path) -> list[Problem]:
                 found.append(Problem(Path(folder) / name, 0, "error", "this folder is a symbolic link, and nothing in it is "
                                      "read (what it leads to can change unseen); copy the folder into its place"))
     return found
-
-
-def release_files(sources: Path) -> list[Path]:
-    """Every Markdown file under sources/, in a stable order; hidden folders are left out."""
-    return sorted(
-        p for p in sources.rglob("*.md")
-        if not any(part.startswith(".") for part in p.relative_to(sources).parts)
-    )
 
 
 def _bytes_of(path: Path) -> bytes:

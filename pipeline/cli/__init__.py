@@ -9,6 +9,7 @@ import click
 
 from pipeline import __version__
 from pipeline.cli.export import export
+from pipeline.cli.new import new
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,4 +18,5 @@ def main() -> None:
     """Publish press releases: one Markdown source each, every format out."""
 
 
+main.add_command(new)
 main.add_command(export)

@@ -16,16 +16,8 @@ from pipeline.build.export import export as run_export
 from pipeline.build.export import check_output, machine_fault
 from pipeline.build.output import MACHINE_FAULTS, OutputRefused
 from pipeline.build.lock import Busy, exclusive
-from pipeline.source.moments import parse_moment
 from pipeline.problems import Problem
-
-
-def shown(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when inside it."""
-    try:
-        return os.path.relpath(path, Path.cwd()) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-    except (ValueError, OSError, RuntimeError):  # a link that leads to itself is shown as it is named
-        return str(path)
+from pipeline.cli.options import Moment, shown
 
 
 class ConsoleReporter:
@@ -113,18 +105,6 @@ def summary_line(summary) -> str:
     shown_counts = [c for c in counts if not c.startswith("0 ")]
     return (", ".join(shown_counts + [f"{summary.failed} failed"])
             + f": {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}")
-
-
-class Moment(click.ParamType):
-    name = "TIME"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, datetime):
-            return value
-        moment = parse_moment(value, None)  # without an offset: the press room's time zone
-        if moment is None:
-            self.fail(f"'{value}' is not an ISO 8601 time; use e.g. 2026-11-26T10:00+01:00", param, ctx)
-        return moment
 
 
 @click.command()

@@ -25,6 +25,7 @@ from pipeline.source.model import (
     Site,
 )
 from pipeline.problems import Problems
+from pipeline.source.template import leftover_body, leftover_contact, leftover_lead
 
 SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds",
              "wire", "limits"]
@@ -171,10 +172,10 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     if node is None:
         if not problems.items:
             problems.error(1, "the front matter is empty; give at least title and date")
-        return None, problems
+        return None, _with_body_leftovers(problems, body, body_line)
     f = Fields(node, problems, 2, "", RELEASE_KEYS)
     if not f.ok:
-        return None, problems
+        return None, _with_body_leftovers(problems, body, body_line)
     tz = ZoneInfo(site.timezone)
     title = f.text("title", required=True, hint="'title: <the headline>'")
     date = f.moment("date", tz, required=True)
@@ -222,17 +223,36 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     if updated and date and updated < date:
         problems.error(f.line("updated"), "'updated' is earlier than 'date'; give the time of the last correction")
     embargo = f.moment("embargo", tz)
+    lead = f.text("lead")
+    if message := leftover_lead(lead):
+        problems.error(f.line("lead"), message)
     contacts = tuple(c for c in (_contact(cf, problems) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
     release = Release(
         path=path, source=source_path(path, root), id=release_id, slug=slug, title=title or "",
-        date=date, lang=lang, type=f.text("type"), place=f.text("place"), lead=f.text("lead"),
+        date=date, lang=lang, type=f.text("type"), place=f.text("place"), lead=lead,
         topics=f.texts("topics"), regions=f.texts("regions"), contacts=contacts, image=image,
         attachments=tuple(attachments), embargo=embargo, updated=updated,
         corrections=tuple(sorted(corrections, key=lambda c: c.date)),
         draft=f.flag("draft", False), boilerplate=f.flag("boilerplate", True),
         body=body, body_line=body_line, source_bytes=raw,
     )
+    _with_body_leftovers(problems, body, body_line)
     return (None if problems.has_errors else release), problems
+
+
+def _with_body_leftovers(problems: Problems, body: str, first_line: int) -> Problems:
+    """The problems, and after them one for each paragraph of the template left in the body."""
+    for line, message in leftover_body(body, first_line):
+        problems.error(line, message)
+    return problems
+
+
+def release_files(sources: Path) -> list[Path]:
+    """Every Markdown file under sources/, in a stable order; hidden folders are left out."""
+    return sorted(
+        p for p in sources.rglob("*.md")
+        if not any(part.startswith(".") for part in p.relative_to(sources).parts)
+    )
 
 
 def own_name_problem(name: str) -> str:
@@ -322,7 +342,11 @@ def _contact(f: Fields, problems: Problems) -> Contact | None:
     if email and (msg := check_email(email)):
         problems.error(f.line("email"), msg)
         email = None
-    return Contact(name=name, role=f.text("role"), phone=f.text("phone"), email=email) if name else None
+    contact = Contact(name=name, role=f.text("role"), phone=f.text("phone"), email=email) if name else None
+    values = {key: getattr(contact, key) for key in CONTACT_KEYS} if contact else {}
+    if message := leftover_contact(values):
+        problems.error(min(f.line(key) for key, value in values.items() if value), message)
+    return contact
 
 
 def _image(f: Fields, base: Path, root: Path, problems: Problems, limits: Limits) -> Image | None:

@@ -1,0 +1,31 @@
+"""What the commands share: option types, and how a path is shown on the command line."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from pipeline.source.moments import parse_moment
+
+
+def shown(path: Path) -> str:
+    """A path as the user would type it: relative to the working folder when inside it."""
+    try:
+        return os.path.relpath(path, Path.cwd()) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except (ValueError, OSError, RuntimeError):  # a link that leads to itself is shown as it is named
+        return str(path)
+
+
+class Moment(click.ParamType):
+    name = "TIME"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, datetime):
+            return value
+        moment = parse_moment(value, None)  # without an offset: the press room's time zone
+        if moment is None:
+            self.fail(f"'{value}' is not an ISO 8601 time; use e.g. 2026-11-26T10:00+01:00", param, ctx)
+        return moment
