@@ -16,7 +16,7 @@ from lxml import etree
 
 from conftest import NOW, ROOT, export, png, release, write_tree
 
-ATOM_SCHEMA = ROOT / "tests" / "schemas" / "atom" / "atom.rng"
+ATOM_SCHEMA = ROOT / "pipeline" / "verify" / "schemas" / "atom" / "atom.rng"
 NS = {"a": "http://www.w3.org/2005/Atom"}
 
 

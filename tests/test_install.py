@@ -12,7 +12,7 @@ import zipfile
 from conftest import ROOT, NOW
 
 
-def test_an_ordinary_install_exports_with_its_own_theme(tmp_path):
+def test_an_ordinary_install_exports_with_its_own_theme_and_verifies_with_its_own_schemas(tmp_path):
     wheels = tmp_path / "wheels"
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(wheels), str(ROOT)],
                    check=True, capture_output=True, env={**os.environ, "PYTHONWARNINGS": "ignore"})
@@ -26,12 +26,19 @@ def test_an_ordinary_install_exports_with_its_own_theme(tmp_path):
     # -S: without site's startup files, so the editable install of this checkout is not on the path;
     # the dependencies come from the virtual environment's library folder.
     path = os.pathsep.join([str(installed), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]])
-    run = subprocess.run(
-        [sys.executable, "-S", "-c", "import pipeline, sys; print(pipeline.__file__); "
-         "from pipeline.cli import main; sys.argv = ['press', 'export', 'sources', '-q', '--now', sys.argv[1]]; main()", NOW],
-        cwd=project, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path},
-    )
+
+    def press(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-S", "-c", "import pipeline, sys; print(pipeline.__file__); "
+             "from pipeline.cli import main; sys.argv = ['press', *sys.argv[1:]]; main()", *args],
+            cwd=project, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": path},
+        )
+
+    run = press("export", "sources", "-q", "--now", NOW)
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith(str(installed)), "the checkout was used, not the installed package"
     assert (project / "dist/theme/css/site.css").is_file()
     assert (project / "dist/2026/halmstad-quality-mark/halmstad-quality-mark.pdf").is_file()
+    assert (installed / "pipeline/verify/schemas/newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd").is_file()
+    verified = press("verify", "dist", "-q")
+    assert verified.returncode == 0 and verified.stderr.endswith("each is as manifest.json lists it, and sound\n"), verified.stderr

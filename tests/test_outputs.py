@@ -149,7 +149,7 @@ def test_feeds_parse_and_carry_full_content(example_dist):
 
 
 def test_atom_feed_is_valid_against_the_schema(example_dist):
-    schema = ROOT / "tests/schemas/atom/atom.rng"
+    schema = ROOT / "pipeline/verify/schemas/atom/atom.rng"
     relaxng = etree.RelaxNG(etree.parse(str(schema)))
     doc = etree.parse(str(example_dist / "feed.atom"))
     assert relaxng.validate(doc), relaxng.error_log

@@ -44,11 +44,11 @@ def test_a_read_beside_the_repository_fails_the_test_that_made_it():
     READS_BESIDE.pop()  # caught: this test passes only because it saw the read
 
 
-def test_tests_find_their_schemas_inside_the_repository():
+def test_the_schemas_travel_inside_the_package():
     for schema in ("atom/atom.rng", "newsml-g2/NewsML-G2_2.35-spec-All-Power.xsd", "newsml-g2/xml.xsd",
                    "ninjs/ninjs-schema_3.1.json", "ninjs/GeoJSON-schema.json"):
-        assert (ROOT / "tests" / "schemas" / schema).is_file(), schema
-    licences = (ROOT / "tests" / "schemas" / "README.md").read_text("utf-8")
+        assert (ROOT / "pipeline" / "verify" / "schemas" / schema).is_file(), schema
+    licences = (ROOT / "pipeline" / "verify" / "schemas" / "README.md").read_text("utf-8")
     assert "Creative Commons Attribution 4.0" in licences and "RFC 4287" in licences
 
 
@@ -70,3 +70,9 @@ def test_the_source_format_reference_is_in_the_repository_and_names_every_field(
                + load.CORRECTION_KEYS + load.BOILERPLATE_KEYS)
     keys |= {f"feeds.{k}" for k in load.FEEDS_KEYS} | {f"wire.{k}" for k in load.WIRE_KEYS}
     assert sorted(k for k in keys if f"`{k}`" not in reference) == []
+
+
+def test_every_module_the_documents_name_exists():
+    named = {(doc.name, path) for doc in [ROOT / "README.md", ROOT / "SOURCE-FORMAT.md", *ROOT.glob("docs/*.md")]
+             for path in re.findall(r"pipeline/[a-z_/]+\.py", doc.read_text("utf-8"))}
+    assert named and not [(doc, path) for doc, path in named if not (ROOT / path).is_file()]

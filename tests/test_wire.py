@@ -9,34 +9,27 @@ import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 
-import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
-from referencing import Registry, Resource
 
 from conftest import NOW, ROOT, export, release, tree, write_tree
 from pipeline.render.wiretext import fold_ascii, wrap
+from pipeline.verify import published
 
-SCHEMAS = ROOT / "tests" / "schemas"
+SCHEMAS = ROOT / "pipeline" / "verify" / "schemas"
 G2 = {"g": "http://iptc.org/std/nar/2006-10-01/"}
 
 
 @pytest.fixture(scope="session")
 def newsml_schema():
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / "newsml-g2" / "NewsML-G2_2.35-spec-All-Power.xsd")))
+    return published.newsml_schema()
 
 
 @pytest.fixture(scope="session")
 def ninjs_validator():
-    schema = json.loads((SCHEMAS / "ninjs" / "ninjs-schema_3.1.json").read_text())
-    geojson = json.loads((SCHEMAS / "ninjs" / "GeoJSON-schema.json").read_text())
-    # ninjs refers to GeoJSON by its public address; serve it from disk so nothing goes to the network.
-    registry = Registry().with_resource("https://geojson.org/schema/GeoJSON.json", Resource.from_contents(geojson))
-    return jsonschema.Draft202012Validator(
-        schema, registry=registry, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
-    )
+    return published.ninjs_validator()
 
 
 def outputs(dist: Path, kind: str) -> list[Path]:

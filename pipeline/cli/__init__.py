@@ -10,6 +10,7 @@ import click
 from pipeline import __version__
 from pipeline.cli.export import export
 from pipeline.cli.new import new
+from pipeline.cli.verify import verify
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,3 +21,4 @@ def main() -> None:
 
 main.add_command(new)
 main.add_command(export)
+main.add_command(verify)

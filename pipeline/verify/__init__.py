@@ -1,1 +1,2 @@
-"""Checking what was published: the archival PDF's own checks, for the tests and a future `press verify`."""
+"""Checking what was published, from the published folder alone: `press verify` (published.py) and the
+archival PDF's own checks (pdf_check.py)."""

@@ -266,3 +266,12 @@ def _check_associated_files(pdf: pikepdf.Pdf, expected: Expected, failures: list
     data = json.loads(record.EF.F.read_bytes())
     if data.get("sha256") != hashlib.sha256(expected.source).hexdigest():
         failures.append("release.json's sha256 does not match the source")
+
+
+def embedded(data: bytes, name: str) -> bytes | None:
+    """The bytes of the file `name` the PDF carries as its source (AFRelationship /Source), or None."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for spec in pdf.Root.get("/AF", []):
+            if str(spec.get("/UF", spec.get("/F", ""))) == name and spec.get("/AFRelationship") == Name.Source:
+                return spec.EF.F.read_bytes()
+    return None
