@@ -41,12 +41,14 @@ def convert(release: Release, site: Site, index: dict[str, list | None], now: da
 
 
 def convert_all(releases: list[Release], site: Site, index: dict[str, list | None],
-                now: datetime | None = None, private: dict[str, str] | None = None) -> list[Document | ContentError]:
+                now: datetime | None = None, private: dict[str, str] | None = None,
+                html: bool = True) -> list[Document | ContentError]:
     """Check and convert many bodies with two pandoc starts in all; a release with problems gets its ContentError.
 
     `index` tells where every release is published (see body.ReleaseLinks), for links between releases,
     which must be public whenever a release is shown: at `now`, or at its own time if later.
     `private` holds the files of releases not public yet (path -> whose), which no other release may publish.
+    Without `html` (for a check that publishes nothing), pandoc runs once and the Documents have no HTML.
     """
     checked: list[_Checked | ContentError] = []
     bodies = [(r.path, r.body, r.body_line, r.lang, r.folder, max(r.public_time, now) if now else r.public_time)
@@ -80,7 +82,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
     html_of = iter(asts_to_html([
         {"pandoc-api-version": c.version, "meta": {}, "blocks": rewrite.blocks(copy.deepcopy(c.blocks))}
         for c in good for rewrite in (_ForPage(), _ForPage(public_url(site, c.release)))
-    ], site.limits.pandoc_seconds))
+    ], site.limits.pandoc_seconds) if html and good else ["", ""] * len(good))
     out: list[Document | ContentError] = []
     for item in checked:
         if isinstance(item, ContentError):

@@ -189,17 +189,11 @@ def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapsh
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
             printer: Printer, force: bool, cache_dir: Path) -> Summary:
-    from pipeline.source.load import load_site, release_files  # after the hint above: a tenth of a second
+    from pipeline.source.load import release_files  # after the hint above: these imports take a tenth of a second
 
     run = _Run(reporter)
-    site, site_problems = load_site(sources / "site.yaml")
-    theme = find_theme(sources, site.theme) if site else None
-    if site and theme is None:
-        site_problems.error(
-            line_starting(file_lines(site.path), "theme:") or 1,
-            f"theme '{site.theme}' was not found; create themes/{site.theme}/ beside the sources folder or use 'theme: default'",
-        )
-    run.problems(site_problems.items)
+    site, theme, site_problems = press_room(sources)
+    run.problems(site_problems)
     if site is None or theme is None:
         run.summary.published_nothing = True
         return run.summary
@@ -214,6 +208,20 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     # A release with no cache entry will be printed: start the workers now, while the others are checked.
     printer.start_workers(sum(force or not cache.has(key) for _, _, key in keyed))
     return _build(keyed, settings, cache, printer, force, run)
+
+
+def press_room(sources: Path) -> tuple[Site | None, Theme | None, list[Problem]]:
+    """The press room's settings and theme, and the problems of site.yaml."""
+    from pipeline.source.load import load_site
+
+    site, problems = load_site(sources / "site.yaml")
+    theme = find_theme(sources, site.theme) if site else None
+    if site and theme is None:
+        problems.error(
+            line_starting(file_lines(site.path), "theme:") or 1,
+            f"theme '{site.theme}' was not found; create themes/{site.theme}/ beside the sources folder or use 'theme: default'",
+        )
+    return site, theme, problems.items
 
 
 def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: Printer, force: bool,
@@ -236,7 +244,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     # A release that fails to load keeps what it published before, while public at --now: it still holds
     # its id and address, and links to it still lead there.
     kept = {s: before[s] for s, o in outcomes.items() if o.status == Status.FAILED and _still_public(before.get(s), settings.now)}
-    for source, problem in _clashes(outcomes, before, kept):
+    for source, problem in clashes(outcomes, before, kept):
         outcomes[source] = replace(outcomes[source], status=Status.FAILED, cached=False).with_problems(problem)
         loaded.pop(source, None)
     index = release_index(outcomes, kept)
@@ -291,7 +299,7 @@ def _load_all(todo: list[tuple[Path, str, str]], settings: Settings, cache: Cach
     loaded: dict[str, Release] = {}
     unloaded: list[str] = []
     for path, source, key in todo:
-        release, problems = _load(path, settings.site, settings.debug)
+        release, problems = load(path, settings.site, settings.debug)
         outcome = Outcome(source, path, key, Status.TO_RENDER, ReleaseFacts.of(release) if release else None,
                           problem_lines(problems.items))
         if release is None:
@@ -306,7 +314,7 @@ def _load_all(todo: list[tuple[Path, str, str]], settings: Settings, cache: Cach
         else:
             loaded[source] = release
         outcomes[source] = outcome
-    _check_unloaded_bodies(unloaded, outcomes, settings.site, settings.now)
+    check_unloaded_bodies(unloaded, outcomes, settings.site, settings.now)
     for source in unloaded:
         # Never trusted (it is loaded again), but its key is known: no worker is started for it next time.
         cache.put(outcomes[source].key, outcomes[source].to_json())
@@ -375,7 +383,7 @@ def _report_all(outcomes: dict[str, Outcome], before: dict[str, dict], index: di
     for source in sorted(set(before) - set(outcomes)):
         if before[source].get("id") not in ids_now:  # else it moved, and its line says so
             run.said("removed", site.root.parent / source, f"source deleted; took down {_page_folder(before[source])}")
-    run.problems(_unused_files(site, outcomes))
+    run.problems(unused_files(site, outcomes))
     entries = sorted(entries + kept_entries, key=lambda e: (datetime.fromisoformat(e["date"]), e["id"]), reverse=True)
     return entries, item_keys
 
@@ -415,7 +423,7 @@ def _tidy_press_copies(folder: Path, outcomes: dict[str, Outcome]) -> None:
     remove_stale(folder, previous, manifest)
 
 
-def _load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems]:
+def load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems]:
     """load_release; a bug it meets fails this release only, with a line that says so (the traceback with --debug)."""
     from pipeline.source.load import load_release
 
@@ -430,7 +438,7 @@ def _load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems
         return None, problems
 
 
-def _check_unloaded_bodies(unloaded: list[str], outcomes: dict[str, Outcome], site: Site, now: datetime) -> None:
+def check_unloaded_bodies(unloaded: list[str], outcomes: dict[str, Outcome], site: Site, now: datetime) -> None:
     """A release whose front matter failed has its body checked too: every problem is said in one export."""
     from pipeline.source.load import body_of
 
@@ -555,7 +563,7 @@ def _public_for(target: list | None, linker: Outcome | None, now: datetime) -> b
     return datetime.fromisoformat(target[1]) <= when
 
 
-def _unused_files(site: Site, outcomes: dict[str, Outcome]) -> list[Problem]:
+def unused_files(site: Site, outcomes: dict[str, Outcome]) -> list[Problem]:
     """Files under sources/ that are not releases and that nothing uses: a Word document saved there, say."""
     used = {p for o in outcomes.values() for p in o.media}
     if site.logo:
@@ -677,7 +685,7 @@ def code_fingerprint() -> str:
     return digest(*parts)
 
 
-def _clashes(outcomes: dict[str, Outcome], before: dict[str, dict], kept: dict[str, dict]) -> list[tuple[str, ProblemLine]]:
+def clashes(outcomes: dict[str, Outcome], before: dict[str, dict], kept: dict[str, dict]) -> list[tuple[str, ProblemLine]]:
     """Two releases may not share an id or an output folder.
 
     The release that published it before keeps it (even while it fails and its last version stays) and

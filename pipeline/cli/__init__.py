@@ -8,6 +8,7 @@ from __future__ import annotations
 import click
 
 from pipeline import __version__
+from pipeline.cli.check import check
 from pipeline.cli.export import export
 from pipeline.cli.new import new
 from pipeline.cli.verify import verify
@@ -20,5 +21,6 @@ def main() -> None:
 
 
 main.add_command(new)
+main.add_command(check)
 main.add_command(export)
 main.add_command(verify)

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from pipeline.source.fields import Fields, check_email, check_lang, compose
+from pipeline.source.check_settings import CHECKS, CheckSettings
+from pipeline.source.check_settings import SETTABLE as CHECK_SETTABLE
+from pipeline.source.fields import Fields, check_email, check_lang, closest, compose
 from pipeline.limits import SETTABLE, Limits
 from pipeline.source.model import (
     Attachment,
@@ -28,7 +30,7 @@ from pipeline.problems import Problems
 from pipeline.source.template import leftover_body, leftover_contact, leftover_lead
 
 SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds",
-             "wire", "limits"]
+             "wire", "limits", "check"]
 FEEDS_KEYS = ["size"]
 WIRE_KEYS = ["width", "ascii"]
 RELEASE_KEYS = [
@@ -102,9 +104,25 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
         path=path, root=root, name=name, url=url, lang=lang, title=title,
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
         boilerplate=boilerplate, contacts=contacts, feed_size=feed_size, wire_width=wire_width, wire_ascii=wire_ascii,
-        limits=limits,
+        limits=limits, check=_check_settings(f),
     )
     return site, problems
+
+
+def _check_settings(f: Fields) -> CheckSettings:
+    """Which editorial checks `press check` runs, and their thresholds; the defaults for the rest."""
+    given = f.mapping("check", ["skip", *CHECK_SETTABLE])
+    if given is None:
+        return CheckSettings()
+    skip = given.texts("skip")
+    for name in skip:
+        if name not in CHECKS:
+            hint = closest(name, list(CHECKS))
+            fix = f"did you mean '{hint}'?" if hint else f"the checks are: {', '.join(CHECKS)}"
+            given.problems.warning(given.line("skip"), f"'check.skip' names no check '{name}'; {fix}")
+    defaults = CheckSettings()
+    return CheckSettings(skip=frozenset(skip), **{key: given.number(key, getattr(defaults, key), low, high)
+                                                  for key, (low, high) in CHECK_SETTABLE.items()})
 
 
 def _limits(f: Fields) -> Limits:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from pipeline.labels import language_candidates
 from pipeline.limits import Limits
+from pipeline.source.check_settings import CheckSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,7 @@ class Site:
     wire_width: int | None = None  # hard-wrap wire text at this width; None: one paragraph per line
     wire_ascii: bool = False  # fold wire text to ASCII for legacy systems
     limits: Limits = Limits()  # what one release may ask of the machine
+    check: CheckSettings = CheckSettings()  # which editorial checks `press check` runs
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""
