@@ -68,7 +68,9 @@ def test_every_editorial_check_fires_with_a_line_that_says_what_to_do(project):
     run = check("--now", LATER)
     assert run.stdout.splitlines() == EXPECTED
     assert run.stderr == "3 releases checked: 0 errors, 19 warnings, 2 notes\n"
-    assert not (project / "dist").exists() and not (project / ".cache").exists(), "press check publishes nothing"
+    assert not (project / "dist").exists(), "press check publishes nothing"
+    again = check("--now", LATER)
+    assert (again.stdout, again.stderr) == (run.stdout, run.stderr), "what the build cache kept says the same"
 
 
 EXPECTED = [
@@ -148,3 +150,20 @@ def test_a_release_still_holding_the_template_is_refused(project):
 def test_a_path_outside_the_sources_is_a_usage_error(project, paths, message):
     (project / "elsewhere.md").write_text("x", "utf-8")
     assert message in check(*paths, expect=2).output
+
+
+def test_a_second_check_reads_again_only_what_changed_and_what_relies_on_it(project):
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20\ntopics: [T]\ncontacts:\n  - name: Anna Berg\n",
+                                     "Läs om [B](b.md).\n"),
+        "sources/2026/b.md": release("title: B\ndate: 2026-11-21\ntopics: [T]\ncontacts:\n  - name: Anna Berg\n"),
+    })
+    assert check("--now", LATER).stdout == ""
+    write_tree(project, {"sources/2026/b.md": release("title: B\ndate: 2026-12-24\nembargo: 2026-12-24\ntopics: [T]\n"
+                                                       "contacts:\n  - name: Anna Berg\n")})
+    run = check("--now", LATER, expect=1)
+    assert run.stdout.startswith("sources/2026/a.md:9: error: link 'b.md' points at a release that is not public until "
+                                 "2026-12-24 00:00 CET"), "a.md did not change, but what its link relies on did"
+    write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\ntopics: [T]\ncontacts:\n"
+                                                       "  - name: Anna Berg\n", "Läs om B [här](https://example.org/b).\n")})
+    assert check("--now", LATER).stdout.startswith("sources/2026/a.md:9: warning: the link text 'här' does not say")

@@ -100,6 +100,13 @@ class Cache:
     def put_item(self, key: str, item: dict) -> None:
         self._write("items", key, item)
 
+    def checked(self, key: str) -> dict | None:
+        """What `press check` found of a release (build.check.Found)."""
+        return self._read("checked", key)
+
+    def put_checked(self, key: str, entry: dict) -> None:
+        self._write("checked", key, entry)
+
     def collection(self) -> dict[str, list]:
         """Path of each listing page, feed and asset -> [digest of its inputs, sha256, stamp of the file written].
 

@@ -1,22 +1,23 @@
 """`press check`: every problem an export would report, and the editorial checks, without rendering anything.
 
-Every release is read (links and ids are judged against all of them); the ones asked
+Every release is known (links and ids are judged against all of them); the ones asked
 about are converted, their bodies checked, and reviewed (pipeline/editorial). Nothing
-is written: no page, no PDF, no cache.
+is published. What a release was found to be is kept in the build cache, keyed like the
+export's entries, so that after one edit only that release is read again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from pipeline.build.export import (_linked_folders, _source_of, check_unloaded_bodies, clashes, load, press_room,
-                                   release_index, unused_files)
-from pipeline.build.record import Outcome, ReleaseFacts, Status, problem_lines
+from pipeline.build.cache import Cache, file_digest, stamp, unchanged
+from pipeline.build.export import (_bytes_of, _linked_folders, _public_for, _salt, _source_of, check_unloaded_bodies,
+                                   clashes, load, press_room, release_index, unused_files)
+from pipeline.build.record import Outcome, ProblemLine, ReleaseFacts, Status, problem_lines
 from pipeline.problems import Problem
-
 
 BATCH = 100  # bodies per pandoc run: a check makes no HTML, so one run reads many
 
@@ -30,10 +31,36 @@ class Checked:
     stopped: bool = False  # site.yaml could not be read: nothing else was checked
 
 
-def check(sources: Path, now: datetime, paths: list[Path] | None = None) -> Checked:
+@dataclass(frozen=True, slots=True)
+class Found:
+    """A release as a check found it, kept in the build cache: all but what depends on the time of the check."""
+
+    facts: ReleaseFacts | None  # None: it could not be read
+    problems: tuple[ProblemLine, ...]  # the export's and the editorial ones
+    timing: dict | None  # its date and embargo and their lines (editorial.rules.Timing)
+    links: dict[str, list]  # releases it links to: source -> what the link relied on
+    media: dict[str, str | None]  # files it uses: path -> sha256
+    media_stamps: dict[str, list[int]]
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> Found | None:
+        try:
+            facts = data["facts"]
+            return cls(ReleaseFacts(**facts) if facts else None, tuple(tuple(p) for p in data["problems"]),
+                       data["timing"], data["links"], data["media"], data["media_stamps"])
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def intact(self) -> bool:
+        return all(unchanged(p, sha or "", self.media_stamps.get(p)) for p, sha in self.media.items())
+
+
+def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_dir: Path | None = None) -> Checked:
     """Check the releases under `sources` (or only `paths` among them) as an export at `now` would, and review them."""
-    from pipeline.body.document import convert_all
-    from pipeline.editorial.rules import review
+    from pipeline.editorial.rules import Timing, timely
     from pipeline.source.load import release_files
 
     site, theme, problems = press_room(sources)
@@ -45,38 +72,89 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None) -> Chec
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
     result.problems += _linked_folders(sources)
     wanted = {p.resolve() for p in paths} if paths else None
+    cache = Cache(cache_dir or sources.resolve().parent / ".cache", _salt(site, theme))
 
-    outcomes: dict[str, Outcome] = {}
-    loaded = {}
-    unloaded = []
+    found: dict[str, Found] = {}
+    keys: dict[str, str] = {}
+    paths_of: dict[str, Path] = {}
     for path in release_files(sources):
         source = _source_of(path, sources)
-        release, found = load(path, site, debug=False)
-        outcomes[source] = Outcome(source, path, "", Status.TO_RENDER if release else Status.FAILED,
-                                   ReleaseFacts.of(release) if release else None, problem_lines(found.items))
-        if release is None:
-            unloaded.append(source)
-        else:
-            loaded[source] = release
-    check_unloaded_bodies(unloaded, outcomes, site, now)
-    for source, problem in clashes(outcomes, {}, {}):
-        outcomes[source] = outcomes[source].with_problems(problem)
-    index = release_index(outcomes, {})
+        keys[source], paths_of[source] = cache.key(source, _bytes_of(path)), path
+        entry = cache.checked(keys[source])
+        if entry and (known := Found.from_json(entry)) and known.facts and known.intact():
+            found[source] = known
+    todo = [s for s in paths_of if s not in found]
+    found |= _read(todo, paths_of, site, now)
 
-    asked = [s for s, r in loaded.items() if wanted is None or r.path.resolve() in wanted]
-    for start in range(0, len(asked), BATCH):
-        batch = asked[start : start + BATCH]
-        for source, doc in zip(batch, convert_all([loaded[s] for s in batch], site, index, now, html=False), strict=True):
-            if isinstance(doc, Exception):  # a ContentError: every problem of the body
-                outcomes[source] = outcomes[source].with_problems(*doc.problems)
-                continue
-            media = {str(p): "" for p in doc.files.values()}  # for the files no release uses
-            outcomes[source] = replace(outcomes[source], media=media).with_problems(*doc.warnings, *review(doc, now))
-    for source, outcome in outcomes.items():
-        if wanted is None or outcome.path.resolve() in wanted:
-            result.releases += 1
-            result.problems += sorted((Problem(outcome.path, line, severity, message)  # type: ignore[arg-type]
-                                       for line, severity, message in outcome.problems), key=lambda p: p.line)
+    outcomes = {s: Outcome(s, paths_of[s], keys[s], Status.TO_RENDER if f.facts else Status.FAILED, f.facts, f.problems,
+                           media={p: sha or "" for p, sha in f.media.items()}) for s, f in found.items()}
+    index = release_index(outcomes, {})
+    clashing = clashes(outcomes, {}, {})
+    # A release whose links relied on another that moved or changed its time, or is not public now, is read again.
+    stale = [s for s, f in found.items() if s not in todo and f.facts and any(
+        index.get(t) != v or not _public_for(v, outcomes[s], now) for t, v in f.links.items())]
+    found |= _read(stale, paths_of, site, now, index)
+    for source in set(todo) | set(stale):
+        if not any(severity == "error" for _, severity, _ in found[source].problems):
+            # One with an error is read again next time: what it relied on (a linked release, say) is not kept.
+            cache.put_checked(keys[source], found[source].to_json())
+
+    for source, problem in clashing:
+        found[source] = replace(found[source], problems=found[source].problems + (problem,))
+    for source, known in found.items():
+        path = paths_of[source]
+        if wanted is not None and path.resolve() not in wanted:
+            continue
+        result.releases += 1
+        said = [Problem(path, line, severity, message) for line, severity, message in known.problems]  # type: ignore[arg-type]
+        if known.timing:
+            said += timely(path, Timing(**known.timing), site.check, now)
+        result.problems += sorted(said, key=lambda p: p.line)
     if wanted is None:
         result.problems += unused_files(site, outcomes)
     return result
+
+
+def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime,
+          index: dict[str, list | None] | None = None) -> dict[str, Found]:
+    """Load, convert (without HTML) and review these releases; their findings."""
+    if not sources:
+        return {}
+    from pipeline.body.document import convert_all
+    from pipeline.editorial.rules import Timing, review
+
+    outcomes: dict[str, Outcome] = {}
+    loaded = {}
+    for source in sources:
+        release, problems = load(paths_of[source], site, debug=False)
+        outcomes[source] = Outcome(source, paths_of[source], "", Status.TO_RENDER if release else Status.FAILED,
+                                   ReleaseFacts.of(release) if release else None, problem_lines(problems.items))
+        if release is not None:
+            loaded[source] = release
+    unloaded = [s for s in sources if s not in loaded]
+    check_unloaded_bodies(unloaded, outcomes, site, now)
+    index = index if index is not None else release_index(outcomes, {})
+    out = {s: Found(None, outcomes[s].problems, None, {}, {}, {}) for s in unloaded}
+    names = list(loaded)
+    for start in range(0, len(names), BATCH):
+        batch = names[start : start + BATCH]
+        for source, doc in zip(batch, convert_all([loaded[s] for s in batch], site, index, now, html=False), strict=True):
+            release = loaded[source]
+            files = sorted({str(p) for p in [a.src for a in release.attachments]
+                            + ([release.image.src] if release.image else [])})
+            if isinstance(doc, Exception):  # a ContentError: every problem of the body
+                problems, links = outcomes[source].with_problems(*doc.problems).problems, {}
+            else:
+                problems = outcomes[source].with_problems(*doc.warnings, *review(doc)).problems
+                files = sorted({*files, *(str(p) for p in doc.files.values())})
+                links = doc.links
+            out[source] = Found(ReleaseFacts.of(release), problems, asdict(Timing.of(release)), links,
+                                {p: file_digest(Path(p)) for p in files}, {p: _stamp(p) for p in files})
+    return out
+
+
+def _stamp(path: str) -> list[int]:
+    try:
+        return stamp(Path(path))
+    except OSError:
+        return [-1, -1]

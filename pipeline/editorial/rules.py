@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -11,19 +12,53 @@ from pipeline.body.tree import stringify
 from pipeline.editorial.language import (FLESCH_BANDS, LIX_BANDS, band, flesch, lix, measure_for, officialese_in,
                                          says_nothing, sentences, shouted, words)
 from pipeline.problems import Problem, first_text_line, line_holding, line_starting
+from pipeline.source.check_settings import CheckSettings
+from pipeline.source.model import Release
 
 
-def review(doc: Document, now: datetime) -> list[Problem]:
-    """Every editorial finding of one release, in the order of its lines."""
-    found = _Review(doc, now)
+def review(doc: Document) -> list[Problem]:
+    """Every editorial finding of one release that does not depend on the time of the check, by line."""
+    found = _Review(doc)
     for check in (found.title, found.lead, found.body_text, found.links_and_images, found.tables, found.completeness):
         check()
     return sorted(found.problems, key=lambda p: p.line)
 
 
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """A release's date and embargo and their lines: what the findings that depend on the time are made of."""
+
+    date: str  # ISO 8601
+    embargo: str | None
+    date_line: int
+    embargo_line: int
+
+    @classmethod
+    def of(cls, release: Release) -> Timing:
+        lines = release.source_bytes.decode("utf-8", "replace").split("\n")
+        return cls(release.date.isoformat(), release.embargo.isoformat() if release.embargo else None,
+                   line_starting(lines, "date:") or 1, line_starting(lines, "embargo:") or 1)
+
+
+def timely(path: Path, timing: Timing, settings: CheckSettings, now: datetime) -> list[Problem]:
+    """The findings that depend on the time of the check: an embargo that has passed, a future date without one."""
+    if not settings.runs("embargo"):
+        return []
+    date, embargo = datetime.fromisoformat(timing.date), timing.embargo and datetime.fromisoformat(timing.embargo)
+    found = []
+    if embargo and embargo <= now:
+        found.append(Problem(path, timing.embargo_line, "note", f"the embargo ended {embargo:%Y-%m-%d %H:%M}; the line "
+                             "can go"))
+    if date > now and not embargo:
+        found.append(Problem(path, timing.date_line, "warning", "the date is in the future and there is no embargo: "
+                             "the release goes out then, but news agencies get no press copy beforehand; if they "
+                             "should, add 'embargo:' with the same time"))
+    return found
+
+
 class _Review:
-    def __init__(self, doc: Document, now: datetime):
-        self.doc, self.release, self.settings, self.now = doc, doc.release, doc.site.check, now
+    def __init__(self, doc: Document):
+        self.doc, self.release, self.settings = doc, doc.release, doc.site.check
         self.source_lines = self.release.source_bytes.decode("utf-8", "replace").split("\n")
         self.body_lines = self.release.body.split("\n")
         self.problems: list[Problem] = []
@@ -154,13 +189,6 @@ class _Review:
         if r.image and (width := _pixel_width(r.image.src)) is not None and width < self.settings.image_width:
             self.say("image-size", self.field_line("image"), "warning", f"the key image is {width} pixels wide, less "
                      f"than the {self.settings.image_width} a newspaper needs to print it; use a larger original")
-        if r.embargo and r.embargo <= self.now:
-            self.say("embargo", self.field_line("embargo"), "note", f"the embargo ended {r.embargo:%Y-%m-%d %H:%M}; "
-                     "the line can go")
-        if r.date > self.now and not r.embargo:
-            self.say("embargo", self.field_line("date"), "warning", "the date is in the future and there is no "
-                     "embargo: the release goes out then, but news agencies get no press copy beforehand; if they "
-                     "should, add 'embargo:' with the same time")
 
 
 def _nodes(value) -> Iterator[dict]:
