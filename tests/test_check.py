@@ -167,3 +167,11 @@ def test_a_second_check_reads_again_only_what_changed_and_what_relies_on_it(proj
     write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\ntopics: [T]\ncontacts:\n"
                                                        "  - name: Anna Berg\n", "Läs om B [här](https://example.org/b).\n")})
     assert check("--now", LATER).stdout.startswith("sources/2026/a.md:9: warning: the link text 'här' does not say")
+
+
+def test_many_changed_releases_read_in_several_processes_say_the_same(project, monkeypatch):
+    import pipeline.build.check
+
+    monkeypatch.setattr(pipeline.build.check, "BATCH", 1)  # one body per batch: three batches for two processes
+    write_tree(project, FLAWED)
+    assert check("--now", LATER, "-j", "2").stdout.splitlines() == EXPECTED

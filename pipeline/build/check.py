@@ -58,7 +58,8 @@ class Found:
         return all(unchanged(p, sha or "", self.media_stamps.get(p)) for p, sha in self.media.items())
 
 
-def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_dir: Path | None = None) -> Checked:
+def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_dir: Path | None = None,
+          jobs: int = 1) -> Checked:
     """Check the releases under `sources` (or only `paths` among them) as an export at `now` would, and review them."""
     from pipeline.editorial.rules import Timing, timely
     from pipeline.source.load import release_files
@@ -84,7 +85,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
         if entry and (known := Found.from_json(entry)) and known.facts and known.intact():
             found[source] = known
     todo = [s for s in paths_of if s not in found]
-    found |= _read(todo, paths_of, site, now)
+    found |= _read(todo, paths_of, site, now, jobs=jobs)
 
     outcomes = {s: Outcome(s, paths_of[s], keys[s], Status.TO_RENDER if f.facts else Status.FAILED, f.facts, f.problems,
                            media={p: sha or "" for p, sha in f.media.items()}) for s, f in found.items()}
@@ -93,7 +94,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     # A release whose links relied on another that moved or changed its time, or is not public now, is read again.
     stale = [s for s, f in found.items() if s not in todo and f.facts and any(
         index.get(t) != v or not _public_for(v, outcomes[s], now) for t, v in f.links.items())]
-    found |= _read(stale, paths_of, site, now, index)
+    found |= _read(stale, paths_of, site, now, index, jobs)
     for source in set(todo) | set(stale):
         if not any(severity == "error" for _, severity, _ in found[source].problems):
             # One with an error is read again next time: what it relied on (a linked release, say) is not kept.
@@ -116,13 +117,11 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
 
 
 def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime,
-          index: dict[str, list | None] | None = None) -> dict[str, Found]:
-    """Load, convert (without HTML) and review these releases; their findings."""
+          index: dict[str, list | None] | None = None, jobs: int = 1) -> dict[str, Found]:
+    """Load, convert (without HTML) and review these releases; their findings. Many are converted in `jobs`
+    processes, a batch of bodies each."""
     if not sources:
         return {}
-    from pipeline.body.document import convert_all
-    from pipeline.editorial.rules import Timing, review
-
     outcomes: dict[str, Outcome] = {}
     loaded = {}
     for source in sources:
@@ -136,20 +135,41 @@ def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime,
     index = index if index is not None else release_index(outcomes, {})
     out = {s: Found(None, outcomes[s].problems, None, {}, {}, {}) for s in unloaded}
     names = list(loaded)
-    for start in range(0, len(names), BATCH):
-        batch = names[start : start + BATCH]
-        for source, doc in zip(batch, convert_all([loaded[s] for s in batch], site, index, now, html=False), strict=True):
-            release = loaded[source]
-            files = sorted({str(p) for p in [a.src for a in release.attachments]
-                            + ([release.image.src] if release.image else [])})
-            if isinstance(doc, Exception):  # a ContentError: every problem of the body
-                problems, links = outcomes[source].with_problems(*doc.problems).problems, {}
-            else:
-                problems = outcomes[source].with_problems(*doc.warnings, *review(doc)).problems
-                files = sorted({*files, *(str(p) for p in doc.files.values())})
-                links = doc.links
-            out[source] = Found(ReleaseFacts.of(release), problems, asdict(Timing.of(release)), links,
-                                {p: file_digest(Path(p)) for p in files}, {p: _stamp(p) for p in files})
+    batches = [[(s, loaded[s], outcomes[s].problems) for s in names[i : i + BATCH]] for i in range(0, len(names), BATCH)]
+    if jobs > 1 and len(batches) > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        from pipeline.orphans import ending_with_this_process
+
+        with ProcessPoolExecutor(min(jobs, len(batches)), mp_context=multiprocessing.get_context("fork"),
+                                 initializer=ending_with_this_process()) as pool:
+            for found in pool.map(_convert_batch, batches, [site] * len(batches), [index] * len(batches),
+                                  [now] * len(batches)):
+                out |= found
+    else:
+        for batch in batches:
+            out |= _convert_batch(batch, site, index, now)
+    return out
+
+
+def _convert_batch(batch: list[tuple], site, index: dict[str, list | None], now: datetime) -> dict[str, Found]:
+    """(source, release, problems of reading it) each -> what the check found of it, its body converted and reviewed."""
+    from pipeline.body.document import convert_all
+    from pipeline.editorial.rules import Timing, review
+
+    out = {}
+    docs = convert_all([release for _, release, _ in batch], site, index, now, html=False)
+    for (source, release, read), doc in zip(batch, docs, strict=True):
+        files = sorted({str(p) for p in [a.src for a in release.attachments] + ([release.image.src] if release.image else [])})
+        if isinstance(doc, Exception):  # a ContentError: every problem of the body
+            problems, links = read + problem_lines(doc.problems), {}
+        else:
+            problems = read + problem_lines([*doc.warnings, *review(doc)])
+            files = sorted({*files, *(str(p) for p in doc.files.values())})
+            links = doc.links
+        out[source] = Found(ReleaseFacts.of(release), problems, asdict(Timing.of(release)), links,
+                            {p: file_digest(Path(p)) for p in files}, {p: _stamp(p) for p in files})
     return out
 
 

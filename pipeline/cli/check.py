@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,10 +16,12 @@ from pipeline.cli.options import Moment, shown
 @click.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--now", type=Moment(), help="Judge embargoes and dates as if it were this time (ISO 8601). Default: now.")
+@click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
+              help="Read releases in this many processes when many changed.")
 @click.option("--strict", is_flag=True, help="Fail (exit status 1) on warnings too, not only on errors.")
 @click.option("--format", "form", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="text: one 'path:line: severity: message' line each; json: a list of findings, for editors and CI.")
-def check(paths: tuple[Path, ...], now: datetime | None, strict: bool, form: str) -> None:
+def check(paths: tuple[Path, ...], now: datetime | None, jobs: int, strict: bool, form: str) -> None:
     """Check releases without publishing anything: PATHS are release files, or
     the sources folder (default: sources).
 
@@ -31,7 +34,7 @@ def check(paths: tuple[Path, ...], now: datetime | None, strict: bool, form: str
     from pipeline.build.check import check as run_check
 
     sources, files = _sources_of(list(paths) or [Path("sources")])
-    result = run_check(sources, now or datetime.now(timezone.utc), files)
+    result = run_check(sources, now or datetime.now(timezone.utc), files, jobs=jobs)
     counts = {severity: sum(p.severity == severity for p in result.problems) for severity in ("error", "warning", "note")}
     if form == "json":
         click.echo(json.dumps([{"path": shown(p.path), "line": p.line, "severity": p.severity, "message": p.message}
