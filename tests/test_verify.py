@@ -6,6 +6,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -65,8 +66,8 @@ def test_a_changed_a_missing_and_an_unlisted_file_are_each_one_finding(published
         "published/2026/extra.html: published but not listed in manifest.json: no export wrote it; remove it, or "
         "publish it through a release",
         "published/2026/halmstad-quality-mark/halmstad-quality-mark.txt: its content differs from what manifest.json "
-        "records (sha256): it was changed or damaged after the export; export again to restore it",
-        "published/feed.rss: listed in manifest.json but missing; export again to restore it",
+        "records (sha256): it was changed or damaged after the export; restore it from a good copy, or export again",
+        "published/feed.rss: listed in manifest.json but missing; restore it from a good copy, or export again",
     ]
     assert run.stderr.endswith(": 3 findings\n")
 
@@ -90,8 +91,8 @@ def test_a_pdf_that_is_no_longer_tagged_fails_the_archival_checks(published):
         pdf.save(out)
     relisted(published, PDF, out.getvalue())
     run = verify(published, expect=1)
-    assert f"published/{PDF}: the PDF fails an archival check (PDF/A-3u, PDF/UA-1): /MarkInfo /Marked is not true" \
-        in run.stdout.splitlines()
+    assert f"published/{PDF}: the PDF fails an archival check (PDF/A-3u, PDF/UA-1): /MarkInfo /Marked is not true; " \
+        "export it again, and report it if it persists" in run.stdout.splitlines()
 
 
 def test_newsml_ninjs_and_feeds_that_break_their_standard_are_found(published):
@@ -129,7 +130,8 @@ def test_a_manifest_that_names_a_file_outside_the_folder_is_a_finding_not_a_read
 
 @pytest.mark.parametrize(("damage", "message"), [
     (lambda f: (f / "manifest.json").unlink(), "there is no manifest.json, so nothing can be verified"),
-    (lambda f: (f / "manifest.json").write_text("{", "utf-8"), "manifest.json cannot be read"),
+    (lambda f: (f / "manifest.json").write_text("{", "utf-8"), "manifest.json is not JSON"),
+    (lambda f: (f / "manifest.json").write_text("{}", "utf-8"), "manifest.json is not the manifest of an export"),
 ])
 def test_a_folder_without_a_sound_manifest_says_so(published, damage, message):
     damage(published)
@@ -138,3 +140,33 @@ def test_a_folder_without_a_sound_manifest_says_so(published, damage, message):
 
 def test_a_folder_that_is_not_there_is_a_usage_error(tmp_path):
     assert "does not exist" in verify(tmp_path / "nowhere", expect=2).output
+
+
+def test_links_pipes_and_folders_are_named_and_never_followed(published, tmp_path):
+    outside = tmp_path / "outside.txt"
+    text = "2026/halmstad-quality-mark/halmstad-quality-mark.txt"
+    outside.write_bytes((published / text).read_bytes())  # the same bytes: following the link would say 'sound'
+    (published / text).unlink()
+    (published / text).symlink_to(outside)
+    (published / "feed.rss").unlink()
+    os.mkfifo(published / "feed.rss")  # reading it would never end
+    (published / "feed.json").unlink()
+    (published / "feed.json").mkdir()
+    (published / "extra").symlink_to(tmp_path)
+    lines = verify(published, "-j", "2", expect=1).stdout.splitlines()
+    assert lines == [
+        "published/extra: a symbolic link but not listed in manifest.json: no export wrote it; remove it, or publish it "
+        "through a release",
+        f"published/{text}: is a symbolic link, which an export never writes (it could lead anywhere); put the file "
+        "itself in its place",
+        "published/feed.json: is a folder where manifest.json lists a file; restore the file from a good copy, or export "
+        "again",
+        "published/feed.rss: is not a plain file (a pipe or a device); restore the file from a good copy, or export again",
+    ]
+
+
+def test_a_pdf_that_cannot_be_parsed_is_one_finding_not_a_stop(published):
+    relisted(published, PDF, b"%PDF-1.7\nnot really")
+    run = verify(published, expect=1)
+    assert run.stdout.startswith(f"published/{PDF}: it cannot be read as a PDF (")
+    assert run.stdout.rstrip().endswith("restore it from a good copy, or export again")

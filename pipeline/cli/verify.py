@@ -44,7 +44,8 @@ def verify(folder: Path, jobs: int, quiet: bool) -> None:
             click.echo(f"{shown(folder / finding.path)}: {finding.message}")
     except KeyboardInterrupt:
         click.echo("\nstopped: not everything was checked", err=True)
-        sys.exit(130)
+        sys.stdout.flush()
+        os._exit(130)  # at once: the workers are gone, and nothing waits on them (a second Ctrl-C cannot hang it)
     checked = f"{total} file{'s' if total != 1 else ''} checked"
     if count:
         click.echo(f"{shown(folder)}: {checked}: {count} finding{'s' if count != 1 else ''}", err=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
+import stat
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -63,10 +65,14 @@ def _listed(record, kind: str | None, findings: list[Finding], **facts) -> Liste
     path = record.get("path") if isinstance(record, dict) else None
     sha = record.get("sha256") if isinstance(record, dict) else None
     if not isinstance(path, str) or not isinstance(sha, str):
-        findings.append(Finding(MANIFEST, f"an entry without a path and sha256 ({str(record)[:80]}); export again to "
-                                          "write a sound manifest"))
+        findings.append(Finding(MANIFEST, f"an entry has no path or no sha256 ({json.dumps(record, ensure_ascii=False)[:80]}); "
+                                          "restore manifest.json from a good copy, or export again"))
         return None
     parts = PurePosixPath(path).parts
+    if not path.strip(".") or any(ord(ch) < 32 for ch in path):
+        findings.append(Finding(MANIFEST, f"{json.dumps(path, ensure_ascii=False)} is not the path of a file; restore "
+                                          "manifest.json from a good copy, or export again"))
+        return None
     if not parts or PurePosixPath(path).is_absolute() or ".." in parts:
         findings.append(Finding(MANIFEST, f"'{path}' lies outside the published folder; export again to write a sound "
                                           "manifest"))
@@ -81,35 +87,59 @@ def _list(value) -> list:
 def verify(folder: Path, jobs: int = 1, progress: Callable[[int, int], None] = lambda done, total: None) -> Iterator[Finding]:
     """Every finding about the published `folder`, in path order within each kind of check; `progress` is told
     how many of the listed files are checked, of how many."""
+    folder = folder.resolve()  # dist is a link to the export's snapshot: what lies inside is checked link by link
+    if (why := _not_a_plain_file(folder, MANIFEST)) and not why.startswith("listed"):
+        yield Finding(MANIFEST, f"manifest.json {why.split(';')[0]}, so nothing can be verified; restore it from a good "
+                                "copy, or export again")
+        return
     try:
         manifest = json.loads((folder / MANIFEST).read_bytes())
     except FileNotFoundError:
         yield Finding(MANIFEST, "there is no manifest.json, so nothing can be verified; is this a folder press export "
                                 "wrote?")
         return
-    except (OSError, ValueError) as exc:
-        yield Finding(MANIFEST, f"manifest.json cannot be read ({exc}); export again to write it")
+    except OSError as exc:
+        yield Finding(MANIFEST, f"manifest.json cannot be read ({exc.strerror}); check its permissions")
         return
-    if not isinstance(manifest, dict):
-        yield Finding(MANIFEST, "manifest.json is not a JSON object; export again to write it")
+    except ValueError as exc:
+        yield Finding(MANIFEST, f"manifest.json is not JSON ({exc}), so nothing can be verified; restore it from a good "
+                                "copy, or export again")
+        return
+    if not isinstance(manifest, dict) or not all(isinstance(manifest.get(k), list)
+                                                 for k in ("releases", "feeds", "pages", "assets")):
+        yield Finding(MANIFEST, "manifest.json is not the manifest of an export (it lacks the lists releases, feeds, "
+                                "pages and assets), so nothing can be verified; restore it from a good copy, or export "
+                                "again")
         return
     files, findings = listed_files(manifest)
     yield from findings
     listed = {f.path for f in files}
     for path in sorted(_published(folder)):
         if path not in listed and path not in UNLISTED_ALLOWED:
-            yield Finding(path, "published but not listed in manifest.json: no export wrote it; remove it, or publish it "
+            what = "a symbolic link" if os.path.islink(folder / path) else "published"
+            yield Finding(path, f"{what} but not listed in manifest.json: no export wrote it; remove it, or publish it "
                                 "through a release")
     todo = sorted(files, key=lambda f: f.path)
     chunks = [todo[i : i + 25] for i in range(0, len(todo), 25)]
     done = 0
     progress(done, len(todo))
     if jobs > 1 and len(chunks) > 1:
-        with ProcessPoolExecutor(jobs) as pool:
+        pool = ProcessPoolExecutor(jobs, initializer=_worker_start, initargs=(os.getpid(),))
+        try:
             for found, count in pool.map(_check_chunk, [folder] * len(chunks), chunks):
                 done += count
                 progress(done, len(todo))
                 yield from found
+        except BaseException:  # Ctrl-C, or the caller stopped reading: the workers go at once
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C may not break the ending
+            try:
+                for process in list((pool._processes or {}).values()):
+                    process.kill()
+                pool.shutdown(wait=False, cancel_futures=True)
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            raise
+        pool.shutdown()
     else:
         for chunk in chunks:
             found, count = _check_chunk(folder, chunk)
@@ -118,12 +148,22 @@ def verify(folder: Path, jobs: int = 1, progress: Callable[[int, int], None] = l
             yield from found
 
 
+def _worker_start(parent: int) -> None:
+    """A worker ends with the command, and leaves Ctrl-C to it (the terminal sends it to every process)."""
+    from pipeline.orphans import end_with
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    end_with(parent)
+
+
 def _published(folder: Path) -> Iterator[str]:
-    """Every file under `folder`, by its path relative to it."""
+    """Every file, link or other entry under `folder` (links are not followed), by its path relative to it."""
     for root, dirs, names in os.walk(folder):
         dirs.sort()
         relative = PurePosixPath(Path(root).relative_to(folder).as_posix())
-        for name in sorted(names):
+        linked = [d for d in dirs if os.path.islink(os.path.join(root, d))]
+        dirs[:] = [d for d in dirs if d not in linked]
+        for name in sorted(names + linked):
             yield str(relative / name) if str(relative) != "." else name
 
 
@@ -136,18 +176,56 @@ def _check_chunk(folder: Path, files: list[Listed]) -> tuple[list[Finding], int]
 
 def _check_file(folder: Path, listed: Listed) -> list[Finding]:
     path = folder / listed.path
+    if why := _not_a_plain_file(folder, listed.path):
+        return [Finding(listed.path, why)]
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return [Finding(listed.path, "listed in manifest.json but missing; export again to restore it")]
+        with open(path, "rb") as handle:
+            if listed.kind is None:
+                sha, data = hashlib.file_digest(handle, "sha256").hexdigest(), b""  # any size, a piece at a time
+            else:
+                data = handle.read()
+                sha = hashlib.sha256(data).hexdigest()
     except OSError as exc:
         return [Finding(listed.path, f"cannot be read ({exc.strerror}); check its permissions")]
-    if hashlib.sha256(data).hexdigest() != listed.sha256:
+    if sha != listed.sha256:
         return [Finding(listed.path, "its content differs from what manifest.json records (sha256): it was changed or "
-                                     "damaged after the export; export again to restore it")]
+                                     "damaged after the export; restore it from a good copy, or export again")]
     if listed.kind is None:
         return []
-    return [Finding(listed.path, message) for message in CHECKS[listed.kind](data, listed)]
+    try:
+        messages = CHECKS[listed.kind](data, listed)
+    except Exception as exc:  # a file the export wrote, damaged in a way its parser cannot even read
+        messages = [f"it cannot be read as {KIND_NAMES[listed.kind]} ({type(exc).__name__}: {str(exc)[:120]}); "
+                    "restore it from a good copy, or export again"]
+    return [Finding(listed.path, " ".join(message.split())) for message in messages]
+
+
+def _not_a_plain_file(folder: Path, relative: str) -> str | None:
+    """Why the manifest's `relative` is not a plain file of `folder` (a link, a folder, a pipe), or None.
+
+    Nothing is followed: a link could lead out of the folder, and a pipe or a device would never end.
+    """
+    current = folder
+    for part in PurePosixPath(relative).parts:
+        current = current / part
+        try:
+            info = os.lstat(current)
+        except FileNotFoundError:
+            return "listed in manifest.json but missing; restore it from a good copy, or export again"
+        except OSError as exc:
+            return f"cannot be read ({exc.strerror}); check its permissions"
+        if stat.S_ISLNK(info.st_mode):
+            return (f"{'is' if current == folder / relative else 'lies in'} a symbolic link, which an export never "
+                    "writes (it could lead anywhere); put the file itself in its place")
+    if stat.S_ISDIR(info.st_mode):
+        return "is a folder where manifest.json lists a file; restore the file from a good copy, or export again"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a plain file (a pipe or a device); restore the file from a good copy, or export again"
+    return None
+
+
+KIND_NAMES = {"pdf": "a PDF", "newsml": "NewsML-G2", "ninjs": "ninjs", "atom": "an Atom feed", "rss": "an RSS feed",
+              "json": "a JSON Feed"}
 
 
 def _check_pdf(data: bytes, listed: Listed) -> list[str]:
@@ -157,7 +235,8 @@ def _check_pdf(data: bytes, listed: Listed) -> list[str]:
     if source is None:
         return [f"the PDF does not carry its source {listed.source_name}, as an archival PDF must; export again"]
     failures = check_pdf(data, Expected(title=listed.title, lang=listed.lang, source_name=listed.source_name, source=source))
-    return [f"the PDF fails an archival check (PDF/A-3u, PDF/UA-1): {failure}" for failure in failures]
+    return [f"the PDF fails an archival check (PDF/A-3u, PDF/UA-1): {failure}; export it again, and report it if it "
+            "persists" for failure in failures]
 
 
 def _check_newsml(data: bytes, listed: Listed) -> list[str]:
