@@ -6,7 +6,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import NOW, export, write_tree
+from conftest import NOW, export, png, write_tree
 
 from pipeline.cli import main
 from pipeline.source.template import TEMPLATES
@@ -38,9 +38,10 @@ def test_a_new_release_is_written_where_its_date_says_and_refused_while_it_holds
     assert run.stdout == FILE + "\n"
     text = (project / FILE).read_text("utf-8")
     assert text.startswith("---\ntitle: Ny lekplats i Strandparken\ndate: 2026-11-26T09:00:00+01:00\n"
-                           "id: 2026-11-26-ny-lekplats-i-strandparken\n")
+                           "id: 2026-11-26-ny-lekplats-i-strandparken  # Releasens id; ändra det aldrig när den är "
+                           "publicerad.\n")
     assert re.search(r"^topics: \[Fritid\] +# Ämnen; ", text, re.M)
-    assert re.search(r"^# embargo: 2026-11-26T09:00:00\+01:00 +# Inte offentligt före den här tiden\.$", text, re.M)
+    assert re.search(r"^# embargo: 2026-11-26T10:00:00\+01:00 +# Inte offentligt före den här tiden\.$", text, re.M)
 
     failed = export("sources", "--now", NOW, expect=1)
     assert failed.problems == [
@@ -65,25 +66,33 @@ def test_every_language_s_template_publishes_cleanly_once_filled_in(project, lan
     new("Ny lekplats i Strandparken", "--date", "2026-11-26T09:00", "--lang", lang, "--draft")
     text = (project / FILE).read_text("utf-8")
     assert f"\nlang: {lang}\n" in text and "\ndraft: true " in text
-    assert len(export("sources", "--now", NOW, expect=1).problems) == 4
+    draft = export("sources", "--now", NOW)  # a draft is being written: what is left of the template is said, not refused
+    assert f"draft      {FILE}" in draft.stdout
+    assert [p.split(": ")[1] for p in draft.problems] == ["warning"] * 4
+    assert all(p.endswith("; it is a draft, so nothing is published yet") for p in draft.problems)
     (project / FILE).write_text(filled(text, lang).replace("\ndraft: true ", "\n# draft: true "), "utf-8")
     assert export("sources", "--now", NOW).problems == []
 
 
-def test_an_existing_release_is_never_overwritten(project):
+def test_an_existing_release_is_never_overwritten_nor_its_address_taken(project):
     new("Ny lekplats i Strandparken", "--date", "2026-11-26T09:00")
     (project / FILE).write_text("mine", "utf-8")
-    run = new("Ny lekplats i Strandparken", "--date", "2026-11-26T10:00", expect=1)
-    assert run.stderr == (f"{FILE}: error: there is a release here already, and it is never overwritten; edit it, "
-                          "or give another title or --date\n")
+    run = new("Ny lekplats i Strandparken", "--date", "2026-11-27T10:00", "--folder", "2026/park")
+    assert run.stdout == "sources/2026/park/2026-11-27-ny-lekplats-i-strandparken-2.md\n", "2026/ny-lekplats-i-strandparken/ is taken"
     assert (project / FILE).read_text("utf-8") == "mine"
+    from pipeline.source.template import write_new
+
+    with pytest.raises(FileExistsError):
+        write_new(project / FILE, "theirs")
+    assert (project / FILE).read_text("utf-8") == "mine"
+    assert sorted(p.name for p in (project / "sources/2026").iterdir()) == ["2026-11-26-ny-lekplats-i-strandparken.md", "park"]
 
 
 def test_the_id_is_unique_among_the_press_room_s_releases(project):
     write_tree(project, {"sources/arkiv/gammal.md": "---\ntitle: Gammal\ndate: 2026-01-01\nid: 2026-11-26-lekplats\n---\n"})
     new("Lekplats", "--date", "2026-11-26T09:00", "--folder", "2026/park")
     text = (project / "sources/2026/park/2026-11-26-lekplats.md").read_text("utf-8")
-    assert "\nid: 2026-11-26-lekplats-2\n" in text
+    assert "\nid: 2026-11-26-lekplats-2  " in text
 
 
 def test_a_headline_with_a_colon_or_quotes_stays_the_headline(project):
@@ -125,3 +134,27 @@ def test_edit_opens_the_new_release_in_the_editor(project, monkeypatch):
     monkeypatch.delenv("VISUAL", raising=False)
     new("Ny lekplats i Strandparken", "--date", "2026-11-26T09:00", "--edit")
     assert (project / "opened.txt").read_text("utf-8") == FILE
+
+
+def test_what_is_left_of_the_template_anywhere_is_found(project):
+    """Not only whole placeholders: a quote half rewritten, an example value uncommented as it was."""
+    new("Ny lekplats i Strandparken", "--date", "2026-11-26T09:00")
+    text = filled((project / FILE).read_text("utf-8"), "sv")
+    text = text.replace("– Barnen har fått vara med och bestämma, säger Anna Berg, parkchef.",
+                        "– Barnen har fått bestämma, säger Förnamn  Efternamn, titel.")
+    text = text.replace("# image:", "image:").replace("#   src: bild.jpg", "  src: bild.png")
+    text = text.replace("#   alt: Vad bilden visar.", "  alt: Vad bilden visar.")
+    text = re.sub(r"\n# attachments: .*\n#   - src: beslut.pdf +#.*\n#     title: Beslutet \(PDF\) +#.*",
+                  "\nattachments:\n  - src: beslut.pdf\n    title: Beslutet (PDF)", text)
+    (project / FILE).write_text(text, "utf-8")
+    write_tree(project, {"sources/2026/bild.png": png(1600, 1000), "sources/2026/beslut.pdf": b"%PDF-1.4\n"})
+    problems = export("sources", "--now", NOW, expect=1).problems
+    lines = {int(p.split(":")[1]): p.split(": error: ")[1].split(";")[0] for p in problems}
+    assert sorted(lines.values()) == ["the attachment's title is still the template's example",
+                                      "the body still holds the template's text",
+                                      "the image's alt text is still the template's example"]
+
+
+def test_a_hidden_folder_or_an_empty_topic_is_refused(project):
+    assert "a hidden folder, which an export never reads" in new("T", "--folder", ".utkast", expect=2).output
+    assert "a topic is empty" in new("T", "--topic", " ", expect=2).output

@@ -14,7 +14,14 @@ from pipeline.cli.new import new
 from pipeline.cli.verify import verify
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _DailyOrder(click.Group):
+    """Commands listed in the order of a day's work (new, check, export, verify), not alphabetically."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=_DailyOrder, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="press")
 def main() -> None:
     """Publish press releases: one Markdown source each, every format out."""

@@ -13,7 +13,7 @@ import click
 from pipeline.cli.options import Moment, shown
 
 
-@click.command()
+@click.command(short_help="Review releases as an export and an editor would; publish nothing.")
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 @click.option("--now", type=Moment(), help="Judge embargoes and dates as if it were this time (ISO 8601). Default: now.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",

@@ -107,7 +107,7 @@ def summary_line(summary) -> str:
             + f": {plural(summary.errors, 'error')}, {plural(summary.warnings, 'warning')}")
 
 
-@click.command()
+@click.command(short_help="Publish every release that is ready into the output folder.")
 @click.argument("sources", default="sources", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-o", "--output", "dist", default="dist", type=click.Path(path_type=Path), metavar="DIRECTORY",
               help="Output folder (default: dist).")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -12,7 +13,7 @@ import click
 from pipeline.cli.options import Moment, shown
 
 
-@click.command()
+@click.command(short_help="Start a release from the template, ready to fill in.")
 @click.argument("title")
 @click.option("--sources", default="sources", type=click.Path(file_okay=False, path_type=Path), metavar="DIRECTORY",
               help="The sources folder (default: sources).")
@@ -28,17 +29,20 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
         embargo: datetime | None, draft: bool, edit: bool) -> None:
     """Write a new release titled TITLE: SOURCES/<year>/<date>-<title>.md.
 
-    It has an id of its own, the press room's defaults, every optional field
-    commented out with what it is for, and placeholder text in the lead, the
+    It has an id and an address of its own, the press room's defaults, the
+    optional fields commented out with what each is for, and placeholder text in the lead, the
     body and the contact. An export refuses the release while any placeholder
-    is left in it. An existing file is never overwritten.
+    is left in it (a draft is only warned about). An existing file is never
+    overwritten. A title that starts with '-' goes after '--':
+    press new -- "-5 grader i natt".
     """
     from pipeline.source.fields import check_lang
     from pipeline.source.load import load_site, slugify
-    from pipeline.source.template import ids_in_use, release_text, unique_id, write_new
+    from pipeline.build.output import MACHINE_FAULTS
+    from pipeline.source.template import ids_in_use, release_text, slugs_in_use, unique_id, write_new
 
-    title = title.strip()
-    if not title or "\n" in title:
+    title = " ".join(title.split())  # tabs and line breaks have no place in a headline
+    if not title:
         raise click.UsageError("give the headline as TITLE, on one line, e.g. press new \"Ny lekplats i Strandparken\"")
     if not sources.is_dir():
         raise click.UsageError(f"sources folder '{sources}' does not exist; run press new where it is, or give --sources")
@@ -47,6 +51,12 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
     if folder is not None and (PurePosixPath(folder).is_absolute() or ".." in PurePosixPath(folder).parts):
         raise click.BadParameter(f"'{folder}' must be a folder inside the sources folder, such as 2026 or 2026/kultur",
                                  param_hint="--folder")
+    if folder is not None and any(part.startswith(".") for part in PurePosixPath(folder).parts):
+        raise click.BadParameter(f"'{folder}' is a hidden folder, which an export never reads; use a folder whose name "
+                                 "does not start with '.'", param_hint="--folder")
+    if any(not " ".join(topic.split()) for topic in topics):
+        raise click.BadParameter("a topic is empty; give its name, e.g. --topic Kultur", param_hint="--topic")
+    topics = tuple(" ".join(topic.split()) for topic in topics)
     site, problems = load_site(sources / "site.yaml")
     for problem in problems.items:
         click.echo(problem.format(shown(problem.path)), err=True)
@@ -61,7 +71,9 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
     if embargo is not None and embargo < date:
         raise click.BadParameter("the embargo ends before the release's date; give a later --embargo, or leave it out",
                                  param_hint="--embargo")
-    stem = f"{date.astimezone(zone):%Y-%m-%d}-{_short(slugify(title)) or 'release'}"
+    # The address is <year>/<slug>: a slug another release has gets a number, as the id does.
+    slug = unique_id(_short(slugify(title)) or "release", slugs_in_use(sources))
+    stem = f"{date.astimezone(zone):%Y-%m-%d}-{slug}"
     path = sources / (folder or f"{date.astimezone(zone):%Y}") / f"{stem}.md"
     text = release_text(title, date, unique_id(stem, ids_in_use(sources)), lang or site.lang, site.lang, lang is not None,
                         topics, embargo, draft)
@@ -72,14 +84,23 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
                    "or give another title or --date", err=True)
         sys.exit(1)
     except OSError as exc:
-        click.echo(f"{shown(path)}: error: the release cannot be written ({exc.strerror}); check that the folder "
-                   "is yours to write in", err=True)
+        why = MACHINE_FAULTS.get(exc.errno, f"check that the folder is yours to write in ({exc.strerror})")
+        click.echo(f"{shown(path)}: error: the release cannot be written: {why.replace('export again', 'try again')}; "
+                   "nothing was written", err=True)
         sys.exit(1)
     click.echo(shown(path))
     click.echo("Replace the template's text in the lead, the body and the contact; an export refuses the release "
                "until you do.", err=True)
     if edit:
-        click.edit(filename=str(path))
+        if not (os.environ.get("VISUAL") or os.environ.get("EDITOR")) and not sys.stdin.isatty():
+            click.echo(f"--edit: no editor is set ($VISUAL or $EDITOR); open {shown(path)} yourself", err=True)
+            sys.exit(1)
+        try:
+            click.edit(filename=str(path))
+        except click.ClickException as exc:
+            click.echo(f"--edit: the release is written, but the editor could not be started ({exc.message}); open "
+                       f"{shown(path)} yourself, or set $EDITOR", err=True)
+            sys.exit(1)
 
 
 def _short(slug: str, most: int = 60) -> str:

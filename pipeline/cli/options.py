@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -26,6 +27,9 @@ class Moment(click.ParamType):
         if isinstance(value, datetime):
             return value
         moment = parse_moment(value, None)  # without an offset: the press room's time zone
+        if moment is None and re.match(r"^\d{4}-\d{2}-\d{2}", value.strip()):
+            self.fail(f"'{value}' is not a valid date or time (is there such a day?); use e.g. 2026-11-26T10:00+01:00",
+                      param, ctx)
         if moment is None:
             self.fail(f"'{value}' is not an ISO 8601 time; use e.g. 2026-11-26T10:00+01:00", param, ctx)
         return moment

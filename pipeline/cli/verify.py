@@ -11,7 +11,7 @@ import click
 from pipeline.cli.options import shown
 
 
-@click.command()
+@click.command(short_help="Check a published folder against its manifest.json.")
 @click.argument("folder", default="dist", type=click.Path(file_okay=False, path_type=Path))
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
               help="Check files in this many processes.")

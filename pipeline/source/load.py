@@ -27,7 +27,7 @@ from pipeline.source.model import (
     Site,
 )
 from pipeline.problems import Problems
-from pipeline.source.template import leftover_body, leftover_contact, leftover_lead
+from pipeline.source.template import leftover_body, leftover_contact, leftover_example, leftover_lead
 
 SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds",
              "wire", "limits", "check"]
@@ -87,7 +87,10 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     logo = None
     if (lf := f.mapping("logo", IMAGE_KEYS)) is not None:
         logo = _image(lf, root, root, problems, limits)
-    contacts = tuple(c for c in (_contact(cf, problems) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
+    template_left: list[tuple[int, str]] = []
+    contacts = tuple(c for c in (_contact(cf, problems, template_left) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
+    for line, message in template_left:
+        problems.error(line, message)
     boilerplate = _site_boilerplate(f, problems)
     title = f.text("title") or name
     theme = f.text("theme") or "default"
@@ -219,11 +222,14 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     if image and image.src.name in own:
         problems.error(imf.line("src"), own_name_problem(image.src.name))
     attachments = []
+    attachment_titles = []
+    leftovers: list[tuple[int, str]] = []  # what is left of press new's template: (line, message)
     for af in f.mappings("attachments", ATTACHMENT_KEYS):
         src = _file(af, "src", path.parent, root, problems, "attachment", site.limits)
         if src and src.name in own:
             problems.error(af.line("src"), own_name_problem(src.name))
         title_a = af.text("title", required=True, hint="a title for the link, e.g. 'title: Beslutet (PDF)'")
+        attachment_titles.append((af.line("title"), title_a))
         if src and title_a:
             attachments.append(Attachment(src=src, title=title_a))
     corrections = []
@@ -243,8 +249,12 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
     embargo = f.moment("embargo", tz)
     lead = f.text("lead")
     if message := leftover_lead(lead):
-        problems.error(f.line("lead"), message)
-    contacts = tuple(c for c in (_contact(cf, problems) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
+        leftovers.append((f.line("lead"), message))
+    contacts = tuple(c for c in (_contact(cf, problems, leftovers) for cf in f.mappings("contacts", CONTACT_KEYS)) if c)
+    if image and imf is not None:
+        leftovers += [(imf.line(key), m) for key in ("alt", "caption", "credit")
+                      if (m := leftover_example(key, getattr(image, key)))]
+    leftovers += [(line, m) for line, title_a in attachment_titles if (m := leftover_example("title", title_a))]
     release = Release(
         path=path, source=source_path(path, root), id=release_id, slug=slug, title=title or "",
         date=date, lang=lang, type=f.text("type"), place=f.text("place"), lead=lead,
@@ -254,7 +264,12 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
         draft=f.flag("draft", False), boilerplate=f.flag("boilerplate", True),
         body=body, body_line=body_line, source_bytes=raw,
     )
-    _with_body_leftovers(problems, body, body_line)
+    for line, message in sorted(leftovers) + leftover_body(body, body_line):
+        # A draft is being written: what is left of the template is said, and stops it only once it is not a draft.
+        if release.draft:
+            problems.warning(line, message + "; it is a draft, so nothing is published yet")
+        else:
+            problems.error(line, message)
     return (None if problems.has_errors else release), problems
 
 
@@ -354,7 +369,7 @@ def _zone(f: Fields, name: str) -> ZoneInfo | None:
         return None
 
 
-def _contact(f: Fields, problems: Problems) -> Contact | None:
+def _contact(f: Fields, problems: Problems, leftovers: list[tuple[int, str]]) -> Contact | None:
     name = f.text("name", required=True, hint="the contact's name")
     email = f.text("email")
     if email and (msg := check_email(email)):
@@ -363,7 +378,7 @@ def _contact(f: Fields, problems: Problems) -> Contact | None:
     contact = Contact(name=name, role=f.text("role"), phone=f.text("phone"), email=email) if name else None
     values = {key: getattr(contact, key) for key in CONTACT_KEYS} if contact else {}
     if message := leftover_contact(values):
-        problems.error(min(f.line(key) for key, value in values.items() if value), message)
+        leftovers.append((min(f.line(key) for key, value in values.items() if value), message))
     return contact
 
 

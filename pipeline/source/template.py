@@ -12,7 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from pipeline.labels import in_language, labels
@@ -44,10 +44,10 @@ TEMPLATES: dict[str, Template] = {
         notes={
             "type": "etiketten ovanför rubriken", "lang": "språket, om det inte är pressrummets ({site_lang})",
             "place": "orten i datumraden", "topics": "ämnen; vart och ett får en egen sida och egna flöden",
-            "regions": "regioner, som ämnena", "image": "huvudbilden", "src": "filen, bredvid den här",
+            "regions": "regioner; var och en får en egen sida och egna flöden", "image": "huvudbilden", "src": "filen, bredvid den här",
             "alt": "vad bilden visar, för den som inte ser den", "caption": "bildtext", "credit": "fotograf eller källa",
             "attachments": "bilagor", "title": "länktexten", "embargo": "inte offentligt före den här tiden",
-            "draft": "ett utkast publiceras aldrig", "boilerplate": "utan pressrummets text om organisationen",
+            "draft": "ett utkast publiceras aldrig; ta bort raden när det ska ut", "id": "releasens id; ändra det aldrig när den är publicerad", "boilerplate": "utan pressrummets text om organisationen",
         },
         examples={"place": "Halmstad", "topics": "[Kultur, Utbildning]", "regions": "[Halmstad]",
                   "alt": "Vad bilden visar.", "caption": "Bildtext.", "title": "Beslutet (PDF)", **_EXAMPLE_IMAGE},
@@ -60,10 +60,10 @@ TEMPLATES: dict[str, Template] = {
         notes={
             "type": "the label above the headline", "lang": "the language, if not the press room's ({site_lang})",
             "place": "the town in the dateline", "topics": "topics; each gets its own page and feeds",
-            "regions": "regions, as topics", "image": "the key image", "src": "the file, beside this one",
+            "regions": "regions; each gets its own page and feeds", "image": "the key image", "src": "the file, beside this one",
             "alt": "what the image shows, for those who cannot see it", "caption": "caption", "credit": "photographer or source",
             "attachments": "attachments", "title": "the link text", "embargo": "not public before this time",
-            "draft": "a draft is never published", "boilerplate": "without the press room's text about the organisation",
+            "draft": "a draft is never published; delete the line when it is ready", "id": "the release's id; never change it once it is published", "boilerplate": "without the press room's text about the organisation",
         },
         examples={"place": "Halmstad", "topics": "[Culture, Education]", "regions": "[Halmstad]",
                   "alt": "What the image shows.", "caption": "Caption.", "title": "The decision (PDF)",
@@ -77,10 +77,10 @@ TEMPLATES: dict[str, Template] = {
         notes={
             "type": "merkelappen over tittelen", "lang": "språket, om det ikke er pressrommets ({site_lang})",
             "place": "stedet i datolinjen", "topics": "emner; hvert får sin egen side og egne strømmer",
-            "regions": "regioner, som emnene", "image": "hovedbildet", "src": "filen, ved siden av denne",
+            "regions": "regioner; hver får sin egen side og egne strømmer", "image": "hovedbildet", "src": "filen, ved siden av denne",
             "alt": "hva bildet viser, for den som ikke ser det", "caption": "bildetekst", "credit": "fotograf eller kilde",
             "attachments": "vedlegg", "title": "lenketeksten", "embargo": "ikke offentlig før dette tidspunktet",
-            "draft": "et utkast publiseres aldri", "boilerplate": "uten pressrommets tekst om organisasjonen",
+            "draft": "et utkast publiseres aldri; slett linjen når det skal ut", "id": "meldingens id; endre den aldri når den er publisert", "boilerplate": "uten pressrommets tekst om organisasjonen",
         },
         examples={"place": "Bergen", "topics": "[Kultur, Utdanning]", "regions": "[Vestland]",
                   "alt": "Hva bildet viser.", "caption": "Bildetekst.", "title": "Vedtaket (PDF)",
@@ -94,10 +94,10 @@ TEMPLATES: dict[str, Template] = {
         notes={
             "type": "merkelappen over tittelen", "lang": "språket, om det ikkje er pressrommet sitt ({site_lang})",
             "place": "staden i datolinja", "topics": "emne; kvart får si eiga side og eigne straumar",
-            "regions": "regionar, som emna", "image": "hovudbiletet", "src": "fila, ved sida av denne",
+            "regions": "regionar; kvar får si eiga side og eigne straumar", "image": "hovudbiletet", "src": "fila, ved sida av denne",
             "alt": "kva biletet viser, for den som ikkje ser det", "caption": "bilettekst", "credit": "fotograf eller kjelde",
             "attachments": "vedlegg", "title": "lenkjeteksten", "embargo": "ikkje offentleg før dette tidspunktet",
-            "draft": "eit utkast vert aldri publisert", "boilerplate": "utan teksten til pressrommet om organisasjonen",
+            "draft": "eit utkast vert aldri publisert; slett lina når det skal ut", "id": "id-en til meldinga; endra han aldri når ho er publisert", "boilerplate": "utan teksten til pressrommet om organisasjonen",
         },
         examples={"place": "Bergen", "topics": "[Kultur, Utdanning]", "regions": "[Vestland]",
                   "alt": "Kva biletet viser.", "caption": "Bilettekst.", "title": "Vedtaket (PDF)",
@@ -109,12 +109,12 @@ TEMPLATES: dict[str, Template] = {
               "– Skriv et citat her, siger Fornavn Efternavn, titel."),
         name="Fornavn Efternavn", role="Titel og forvaltning", phone="00 00 00 00", email="fornavn.efternavn@example.org",
         notes={
-            "type": "mærkaten over overskriften", "lang": "sproget, hvis det ikke er presserummets ({site_lang})",
+            "type": "etiketten over overskriften", "lang": "sproget, hvis det ikke er presserummets ({site_lang})",
             "place": "byen i datolinjen", "topics": "emner; hvert får sin egen side og egne feeds",
-            "regions": "regioner, som emnerne", "image": "hovedbilledet", "src": "filen, ved siden af denne",
+            "regions": "regioner; hver får sin egen side og egne feeds", "image": "hovedbilledet", "src": "filen, ved siden af denne",
             "alt": "hvad billedet viser, for den der ikke kan se det", "caption": "billedtekst", "credit": "fotograf eller kilde",
             "attachments": "bilag", "title": "linkteksten", "embargo": "ikke offentlig før dette tidspunkt",
-            "draft": "et udkast offentliggøres aldrig", "boilerplate": "uden presserummets tekst om organisationen",
+            "draft": "et udkast offentliggøres aldrig; slet linjen, når det skal ud", "id": "meddelelsens id; ændr det aldrig, når den er offentliggjort", "boilerplate": "uden presserummets tekst om organisationen",
         },
         examples={"place": "Aarhus", "topics": "[Kultur, Uddannelse]", "regions": "[Midtjylland]",
                   "alt": "Hvad billedet viser.", "caption": "Billedtekst.", "title": "Beslutningen (PDF)",
@@ -128,10 +128,10 @@ TEMPLATES: dict[str, Template] = {
         notes={
             "type": "otsikon yläpuolella oleva tyyppi", "lang": "kieli, jos se ei ole mediahuoneen ({site_lang})",
             "place": "paikkakunta päiväysrivillä", "topics": "aiheet; kukin saa oman sivun ja syötteet",
-            "regions": "alueet, kuten aiheet", "image": "pääkuva", "src": "tiedosto, tämän vieressä",
+            "regions": "alueet; kukin saa oman sivun ja syötteet", "image": "pääkuva", "src": "tiedosto, tämän vieressä",
             "alt": "mitä kuvassa näkyy, niille jotka eivät näe sitä", "caption": "kuvateksti", "credit": "kuvaaja tai lähde",
             "attachments": "liitteet", "title": "linkin teksti", "embargo": "ei julkinen ennen tätä aikaa",
-            "draft": "luonnosta ei julkaista koskaan", "boilerplate": "ilman mediahuoneen tekstiä organisaatiosta",
+            "draft": "luonnosta ei julkaista koskaan; poista rivi, kun se on valmis", "id": "tiedotteen tunniste; älä muuta sitä julkaisun jälkeen", "boilerplate": "ilman mediahuoneen tekstiä organisaatiosta",
         },
         examples={"place": "Tampere", "topics": "[Kulttuuri, Koulutus]", "regions": "[Pirkanmaa]",
                   "alt": "Mitä kuvassa näkyy.", "caption": "Kuvateksti.", "title": "Päätös (PDF)",
@@ -151,7 +151,7 @@ def release_text(title: str, date: datetime, release_id: str, lang: str, site_la
     t = template_for(lang)
     note = {key: text.format(site_lang=site_lang) for key, text in t.notes.items()}
     ex = t.examples
-    fields = [("title: " + _yaml(title), ""), ("date: " + date.isoformat(), ""), ("id: " + release_id, "")]
+    fields = [("title: " + _yaml(title), ""), ("date: " + date.isoformat(), ""), ("id: " + release_id, note["id"])]
     if given_lang:
         fields.append(("lang: " + lang, ""))
     fields += [("lead: >-", ""), ("  " + t.lead, "")]
@@ -177,13 +177,14 @@ def release_text(title: str, date: datetime, release_id: str, lang: str, site_la
         ("# attachments:", note["attachments"]),
         ("#   - src: " + ex["attachment"], note["src"]),
         ("#     title: " + ex["title"], note["title"]),
-        ("# embargo: " + date.isoformat(), note["embargo"]) if not embargo else None,
+        ("# embargo: " + (date + timedelta(hours=1)).isoformat(), note["embargo"]) if not embargo else None,
         ("# draft: true", note["draft"]) if not draft else None,
         ("# boilerplate: false", note["boilerplate"]),
     ]
     fields += [field for field in optional if field]
     width = max(len(code) for code, comment in fields if comment and len(code) <= 40) + 2  # a long line is not followed
-    lines = [(code.ljust(width) + "# " + comment[0].upper() + comment[1:] + "." if comment else code) for code, comment in fields]
+    lines = [(code.ljust(max(width, len(code) + 2)) + "# " + comment[0].upper() + comment[1:] + "." if comment else code)
+             for code, comment in fields]
     return "---\n" + "\n".join(lines) + "\n---\n\n" + "\n\n".join(t.body) + "\n"
 
 
@@ -224,29 +225,57 @@ def unique_id(wanted: str, used: set[str]) -> str:
 
 
 def write_new(path: Path, text: str) -> None:
-    """Write a new release file; FileExistsError when there is one: a release is never overwritten."""
+    """Write a new release file whole or not at all; FileExistsError when there is one: a release is never
+    overwritten. (Written beside it first, then linked into place, which fails if the name is taken.)"""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".new-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.link(temporary, path)
+    finally:
+        os.unlink(temporary)
+
+
+def slugs_in_use(sources: Path) -> set[str]:
+    """The last part of every release's address: two releases of one year may not share it."""
+    from pipeline.source.load import release_files, release_slug
+
+    return {release_slug(path.stem) for path in release_files(sources)}
 
 
 # What is left of the template in a release: found at export, and by `press check`.
 
-_LEADS = {t.lead for t in TEMPLATES.values()}
-_PARAGRAPHS = {p for t in TEMPLATES.values() for p in t.body}
-_CONTACT = {key: {getattr(t, key) for t in TEMPLATES.values()} for key in ("name", "role", "phone", "email")}
+def _plain(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _instruction(text: str) -> str:
+    """The opening clause of a placeholder, which tells what to write: 'Skriv brödtexten här'."""
+    return re.split(r"[.,:;!?”“\"«»]", text.lstrip("–—“\"« "), maxsplit=1)[0].strip()
+
+
+_LEAD_MARKS = {mark for t in TEMPLATES.values() for mark in (_plain(t.lead), _instruction(t.lead))}
+_BODY_MARKS = {mark for t in TEMPLATES.values() for p in t.body
+               for mark in (_instruction(p), *(_plain(s).rstrip(".") for s in p.split(". ")[1:]))} | {
+    t.name for t in TEMPLATES.values()}
+_CONTACT = {key: {_plain(getattr(t, key)) for t in TEMPLATES.values()} for key in ("name", "role", "phone", "email")}
+_EXAMPLES = {key: {_plain(t.examples[key].strip('"')) for t in TEMPLATES.values()} for key in ("alt", "caption", "credit", "title")}
+_EXAMPLE_WORDS = {"alt": "the image's alt text", "caption": "the image's caption", "credit": "the image's credit",
+                  "title": "the attachment's title"}
 
 
 def leftover_lead(lead: str | None) -> str | None:
-    if lead and any(placeholder in lead for placeholder in _LEADS):
+    if lead and any(mark in _plain(lead) for mark in _LEAD_MARKS):
         return "the lead still holds the template's text; write one or two sentences with the most important news"
     return None
 
 
 def leftover_contact(values: dict[str, str | None]) -> str | None:
     """A contact still holding the template's text, in any of its fields."""
-    left = [key for key, value in values.items() if value and value in _CONTACT[key]]
+    left = [key for key, value in values.items() if value and _plain(value) in _CONTACT[key]]
     if not left:
         return None
     fields = left[0] if len(left) == 1 else ", ".join(left[:-1]) + " and " + left[-1]
@@ -254,12 +283,17 @@ def leftover_contact(values: dict[str, str | None]) -> str | None:
             "release, or remove the contact")
 
 
+def leftover_example(key: str, value: str | None) -> str | None:
+    """An optional field uncommented with the template's example value still in it."""
+    if value and _plain(value) in _EXAMPLES[key]:
+        return f"{_EXAMPLE_WORDS[key]} is still the template's example; write your own, or comment the line out again"
+    return None
+
+
 def leftover_body(body: str, first_line: int) -> list[tuple[int, str]]:
-    """(line, message) for each paragraph of the template still in the body."""
-    lines = body.split("\n")
+    """(line, message) for each line of the body that still holds a piece of the template's text."""
     found = []
-    for paragraph in sorted(_PARAGRAPHS):
-        line = line_holding(lines, paragraph, first=first_line)
-        if line is not None:
-            found.append((line, "the body still holds the template's text; write the release's own text in its place"))
-    return sorted(set(found))
+    for number, line in enumerate(body.split("\n"), first_line):
+        if any(mark in _plain(line) for mark in _BODY_MARKS):
+            found.append((number, "the body still holds the template's text; write the release's own text in its place"))
+    return found
