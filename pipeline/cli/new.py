@@ -48,6 +48,10 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
         raise click.UsageError(f"sources folder '{sources}' does not exist; run press new where it is, or give --sources")
     if lang and (message := check_lang(lang)):
         raise click.BadParameter(message, param_hint="--lang")
+    if lang:
+        import langcodes
+
+        lang = langcodes.standardize_tag(lang)  # 'SV-se' -> 'sv-SE', as the tag is written
     if folder is not None and (PurePosixPath(folder).is_absolute() or ".." in PurePosixPath(folder).parts):
         raise click.BadParameter(f"'{folder}' must be a folder inside the sources folder, such as 2026 or 2026/kultur",
                                  param_hint="--folder")

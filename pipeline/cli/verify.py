@@ -31,10 +31,15 @@ def verify(folder: Path, jobs: int, quiet: bool) -> None:
         raise click.UsageError(f"folder '{folder}' does not exist; give the folder press export wrote (default: dist)")
     total = 0
 
+    shown_at = 0
+
     def progress(done: int, of: int) -> None:
-        nonlocal total
-        if total == 0 and of >= 200 and not quiet:  # a check that takes a while says so
+        nonlocal total, shown_at
+        if total == 0 and of >= 200 and not quiet:  # a check that takes a while says so, and how far it is
             click.echo(f"Checking {of} files in {shown(folder)}", err=True)
+        elif of >= 200 and not quiet and done < of and done - shown_at >= of // 10:
+            click.echo(f"  {done} of {of} checked", err=True)
+            shown_at = done
         total = of
 
     count = 0

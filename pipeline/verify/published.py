@@ -240,40 +240,35 @@ def _check_pdf(data: bytes, listed: Listed) -> list[str]:
 
 
 def _check_newsml(data: bytes, listed: Listed) -> list[str]:
-    from lxml import etree
-
-    try:
-        doc = etree.fromstring(data, _xml_parser())
-    except etree.XMLSyntaxError as exc:
-        return [f"the NewsML-G2 item is not well-formed XML ({exc})"]
-    schema = newsml_schema()
-    if schema.validate(doc):
-        return []
-    return [f"the NewsML-G2 item does not validate against NewsML-G2 2.35: line {e.line}: {e.message}"
-            for e in list(schema.error_log)[:3]]
+    return _check_against(data, "the NewsML-G2 item", newsml_schema(), "NewsML-G2 2.35", "; export it again")
 
 
 def _check_ninjs(data: bytes, listed: Listed) -> list[str]:
     try:
         doc = json.loads(data)
     except ValueError as exc:
-        return [f"the ninjs document is not JSON ({exc})"]
+        return [f"the ninjs document is not JSON ({exc}); export it again"]
     errors = sorted(ninjs_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
     return [f"the ninjs document does not validate against ninjs 3.1: at /{'/'.join(map(str, e.absolute_path))}: "
-            f"{e.message[:200]}" for e in errors[:3]]
+            f"{e.message[:200]}; export it again" for e in errors[:3]]
 
 
 def _check_atom(data: bytes, listed: Listed) -> list[str]:
+    return _check_against(data, "the Atom feed", atom_schema(), "RFC 4287", "; feed readers may not read it")
+
+
+def _check_against(data: bytes, what: str, schema, standard: str, consequence: str) -> list[str]:
+    """`data` parsed as XML and validated against `schema`: a line for each of its first three errors."""
     from lxml import etree
 
     try:
         doc = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:
-        return [f"the Atom feed is not well-formed XML ({exc}); feed readers cannot read it"]
-    schema = atom_schema()
+        return [f"{what} is not well-formed XML ({exc}){consequence}"]
     if schema.validate(doc):
         return []
-    return [f"the Atom feed does not validate against RFC 4287: line {e.line}: {e.message}" for e in list(schema.error_log)[:3]]
+    return [f"{what} does not validate against {standard}: line {e.line}: {e.message}{consequence}"
+            for e in list(schema.error_log)[:3]]
 
 
 def _check_rss(data: bytes, listed: Listed) -> list[str]:
