@@ -175,3 +175,9 @@ def test_many_changed_releases_read_in_several_processes_say_the_same(project, m
     monkeypatch.setattr(pipeline.build.check, "BATCH", 1)  # one body per batch: three batches for two processes
     write_tree(project, FLAWED)
     assert check("--now", LATER, "-j", "2").stdout.splitlines() == EXPECTED
+
+
+def test_a_build_cache_that_cannot_be_written_only_costs_time(project):
+    write_tree(project, FLAWED)
+    (project / ".cache").write_text("not a folder", "utf-8")
+    assert check("--now", LATER).stdout.splitlines() == EXPECTED

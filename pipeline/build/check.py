@@ -98,7 +98,10 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     for source in set(todo) | set(stale):
         if not any(severity == "error" for _, severity, _ in found[source].problems):
             # One with an error is read again next time: what it relied on (a linked release, say) is not kept.
-            cache.put_checked(keys[source], found[source].to_json())
+            try:
+                cache.put_checked(keys[source], found[source].to_json())
+            except OSError:  # a cache that cannot be written (a read-only checkout, a full disk) only costs time
+                pass
 
     for source, problem in clashing:
         found[source] = replace(found[source], problems=found[source].problems + (problem,))
