@@ -14,6 +14,9 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "type": "Press release",
         "skip": "Skip to content",
+        "preview_draft": "Draft – not published",
+        "preview_embargo": "Under embargo until {when}",
+        "preview_scheduled": "To be published {when}",
         "contacts": "Contact persons",
         "newsroom_contacts": "Contacts",
         "topics": "Topics",
@@ -51,6 +54,9 @@ LABELS: dict[str, dict[str, str]] = {
     "sv": {
         "type": "Pressmeddelande",
         "skip": "Gå direkt till innehåll",
+        "preview_draft": "Utkast – inte publicerat",
+        "preview_embargo": "Under embargo till {when}",
+        "preview_scheduled": "Publiceras {when}",
         "contacts": "Kontaktpersoner",
         "newsroom_contacts": "Kontakter",
         "topics": "Ämnen",
@@ -88,6 +94,9 @@ LABELS: dict[str, dict[str, str]] = {
     "nb": {
         "type": "Pressemelding",
         "skip": "Gå til hovedinnhold",
+        "preview_draft": "Utkast – ikke publisert",
+        "preview_embargo": "Under embargo til {when}",
+        "preview_scheduled": "Publiseres {when}",
         "contacts": "Kontaktpersoner",
         "newsroom_contacts": "Kontakter",
         "topics": "Emner",
@@ -125,6 +134,9 @@ LABELS: dict[str, dict[str, str]] = {
     "nn": {
         "type": "Pressemelding",
         "skip": "Gå til hovudinnhald",
+        "preview_draft": "Utkast – ikkje publisert",
+        "preview_embargo": "Under embargo til {when}",
+        "preview_scheduled": "Vert publisert {when}",
         "contacts": "Kontaktpersonar",
         "newsroom_contacts": "Kontaktar",
         "topics": "Emne",
@@ -162,6 +174,9 @@ LABELS: dict[str, dict[str, str]] = {
     "da": {
         "type": "Pressemeddelelse",
         "skip": "Gå til indhold",
+        "preview_draft": "Udkast – ikke offentliggjort",
+        "preview_embargo": "Under embargo indtil {when}",
+        "preview_scheduled": "Offentliggøres {when}",
         "contacts": "Kontaktpersoner",
         "newsroom_contacts": "Kontakter",
         "topics": "Emner",
@@ -199,6 +214,9 @@ LABELS: dict[str, dict[str, str]] = {
     "fi": {
         "type": "Tiedote",
         "skip": "Siirry sisältöön",
+        "preview_draft": "Luonnos – ei julkaistu",
+        "preview_embargo": "Embargo {when} asti",
+        "preview_scheduled": "Julkaistaan {when}",
         "contacts": "Yhteyshenkilöt",
         "newsroom_contacts": "Yhteystiedot",
         "topics": "Aiheet",
@@ -274,6 +292,14 @@ def long_date(moment: datetime, lang: str, tz: str) -> str:
 def weekday_date(moment: datetime, lang: str, tz: str) -> str:
     """'torsdag 26 november 2026' / 'Thursday, November 26, 2026'."""
     return format_date(moment.astimezone(ZoneInfo(tz)), "full", locale=babel_locale(lang))
+
+
+def weekday_date_time(moment: datetime, lang: str, tz: str) -> str:
+    """'tisdag 1 december 2026 kl. 10.00' / 'Tuesday, December 1, 2026, 10:00': a moment as a reader says it."""
+    local = moment.astimezone(ZoneInfo(tz))
+    clocks = {"en": ", {:%H:%M}", "fi": " klo {:%H.%M}", "sv": " kl. {:%H.%M}", "nb": " kl. {:%H.%M}", "nn": " kl. {:%H.%M}",
+              "no": " kl. {:%H.%M}", "da": " kl. {:%H.%M}"}
+    return weekday_date(moment, lang, tz) + in_language(clocks, lang).format(local)
 
 
 @cache  # Locale.parse reads locale data: once per tag, not once per date shown

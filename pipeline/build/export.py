@@ -87,6 +87,7 @@ class _Run:
 def export(
     sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False,
     embargoed: Path | None = None, jobs: int = 1, force: bool = False, cache_dir: Path | None = None,
+    preview: bool = False,
 ) -> Summary:
     """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all.
 
@@ -96,10 +97,12 @@ def export(
     `jobs` worker processes. With
     `embargoed`, releases still under embargo get their wire text, NewsML-G2 and
     ninjs, marked with the embargo, in that folder: a press copy for agencies.
+    A `preview` (press serve) publishes drafts and releases not public yet too, each
+    with a banner that says so; it needs a `dist` and a `cache_dir` of its own.
     """
     cache_dir = cache_dir or sources.resolve().parent / ".cache"
     with _scratch(cache_dir / "scratch"):
-        return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir)
+        return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir, preview)
 
 
 @contextmanager
@@ -123,7 +126,7 @@ def _scratch(folder: Path) -> Iterator[None]:
 
 
 def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool,
-                         embargoed: Path | None, jobs: int, force: bool, cache_dir: Path) -> Summary:
+                         embargoed: Path | None, jobs: int, force: bool, cache_dir: Path, preview: bool) -> Summary:
     printer = Printer(jobs)
     if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
         # Only a hint, from modification times; what is printed is decided by content. But it lets the
@@ -133,7 +136,7 @@ def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Rep
     stopped = True
     try:
         check_output(dist, sources)
-        summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir)
+        summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir, preview)
         if summary.published_nothing:  # site.yaml could not be read: the output folder stays as it was
             snapshot.abandon()
         else:
@@ -188,7 +191,7 @@ def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapsh
 
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
-            printer: Printer, force: bool, cache_dir: Path) -> Summary:
+            printer: Printer, force: bool, cache_dir: Path, preview: bool = False) -> Summary:
     from pipeline.source.load import release_files  # after the hint above: these imports take a tenth of a second
 
     run = _Run(reporter)
@@ -201,8 +204,8 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
     run.problems(_linked_folders(sources))
     settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug,
-                        compiled=cache_dir / "templates")
-    cache = Cache(cache_dir, _salt(site, theme))
+                        compiled=cache_dir / "templates", preview=preview)
+    cache = Cache(cache_dir, _salt(site, theme) + ("preview" if preview else ""))
     keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
     keyed = [(path, source, cache.key(source, _bytes_of(path))) for path, source in keyed]
     # A release with no cache entry will be printed: start the workers now, while the others are checked.
@@ -305,7 +308,7 @@ def _load_all(todo: list[tuple[Path, str, str]], settings: Settings, cache: Cach
         if release is None:
             outcome = replace(outcome, status=Status.FAILED)
             unloaded.append(source)
-        elif release.draft:
+        elif release.draft and not settings.preview:
             # Not converted: the files its front matter names are known, and may not be published by others.
             files = sorted({str(p) for p in [a.src for a in release.attachments] + ([release.image.src] if release.image else [])})
             outcome = replace(outcome, status=Status.DRAFT, media={p: file_digest(Path(p)) for p in files},
@@ -350,9 +353,10 @@ def _render_all(todo: list[tuple[Release, Outcome]], settings: Settings, printer
     `outcomes` before taking the next, and the second pass reads them there.
     """
     now = settings.now  # links are judged at --now for releases not public yet too
-    yield from _render([t for t in todo if not t[0].is_public(now)], settings, printer, index, last=False)
+    shown = lambda release: settings.preview or release.is_public(now)  # noqa: E731  a preview shows every release
+    yield from _render([t for t in todo if not shown(t[0])], settings, printer, index, last=False)
     settings = replace(settings, private=_private_files(outcomes, settings.site))
-    yield from _render([t for t in todo if t[0].is_public(now)], settings, printer, index)
+    yield from _render([t for t in todo if shown(t[0])], settings, printer, index)
 
 
 def _report_all(outcomes: dict[str, Outcome], before: dict[str, dict], index: dict[str, list | None],

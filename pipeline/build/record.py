@@ -30,6 +30,7 @@ class Settings:
     debug: bool
     compiled: Path  # compiled templates, in the build cache
     private: dict[str, str] = field(default_factory=dict)  # files of releases not public yet: path -> whose
+    preview: bool = False  # press serve: drafts and releases not public yet are shown too, each with a banner
 
 
 class Status(StrEnum):

@@ -25,7 +25,7 @@ from pipeline.render.newsml import render_newsml
 from pipeline.build.record import Outcome, ProblemLine, Settings, Status, problem_lines
 from pipeline.render.ninjs import render_ninjs
 from pipeline.build.output import MACHINE_FAULTS, write
-from pipeline.render.pages import Downloads, environment_for, render_release_page
+from pipeline.render.pages import Downloads, environment_for, preview_banner, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
 from pipeline.render.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError, Problem, file_lines, first_text_line, line_holding
@@ -60,8 +60,8 @@ def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index
                               media={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media},
                               media_stamps={str(p): stamp(p) for p in media})
             warnings = problem_lines(doc.warnings)
-            if release.is_public(settings.now):
-                out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme)))
+            if settings.preview or release.is_public(settings.now):
+                out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme, _banner(doc, settings))))
                 continue
             out.append(replace(outcome, status=Status.NOT_PUBLIC_YET, press_copy=_press_copy(doc, settings)
                                ).with_problems(*warnings))
@@ -107,7 +107,8 @@ def publish(prepared: Prepared, printed: Printed | BaseException, settings: Sett
         if printed.problems:
             raise ContentError(list(printed.problems))
         pdf = Artifact(prepared.job.path, printed.data, "pdf")
-        artifacts = release_artifacts(doc, environment_for(settings.theme, settings.compiled), settings.now, pdf, printed.pages)
+        artifacts = release_artifacts(doc, environment_for(settings.theme, settings.compiled), settings.now, pdf, printed.pages,
+                                      _banner(doc, settings))
         digests = {a.path: write(settings.dist, a) for a in artifacts}
         entry = _entry(doc.release, doc.site, digests, artifacts, printed.pages, doc.links)
         return replace(outcome, status=Status.PUBLISHED, entry=entry, item=feed_item(entry, doc),
@@ -151,7 +152,15 @@ def _body_line(path: Path) -> int:
     return first_text_line(found[0].split("\n"), found[1]) if found else 1
 
 
-def print_job(doc: Document, env, theme: Theme) -> PrintJob:
+def _banner(doc: Document, settings: Settings) -> str | None:
+    """In a preview, what is said above a release that is not public; nothing in an export."""
+    release = doc.release
+    if not settings.preview or (release.is_public(settings.now) and not release.draft):
+        return None
+    return preview_banner(release, settings.now, doc.site.timezone)
+
+
+def print_job(doc: Document, env, theme: Theme, banner: str | None = None) -> PrintJob:
     """The release's printable page (without its own PDF link) and the files it may load."""
     r, site = doc.release, doc.site
     base = public_url(site, r)
@@ -160,17 +169,18 @@ def print_job(doc: Document, env, theme: Theme) -> PrintJob:
     if site.logo:
         files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
     files |= {base + file_href(name): path for name, path in doc.files.items()}
-    printable = render_release_page(doc, env).data.decode("utf-8")
+    printable = render_release_page(doc, env, banner=banner).data.decode("utf-8")
     stylesheets = tuple(site.url + "theme/" + name for name in PRINT_STYLESHEETS if site.url + "theme/" + name in theme_files)
     return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files,
                     doc.site.limits.pdf_seconds)
 
 
-def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int) -> list[Artifact]:
+def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int,
+                      banner: str | None = None) -> list[Artifact]:
     """Everything one release publishes, in memory first (a failure writes nothing); the page links the other formats."""
     r = doc.release
     wire = wire_artifacts(doc, now)
-    page = render_release_page(doc, env, Downloads(pdf_pages, (pdf, *wire)))
+    page = render_release_page(doc, env, Downloads(pdf_pages, (pdf, *wire)), banner)
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
     return [page, pdf] + wire + media
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import jinja2
@@ -16,7 +17,7 @@ from pipeline import __version__
 from pipeline.render.artifact import Artifact
 from pipeline.render.facts import correction_notes
 from pipeline.body.document import Document
-from pipeline.labels import babel_locale, labels, long_date
+from pipeline.labels import babel_locale, labels, long_date, weekday_date_time
 from pipeline.source.model import Release, Site
 from pipeline.render.printjob import DECORATIVE
 from pipeline.render.theme import SCREEN_STYLESHEETS
@@ -111,7 +112,17 @@ def download_links(downloads: Downloads, lang: str) -> list[dict]:
     return links
 
 
-def release_context(doc: Document, downloads: Downloads | None) -> dict:
+def preview_banner(release: Release, now: datetime, tz: str) -> str:
+    """What a preview says above a release that is not public: 'Utkast – inte publicerat', 'Under embargo till
+    tisdag 1 december 2026 kl. 10.00'. Only `press serve` shows it; an export never publishes such a release."""
+    l = labels(release.lang)
+    if release.draft:
+        return l["preview_draft"]
+    when = weekday_date_time(release.public_time, release.lang, tz)
+    return (l["preview_embargo"] if release.embargo and release.embargo > now else l["preview_scheduled"]).format(when=when)
+
+
+def release_context(doc: Document, downloads: Downloads | None, banner: str | None = None) -> dict:
     r, site = doc.release, doc.site
     l = labels(r.lang)
     tz = site.timezone
@@ -135,6 +146,7 @@ def release_context(doc: Document, downloads: Downloads | None) -> dict:
         # The PDF is made from the page without a PDF link. There the logo carries the organisation's
         # name as alt text (a tagged PDF needs one); on the web page the link text already says it.
         "printable": downloads is None,
+        "banner": banner,
         "r": r, "url": url, "type_label": type_label(r),
         "date_iso": r.date.isoformat(), "date_text": long_date(r.date, r.lang, tz),
         "updated_iso": r.updated.isoformat() if r.updated else None,
@@ -195,7 +207,9 @@ def _css_string(text: str) -> Markup:
     return Markup(text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c "))
 
 
-def render_release_page(doc: Document, env: jinja2.Environment, downloads: Downloads | None = None) -> Artifact:
-    """The release's page; without `downloads` it is the page the PDF is made from (no link to itself)."""
-    html = env.get_template("release.html").render(release_context(doc, downloads))
+def render_release_page(doc: Document, env: jinja2.Environment, downloads: Downloads | None = None,
+                        banner: str | None = None) -> Artifact:
+    """The release's page; without `downloads` it is the page the PDF is made from (no link to itself). A preview
+    gives a `banner` to show above it."""
+    html = env.get_template("release.html").render(release_context(doc, downloads, banner))
     return Artifact(page_path(doc.release), html.encode("utf-8"), "html")

@@ -1,0 +1,52 @@
+"""The preview build behind `press serve`: drafts and releases not public yet, each with a banner; never in an export."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import datetime
+from pathlib import Path
+
+from conftest import NOW, export, release, tree, write_tree
+
+from pipeline.build.export import export as build
+
+SOURCES = {
+    "sources/2026/2026-11-20-utkast.md": release("title: Ett utkast\ndate: 2026-11-20T09:00\ndraft: true\n"),
+    "sources/2026/2026-12-01-budget.md": release("title: Budgeten\ndate: 2026-12-01T10:00\nembargo: 2026-12-01T10:00\n"),
+    "sources/2026/2026-12-24-jul.md": release("title: Julen\ndate: 2026-12-24T09:00\nlang: en\n"),
+    "sources/2026/2026-11-21-ute.md": release("title: Ute\ndate: 2026-11-21T09:00\n"),
+}
+
+
+class _Quiet:
+    def problem(self, problem): pass
+    def begin(self, total): pass
+    def advance(self): pass
+    def end(self): pass
+    def release(self, status, path, detail=""): pass
+
+
+def test_a_preview_shows_every_release_with_a_banner_and_an_export_shows_none(project):
+    write_tree(project, SOURCES)
+    summary = build(Path("sources"), Path("preview"), datetime.fromisoformat(NOW), _Quiet(), jobs=2,
+                    cache_dir=Path(".cache/preview"), preview=True)
+    assert summary.ok and summary.new == 4
+    banners = {folder: _banner(project / "preview" / "2026" / folder / "index.html")
+               for folder in ("utkast", "budget", "jul", "ute")}
+    assert banners == {"utkast": "Utkast – inte publicerat", "budget": "Under embargo till tisdag 1 december 2026 kl. 10.00",
+                       "jul": "To be published Thursday, December 24, 2026, 09:00", "ute": None}
+    pdf = subprocess.run(["pdftotext", str(project / "preview/2026/budget/budget.pdf"), "-"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "Under embargo till tisdag 1 december 2026 kl. 10.00" in pdf
+
+    export("sources", "--now", NOW)
+    published = tree(project / "dist")
+    assert sorted({path.split("/")[1] for path in published if path.startswith("2026/")}) == ["ute"]
+    assert not [path for path, data in published.items() if b"preview-banner" in data and not path.endswith(".css")]
+
+
+def _banner(page: Path) -> str | None:
+    from lxml import html
+
+    found = html.parse(str(page)).xpath("//p[@class='preview-banner']/text()")
+    return found[0] if found else None
