@@ -35,14 +35,15 @@ def nu_check(files: list[Path]) -> list[dict]:
 
 @contextmanager
 def chromium(user_data_dir: Path):
-    """One headless Chromium for the whole test session; only file: URLs may load."""
+    """One headless Chromium for the whole test session; only file: URLs and this machine's (press serve) may load."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch_persistent_context(
             str(user_data_dir), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
         )
-        browser.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+        local = ("file:", "http://127.0.0.1:")
+        browser.route("**/*", lambda route: route.continue_() if route.request.url.startswith(local) else route.abort())
         try:
             yield browser
         finally:

@@ -177,3 +177,19 @@ def png(width: int = 40, height: int = 30) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (0, 82, 143)).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory):
+    """One Chromium for every browser test of the session."""
+    from checkers import chromium
+
+    with chromium(tmp_path_factory.mktemp("chromium")) as context:
+        yield context
+
+
+@pytest.fixture
+def tab(browser):
+    page = browser.new_page()
+    yield page
+    page.close()

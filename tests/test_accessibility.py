@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from checkers import axe_violations, chromium, nu_check
+from checkers import axe_violations, nu_check
 
 SEED_PAGE = "2026/halmstad-quality-mark/index.html"
 # WCAG 1.4.12: a reader's own spacing must not clip or hide text.
@@ -19,19 +19,6 @@ TEXT_SPACING = "* { line-height: 1.5 !important; letter-spacing: 0.12em !importa
 
 def pages(dist: Path) -> list[Path]:
     return sorted(dist.rglob("*.html"))
-
-
-@pytest.fixture(scope="session")
-def browser(tmp_path_factory):
-    with chromium(tmp_path_factory.mktemp("chromium")) as context:
-        yield context
-
-
-@pytest.fixture
-def tab(browser):
-    page = browser.new_page()
-    yield page
-    page.close()
 
 
 def test_example_produces_all_kinds_of_pages(example_dist):

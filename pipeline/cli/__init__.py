@@ -11,6 +11,7 @@ from pipeline import __version__
 from pipeline.cli.check import check
 from pipeline.cli.export import export
 from pipeline.cli.new import new
+from pipeline.cli.serve import serve
 from pipeline.cli.verify import verify
 
 
@@ -29,5 +30,6 @@ def main() -> None:
 
 main.add_command(new)
 main.add_command(check)
+main.add_command(serve)
 main.add_command(export)
 main.add_command(verify)
