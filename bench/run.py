@@ -120,15 +120,49 @@ def run(n: int, jobs: int, sample: int, work: Path) -> dict:
     edited = next(sources.rglob(f"*-bench-{n // 2 + 1}.md"))
     edited.write_text(edited.read_text("utf-8") + "\nÄnnu en mening.\n", "utf-8")
     check_one = measure(checking, folder)[0]
+    serving = serve_latency(folder, sources, n, jobs)
     floor, floor_rss = measure([sys.executable, str(ROOT / "bench" / "floor.py"), str(folder / "dist"), str(jobs)], folder)
     naive = naive_time(sorted(sources.rglob("*.md"))[:sample], folder) * n / sample if sample else None
     return {
         "n": n, "jobs": jobs, "full": full, "floor": floor, "naive": naive, "noop": noop,
         "one_change": statistics.median(edits), "one_change_each": edits, "verify": verify,
-        "check_cold": check_cold, "check_warm": check_warm, "check_one_change": check_one, "peak_rss_mb": max(full_rss.values()), "rss_mb_by_process": full_rss,
+        "check_cold": check_cold, "check_warm": check_warm, "check_one_change": check_one, **serving, "peak_rss_mb": max(full_rss.values()), "rss_mb_by_process": full_rss,
         "floor_rss_mb": max(floor_rss.values()),
         "full_over_floor": full / floor, "verify_over_full": verify / full, "naive_over_full": naive / full if naive else None,
     }
+
+
+def serve_latency(folder: Path, sources: Path, n: int, jobs: int) -> dict[str, float]:
+    """From saving a release to `press serve` serving its new page, and its new PDF (median of three edits)."""
+    import signal
+    import urllib.request
+
+    process = subprocess.Popen([str(Path(sys.executable).parent / "press"), "serve", "sources", "--port", "0", "-j", str(jobs)],
+                               cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        address = re.search(r"http://[^ ]+/", process.stdout.readline())[0]
+        pages, pdfs = [], []
+        for number in (n // 3 + 1, n // 2 + 2, 2 * n // 3 + 1):
+            edited = next(sources.rglob(f"*-bench-{number}.md"))
+            slug = edited.stem.split("-", 3)[3]
+            page, pdf = f"{address}2026/{slug}/", f"{address}2026/{slug}/{slug}.pdf"
+            before = urllib.request.urlopen(pdf).read()
+            mark = f"Ändrad {number}"
+            start = time.perf_counter()
+            edited.write_text(edited.read_text("utf-8") + f"\n{mark}.\n", "utf-8")
+            seen_page = seen_pdf = None
+            while seen_page is None or seen_pdf is None:
+                time.sleep(0.02)
+                if seen_page is None and mark in urllib.request.urlopen(page).read().decode("utf-8"):
+                    seen_page = time.perf_counter() - start
+                if seen_pdf is None and urllib.request.urlopen(pdf).read() != before:
+                    seen_pdf = time.perf_counter() - start
+            pages.append(seen_page)
+            pdfs.append(seen_pdf)
+        return {"serve_page": statistics.median(pages), "serve_pdf": statistics.median(pdfs)}
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
 
 
 def naive_time(sample: list[Path], folder: Path) -> float:
@@ -167,6 +201,8 @@ def main() -> None:
         print(f"{'':>6} press verify of the export: {r['verify']:.1f} s ({r['verify_over_full']:.2f} of the full export)")
         print(f"{'':>6} press check: cold {r['check_cold']:.1f} s, nothing changed {r['check_warm']:.2f} s, "
               f"one release changed {r['check_one_change']:.2f} s")
+        print(f"{'':>6} press serve, from a save to the new page: {r['serve_page']:.2f} s, to the new PDF: "
+              f"{r['serve_pdf']:.2f} s (median of three)")
     target = ROOT / "bench" / "results" / f"n{args.n}.json"
     target.write_text(json.dumps({"machine": machine, "jobs": args.jobs, "runs": results}, indent=2) + "\n")
     print(f"written to {target.relative_to(ROOT)}")
