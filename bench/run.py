@@ -147,7 +147,7 @@ def serve_latency(folder: Path, sources: Path, n: int, jobs: int) -> dict[str, f
             slug = edited.stem.split("-", 3)[3]
             page, pdf = f"{address}2026/{slug}/", f"{address}2026/{slug}/{slug}.pdf"
             before = urllib.request.urlopen(pdf).read()
-            mark = f"Ändrad {number}"
+            mark = f"Ändrad {number} {time.time_ns()}"
             start = time.perf_counter()
             edited.write_text(edited.read_text("utf-8") + f"\n{mark}.\n", "utf-8")
             seen_page = seen_pdf = None

@@ -181,3 +181,16 @@ def test_a_build_cache_that_cannot_be_written_only_costs_time(project):
     write_tree(project, FLAWED)
     (project / ".cache").write_text("not a folder", "utf-8")
     assert check("--now", LATER).stdout.splitlines() == EXPECTED
+
+
+def test_a_link_to_a_release_under_embargo_is_said_the_same_on_every_check(project):
+    """The linking release is read again each time (it has an error); the release it links to comes from the cache."""
+    write_tree(project, {
+        "sources/2026/a.md": release("title: A\ndate: 2026-11-20\ntopics: [T]\ncontacts:\n  - name: Anna Berg\n",
+                                     "Läs om [B](b.md).\n"),
+        "sources/2026/b.md": release("title: B\ndate: 2026-12-10T10:00\nembargo: 2026-12-10T10:00\ntopics: [T]\n"
+                                     "contacts:\n  - name: Anna Berg\n"),
+    })
+    said = [check("--now", LATER, expect=1).stdout for _ in range(3)]
+    assert said[0].startswith("sources/2026/a.md:9: error: link 'b.md' points at a release that is not public until "
+                              "2026-12-10 10:00 CET") and said[1] == said[0] and said[2] == said[0]

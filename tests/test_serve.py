@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import time
 import urllib.request
 
 import pytest
@@ -65,3 +66,22 @@ def test_nothing_outside_the_preview_is_served(served):
             raise AssertionError(f"{path} was served")
         except urllib.error.HTTPError as error:
             assert error.code == 404
+
+
+def test_a_broken_theme_template_keeps_the_server_and_the_last_good_preview(served, project):
+    process, address = served
+    theme = project / "themes/default/templates"
+    theme.mkdir(parents=True)
+    (theme / "base.html").write_text("{% if %}\n", "utf-8")  # a press room's own base.html, saved half-written
+    time.sleep(3)
+    with urllib.request.urlopen(address + "2026/lekplats/") as response:
+        assert "Ny lekplats i Strandparken" in response.read().decode("utf-8")
+    try:
+        urllib.request.urlopen(address + "2026/")
+        raise AssertionError("a folder without a page was served")
+    except urllib.error.HTTPError as error:
+        assert error.code == 404
+    (theme / "base.html").unlink()
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    assert "Traceback" not in process.stderr.read()

@@ -85,16 +85,15 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
         if entry and (known := Found.from_json(entry)) and known.facts and known.intact():
             found[source] = known
     todo = [s for s in paths_of if s not in found]
-    found |= _read(todo, paths_of, site, now, jobs=jobs)
+    found |= _read(todo, paths_of, site, now, known=_as_outcomes(found, paths_of), jobs=jobs)
 
-    outcomes = {s: Outcome(s, paths_of[s], keys[s], Status.TO_RENDER if f.facts else Status.FAILED, f.facts, f.problems,
-                           media={p: sha or "" for p, sha in f.media.items()}) for s, f in found.items()}
+    outcomes = _as_outcomes(found, paths_of)
     index = release_index(outcomes, {})
     clashing = clashes(outcomes, {}, {})
     # A release whose links relied on another that moved or changed its time, or is not public now, is read again.
     stale = [s for s, f in found.items() if s not in todo and f.facts and any(
         index.get(t) != v or not _public_for(v, outcomes[s], now) for t, v in f.links.items())]
-    found |= _read(stale, paths_of, site, now, index, jobs)
+    found |= _read(stale, paths_of, site, now, index=index, jobs=jobs)
     for source in set(todo) | set(stale):
         if not any(severity == "error" for _, severity, _ in found[source].problems):
             # One with an error is read again next time: what it relied on (a linked release, say) is not kept.
@@ -119,10 +118,16 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     return result
 
 
-def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime,
+def _as_outcomes(found: dict[str, Found], paths_of: dict[str, Path]) -> dict[str, Outcome]:
+    """What the export's functions for ids, addresses, links and unused files read, from what a check found."""
+    return {s: Outcome(s, paths_of[s], "", Status.TO_RENDER if f.facts else Status.FAILED, f.facts, f.problems,
+                       media={p: sha or "" for p, sha in f.media.items()}) for s, f in found.items()}
+
+
+def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime, known: dict[str, Outcome] | None = None,
           index: dict[str, list | None] | None = None, jobs: int = 1) -> dict[str, Found]:
-    """Load, convert (without HTML) and review these releases; their findings. Many are converted in `jobs`
-    processes, a batch of bodies each."""
+    """Load, convert (without HTML) and review these releases; their findings. Links are judged by `index`, or
+    else by where these and the `known` releases are. Many are converted in `jobs` processes, a batch each."""
     if not sources:
         return {}
     outcomes: dict[str, Outcome] = {}
@@ -134,8 +139,10 @@ def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime,
         if release is not None:
             loaded[source] = release
     unloaded = [s for s in sources if s not in loaded]
-    check_unloaded_bodies(unloaded, outcomes, site, now)
-    index = index if index is not None else release_index(outcomes, {})
+    every = {**(known or {}), **outcomes}
+    check_unloaded_bodies(unloaded, every, site, now)
+    outcomes |= {source: every[source] for source in unloaded}
+    index = index if index is not None else release_index(every, {})
     out = {s: Found(None, outcomes[s].problems, None, {}, {}, {}) for s in unloaded}
     names = list(loaded)
     batches = [[(s, loaded[s], outcomes[s].problems) for s in names[i : i + BATCH]] for i in range(0, len(names), BATCH)]

@@ -87,7 +87,7 @@ class _Run:
 def export(
     sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False,
     embargoed: Path | None = None, jobs: int = 1, force: bool = False, cache_dir: Path | None = None,
-    preview: bool = False,
+    preview: bool = False, printer: Printer | None = None,
 ) -> Summary:
     """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all.
 
@@ -99,10 +99,12 @@ def export(
     ninjs, marked with the embargo, in that folder: a press copy for agencies.
     A `preview` (press serve) publishes drafts and releases not public yet too, each
     with a banner that says so; it needs a `dist` and a `cache_dir` of its own.
+    A `printer` given (kept for many builds) prints the PDFs in workers already warm.
     """
     cache_dir = cache_dir or sources.resolve().parent / ".cache"
     with _scratch(cache_dir / "scratch"):
-        return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir, preview)
+        return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir, preview,
+                                    printer)
 
 
 @contextmanager
@@ -126,8 +128,9 @@ def _scratch(folder: Path) -> Iterator[None]:
 
 
 def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool,
-                         embargoed: Path | None, jobs: int, force: bool, cache_dir: Path, preview: bool) -> Summary:
-    printer = Printer(jobs)
+                         embargoed: Path | None, jobs: int, force: bool, cache_dir: Path, preview: bool,
+                         printer: Printer | None) -> Summary:
+    printer = printer or Printer(jobs)
     if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
         # Only a hint, from modification times; what is printed is decided by content. But it lets the
         # workers start their second-long WeasyPrint import now, before anything else is read.

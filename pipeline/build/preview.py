@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlsplit
 
 from pipeline.build.cache import touched_since
 from pipeline.build.export import Summary, export
+from pipeline.build.printer import Printer
 from pipeline.problems import Problem
 
 EVENTS = "/__press/events"
@@ -50,6 +51,7 @@ class Preview:
         self.builds = 0
         self.problems: list[Problem] = []
         self.changed = threading.Condition()
+        self.printer = Printer(jobs, kept=True)  # warm workers: a save is printed without a WeasyPrint import
 
     def build(self) -> Summary:
         # Marked before it starts: a save while it runs is seen by stale() and builds again.
@@ -57,12 +59,16 @@ class Preview:
         (self.folder / "started").touch()
         reporter = self.reporter_for()
         summary = export(self.sources, self.site, datetime.now(timezone.utc), reporter, jobs=self.jobs,
-                         cache_dir=self.folder / "cache", preview=True)
+                         cache_dir=self.folder / "cache", preview=True, printer=self.printer)
         with self.changed:
             self.problems = list(getattr(reporter, "problems", []))
             self.builds += 1
             self.changed.notify_all()
         return summary
+
+    def end(self) -> None:
+        """Let the kept workers go."""
+        self.printer.end(stopped=True)
 
     def stale(self) -> bool:
         """Whether anything under the sources or the themes was saved since the last build."""
@@ -89,10 +95,12 @@ def server(preview: Preview, host: str, port: int) -> http.server.ThreadingHTTPS
                 return self.events()
             file = _file_of(preview.site, path)
             if file is None:
-                return self.send_text(404, "Not found in the preview: " + path)
-            if file.is_dir():
+                return self.send_text(404, "Not found in the preview: " + path.replace("\0", ""))
+            if file.is_dir():  # a page's folder named without its '/': where its links lead from
+                if path.endswith("/") or not (file / "index.html").is_file():
+                    return self.send_text(404, "Not found in the preview: " + path.replace("\0", ""))
                 self.send_response(301)
-                self.send_header("Location", path.rstrip("/") + "/")
+                self.send_header("Location", path + "/")
                 self.end_headers()
                 return None
             data = file.read_bytes()

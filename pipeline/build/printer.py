@@ -111,8 +111,9 @@ class Printer:
     build's own checking and converting; more are added if more work shows up.
     """
 
-    def __init__(self, jobs: int, work=print_pdf):
+    def __init__(self, jobs: int, work=print_pdf, kept: bool = False):
         self.jobs = jobs
+        self.kept = kept  # for many builds (press serve): workers stay, warm, until end()
         self.work = work  # what a worker does with a job (a test may give its own)
         self.pools: list[tuple[ProcessPoolExecutor, int]] = []  # (pool, workers)
         self.sent: list[int] = []
@@ -172,17 +173,27 @@ class Printer:
 
     def done(self) -> None:
         """Nothing more will be submitted: workers may exit while the build goes on."""
+        if self.kept:
+            return
         for pool in self._all_pools():
             pool.shutdown(wait=False)
 
     def close(self, stopped: bool = False) -> None:
-        """Let the workers go; `stopped` (Ctrl-C, an error that ends the export): without finishing their PDFs."""
+        """Let the workers go; `stopped` (Ctrl-C, an error that ends the export): without finishing their PDFs.
+        Kept workers stay for the next build unless it was stopped."""
+        if self.kept and not stopped:
+            return
+        self.end(stopped)
+
+    def end(self, stopped: bool = False) -> None:
+        """Let the workers go, kept or not."""
         if stopped or not any(self.sent):
             # Started on a hint and given nothing to print: stop the WeasyPrint import rather than wait for it.
             for process in self.processes:
                 process.terminate()
         for pool in self._all_pools():
             pool.shutdown(cancel_futures=True)
+        self.pools, self.sent, self.alone, self.processes = [], [], None, set()  # a kept printer may start again
 
     def _all_pools(self) -> list[ProcessPoolExecutor]:
         return [pool for pool, _ in self.pools] + ([self.alone] if self.alone else [])

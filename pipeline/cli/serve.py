@@ -60,25 +60,37 @@ def serve(sources: Path, port: int, host: str, jobs: int) -> None:
         click.echo(f"press serve: port {port} on {host} cannot be used ({exc.strerror}); give another with --port",
                    err=True)
         sys.exit(1)
-    address = f"http://{host if ':' not in host else f'[{host}]'}:{httpd.server_port}/"
+    shown_host = "127.0.0.1" if host in ("0.0.0.0", "::", "") else host  # every address: this machine's own works
+    address = f"http://{shown_host if ':' not in shown_host else f'[{shown_host}]'}:{httpd.server_port}/"
     serving = False
     try:
         click.echo(f"Building the preview of {shown(sources)} …", err=True)
-        _said(preview.build())
+        _build(preview)
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
         serving = True
         click.echo(f"Serving the preview at {address} (drafts and releases under embargo included); Ctrl-C stops.")
         while True:
             time.sleep(0.2)
             if preview.stale():
-                _said(preview.build())
+                _build(preview)
     except KeyboardInterrupt:
         click.echo("\nstopped", err=True)
     finally:
         if serving:
             httpd.shutdown()
         httpd.server_close()
+        preview.end()
 
 
-def _said(summary) -> None:
+def _build(preview) -> None:
+    """Build the preview and say how it went; a build that fails keeps the last good preview and the server."""
+    try:
+        summary = preview.build()
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # a theme's template that cannot be read, say: the author fixes it and saves again
+        click.echo(f"{time.strftime('%H:%M:%S')} the preview could not be built ({type(exc).__name__}: "
+                   f"{' '.join(str(exc).split())[:300]}); the last good one is still served: fix it and save again",
+                   err=True)
+        return
     click.echo(f"{time.strftime('%H:%M:%S')} preview built: {summary_line(summary)}", err=True)
