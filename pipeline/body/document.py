@@ -54,7 +54,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
     bodies = [(r.path, r.body, r.body_line, r.lang, r.folder, max(r.public_time, now) if now else r.public_time)
               for r in releases]
     for release, (checker, blocks, problems, ast) in zip(releases, _check(bodies, site, index), strict=True):
-        for path in [a.src for a in release.attachments] + ([release.image.src] if release.image else []):
+        for path in release.named_files:
             if checker.files.get(path.name, path) != path:
                 problems.error(release.body_line, f"two different files are named '{path.name}'; rename one of them")
             checker.files[path.name] = path

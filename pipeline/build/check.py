@@ -171,7 +171,7 @@ def _convert_batch(batch: list[tuple], site, index: dict[str, list | None], now:
     out = {}
     docs = convert_all([release for _, release, _ in batch], site, index, now, html=False)
     for (source, release, read), doc in zip(batch, docs, strict=True):
-        files = sorted({str(p) for p in [a.src for a in release.attachments] + ([release.image.src] if release.image else [])})
+        files = sorted({str(p) for p in release.named_files})
         if isinstance(doc, Exception):  # a ContentError: every problem of the body
             problems, links = read + problem_lines(doc.problems), {}
         else:

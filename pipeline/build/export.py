@@ -313,7 +313,7 @@ def _load_all(todo: list[tuple[Path, str, str]], settings: Settings, cache: Cach
             unloaded.append(source)
         elif release.draft and not settings.preview:
             # Not converted: the files its front matter names are known, and may not be published by others.
-            files = sorted({str(p) for p in [a.src for a in release.attachments] + ([release.image.src] if release.image else [])})
+            files = sorted({str(p) for p in release.named_files})
             outcome = replace(outcome, status=Status.DRAFT, media={p: file_digest(Path(p)) for p in files},
                               media_stamps={p: stamp(Path(p)) for p in files})
             cache.put(key, outcome.to_json())

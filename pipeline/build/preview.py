@@ -15,7 +15,6 @@ import mimetypes
 import os
 import posixpath
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path

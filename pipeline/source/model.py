@@ -112,6 +112,11 @@ class Release:
         """1 when first published, then one more for every correction."""
         return 1 + len(self.corrections)
 
+    @property
+    def named_files(self) -> tuple[Path, ...]:
+        """The files its front matter names: the attachments, then the key image."""
+        return tuple(a.src for a in self.attachments) + ((self.image.src,) if self.image else ())
+
     def is_public(self, now: datetime) -> bool:
         return not self.draft and self.public_time <= now
 

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from pipeline.labels import in_language, labels
-from pipeline.problems import line_holding
 
 
 @dataclass(frozen=True, slots=True)
