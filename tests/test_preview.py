@@ -6,7 +6,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-from conftest import NOW, export, release, tree, write_tree
+from conftest import NOW, export, png, release, tree, write_tree
 
 from pipeline.build.export import export as build
 
@@ -43,6 +43,28 @@ def test_a_preview_shows_every_release_with_a_banner_and_an_export_shows_none(pr
     published = tree(project / "dist")
     assert sorted({path.split("/")[1] for path in published if path.startswith("2026/")}) == ["ute"]
     assert not [path for path, data in published.items() if b"preview-banner" in data and not path.endswith(".css")]
+
+
+def test_builds_of_one_preview_follow_every_save_though_unchanged_releases_are_remembered(project):
+    from pipeline.build.preview import Preview
+
+    write_tree(project, {**SOURCES, "sources/2026/bild.png": png(40, 30), "sources/2026/2026-11-22-bild.md": release(
+        "title: Med bild\ndate: 2026-11-22T09:00\nimage: {src: bild.png, alt: En blå ruta, credit: Foto X}\n")})
+    preview = Preview(Path("sources"), 1, _Quiet)
+    site = project / ".cache/preview/site/2026"
+    try:
+        assert preview.build().new == 5
+        (project / "sources/2026/bild.png").write_bytes(png(80, 60))  # the same source: only its image changed
+        (project / "sources/2026/2026-11-21-ute.md").write_text(release("title: Ute igen\ndate: 2026-11-21T09:00\n"))
+        (project / "sources/2026/2026-12-24-jul.md").unlink()
+        summary = preview.build()
+        assert (summary.updated, summary.unchanged, summary.removed) == (2, 2, 1)
+        assert (site / "bild/bild.png").read_bytes() == png(80, 60)
+        assert "Ute igen" in (site / "ute/index.html").read_text("utf-8")
+        assert not (site / "jul").exists()
+        assert not (project / ".cache/preview/.site.snapshots").exists()  # written in place: a save shows at once
+    finally:
+        preview.end()
 
 
 def _banner(page: Path) -> str | None:

@@ -75,23 +75,54 @@ def unchanged(path: str, sha256: str, stamp: list[int] | None) -> bool:
     return stamp == [info.st_size, info.st_mtime_ns] or file_digest(Path(path)) == sha256
 
 
+class Remembered:
+    """Release entries a long-lived process (press serve) keeps in memory between builds, so that an unchanged
+    release is taken without reading its file again; what a build did not use is forgotten after it."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, dict] = {}
+        self.used: dict[str, dict] = {}
+
+    def get(self, key: str) -> dict | None:
+        entry = self.entries.get(key)
+        if entry is not None:
+            self.used[key] = entry
+        return entry
+
+    def put(self, key: str, entry: dict) -> None:
+        self.entries[key] = self.used[key] = entry
+
+    def forget_unused(self) -> None:
+        self.entries, self.used = self.used, {}
+
+
 class Cache:
-    def __init__(self, folder: Path, salt: str):
+    def __init__(self, folder: Path, salt: str, remembered: Remembered | None = None):
         self.folder = folder
         self.salt = digest(__version__, salt)
+        self.remembered = remembered
 
     def key(self, source: str, data: bytes) -> str:
         return digest(self.salt, source, data)
 
     def has(self, key: str) -> bool:
         """Whether there is an entry for `key` at all (cheap: it is not read)."""
+        if self.remembered is not None and key in self.remembered.entries:
+            return True
         return self._path("releases", key).is_file()
 
     def get(self, key: str) -> dict | None:
-        return self._read("releases", key)
+        if self.remembered is None:
+            return self._read("releases", key)
+        entry = self.remembered.get(key)
+        if entry is None and (entry := self._read("releases", key)) is not None:
+            self.remembered.put(key, entry)
+        return entry
 
     def put(self, key: str, entry: dict) -> None:
-        self._write("releases", key, entry)
+        written = self._write("releases", key, entry)
+        if self.remembered is not None:
+            self.remembered.put(key, written)
 
     def item(self, key: str) -> dict | None:
         """What the feeds say of a release, as feeds.feed_item made it."""
@@ -132,13 +163,16 @@ class Cache:
             return None  # foreign or stale: rebuild
         return entry
 
-    def _write(self, kind: str, key: str, entry: dict) -> None:
+    def _write(self, kind: str, key: str, entry: dict) -> dict:
+        """Write the entry with what says whose it is; that whole entry, as a read gives it back."""
         path = self._path(kind, key)
         path.parent.mkdir(parents=True, exist_ok=True)
+        whole = {**entry, "key": key, "version": __version__, "salt": self.salt}
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(orjson.dumps({**entry, "key": key, "version": __version__, "salt": self.salt}))
+            handle.write(orjson.dumps(whole))
         os.replace(tmp, path)
+        return whole
 
     def _path(self, kind: str, key: str) -> Path:
         return self.folder / "collection.json" if kind == "" else self.folder / kind / key[:2] / f"{key}.json"

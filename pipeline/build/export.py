@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from pipeline.build.cache import STAMP, Cache, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, OutputRefused, Snapshot, read_manifest, remove_stale,
-                             write_manifest)
+from pipeline.build.cache import STAMP, Cache, Remembered, digest, file_digest, stamp, touched_since, unchanged
+from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, InPlace, OutputRefused, Snapshot, read_manifest,
+                                   remove_stale, write_manifest)
 from pipeline.build.printer import Printer
 from pipeline.problems import Problem, Problems, file_lines, line_starting
 from pipeline.render.theme import Theme, find_theme
@@ -87,7 +87,7 @@ class _Run:
 def export(
     sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False,
     embargoed: Path | None = None, jobs: int = 1, force: bool = False, cache_dir: Path | None = None,
-    preview: bool = False, printer: Printer | None = None,
+    preview: bool = False, printer: Printer | None = None, remembered: Remembered | None = None,
 ) -> Summary:
     """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all.
 
@@ -98,13 +98,14 @@ def export(
     `embargoed`, releases still under embargo get their wire text, NewsML-G2 and
     ninjs, marked with the embargo, in that folder: a press copy for agencies.
     A `preview` (press serve) publishes drafts and releases not public yet too, each
-    with a banner that says so; it needs a `dist` and a `cache_dir` of its own.
-    A `printer` given (kept for many builds) prints the PDFs in workers already warm.
+    with a banner that says so; it needs a `dist` and a `cache_dir` of its own, and writes into `dist` in
+    place, not as a new snapshot. A process that builds many times keeps a `printer`, whose workers are
+    then warm, and the cache entries it `remembered`.
     """
     cache_dir = cache_dir or sources.resolve().parent / ".cache"
     with _scratch(cache_dir / "scratch"):
         return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir, preview,
-                                    printer)
+                                    printer, remembered)
 
 
 @contextmanager
@@ -129,17 +130,18 @@ def _scratch(folder: Path) -> Iterator[None]:
 
 def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool,
                          embargoed: Path | None, jobs: int, force: bool, cache_dir: Path, preview: bool,
-                         printer: Printer | None) -> Summary:
+                         printer: Printer | None, remembered: Remembered | None) -> Summary:
     printer = printer or Printer(jobs)
     if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
         # Only a hint, from modification times; what is printed is decided by content. But it lets the
         # workers start their second-long WeasyPrint import now, before anything else is read.
         printer.start_workers(1)
-    snapshot = Snapshot(dist)
+    snapshot = InPlace(dist) if preview else Snapshot(dist)
     stopped = True
     try:
         check_output(dist, sources)
-        summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir, preview)
+        summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir, preview,
+                          remembered)
         if summary.published_nothing:  # site.yaml could not be read: the output folder stays as it was
             snapshot.abandon()
         else:
@@ -177,24 +179,27 @@ def check_output(dist: Path, sources: Path) -> None:
                             "it, such as dist")
 
 
-def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapshot | None = None,
+def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapshot | InPlace | None = None,
                   sources: Path | None = None) -> Summary:
     """A full disk, a file-size limit, a read-only folder, a folder of the sources that cannot be read: one line
     that says what to do; nothing is published."""
     where = Path(exc.filename) if exc.filename else dist
-    if snapshot and snapshot.folder in where.parents:  # a file of the new export: say where it would have gone
+    if snapshot and snapshot.folder and snapshot.folder in where.parents:  # a file of the new export: say where it would have gone
         inside = where.relative_to(snapshot.folder)
         where = dist / inside.relative_to(inside.parts[0])
     inputs = [sources.absolute(), sources.absolute().parent / "themes"] if sources else []
     read = exc.errno in (errno.EACCES, errno.EPERM) and any(where.absolute().is_relative_to(f) for f in inputs)
     what = (f"this cannot be read ({exc.strerror}); let everyone read it (chmod a+r, or a+rx for a folder) and export "
             "again" if read else MACHINE_FAULTS[exc.errno])
-    reporter.problem(Problem(where, 0, "error", f"{what}; nothing was published: {dist} is as it was"))
+    outcome = ("the preview is as far as this build got" if isinstance(snapshot, InPlace)
+               else f"nothing was published: {dist} is as it was")
+    reporter.problem(Problem(where, 0, "error", f"{what}; {outcome}"))
     return Summary(errors=1, published_nothing=True)
 
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
-            printer: Printer, force: bool, cache_dir: Path, preview: bool = False) -> Summary:
+            printer: Printer, force: bool, cache_dir: Path, preview: bool = False,
+            remembered: Remembered | None = None) -> Summary:
     from pipeline.source.load import release_files  # after the hint above: these imports take a tenth of a second
 
     run = _Run(reporter)
@@ -208,7 +213,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     run.problems(_linked_folders(sources))
     settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug,
                         compiled=cache_dir / "templates", preview=preview)
-    cache = Cache(cache_dir, _salt(site, theme) + ("preview" if preview else ""))
+    cache = Cache(cache_dir, _salt(site, theme) + ("preview" if preview else ""), remembered)
     keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
     keyed = [(path, source, cache.key(source, _bytes_of(path))) for path, source in keyed]
     # A release with no cache entry will be printed: start the workers now, while the others are checked.

@@ -263,6 +263,27 @@ class Snapshot:
         return self.dist if self.dist.is_dir() else None
 
 
+class InPlace:
+    """The preview's output folder, written where it is, file by file (each still replaced whole): a save is
+    seen at once, without first linking a copy of every release, as Snapshot does for dist/. Only the
+    author reads a preview, and the next build mends what one that stopped left half-made."""
+
+    folder = None  # no folder of snapshots
+
+    def __init__(self, dist: Path):
+        self.dist = dist
+
+    def begin(self) -> Path:
+        self.dist.mkdir(parents=True, exist_ok=True)
+        return self.dist
+
+    def commit(self) -> None:
+        pass
+
+    def abandon(self) -> None:
+        pass
+
+
 def _take_down(kept: Path, new: Path) -> None:
     """Remove from the export kept beside the new one what the new one took down (a withdrawn release must
     not stay reachable there, where a web server serving the folder above `dist` would find it)."""

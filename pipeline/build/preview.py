@@ -20,7 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from pipeline.build.cache import touched_since
+from pipeline.build.cache import Remembered, touched_since
 from pipeline.build.export import Summary, export
 from pipeline.build.printer import Printer
 from pipeline.problems import Problem
@@ -51,6 +51,7 @@ class Preview:
         self.problems: list[Problem] = []
         self.changed = threading.Condition()
         self.printer = Printer(jobs, kept=True)  # warm workers: a save is printed without a WeasyPrint import
+        self.remembered = Remembered()  # and the releases that did not change are not read again
 
     def build(self) -> Summary:
         # Marked before it starts: a save while it runs is seen by stale() and builds again.
@@ -58,7 +59,9 @@ class Preview:
         (self.folder / "started").touch()
         reporter = self.reporter_for()
         summary = export(self.sources, self.site, datetime.now(timezone.utc), reporter, jobs=self.jobs,
-                         cache_dir=self.folder / "cache", preview=True, printer=self.printer)
+                         cache_dir=self.folder / "cache", preview=True, printer=self.printer,
+                         remembered=self.remembered)
+        self.remembered.forget_unused()
         with self.changed:
             self.problems = list(getattr(reporter, "problems", []))
             self.builds += 1

@@ -70,7 +70,7 @@ def serve(sources: Path, port: int, host: str, jobs: int) -> None:
         serving = True
         click.echo(f"Serving the preview at {address} (drafts and releases under embargo included); Ctrl-C stops.")
         while True:
-            time.sleep(0.2)
+            time.sleep(0.1)  # a look at the files' times: a few milliseconds at 1,000 releases
             if preview.stale():
                 _build(preview)
     except KeyboardInterrupt:
