@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from conftest import NOW, ROOT, png, release, write_tree
+from conftest import NOW, ROOT, export, png, release, write_tree
 
 from pipeline.cli import main
 
@@ -96,6 +96,26 @@ EXPECTED = [
     "sources/2026/2026-12-24-harbour.md:10: warning: 'notwithstanding' is officialese; write 'despite'",
     'sources/2026/2026-12-24-harbour.md:10: warning: the text has a Flesch reading ease of -135 (very hard; 50 at least is asked); use shorter sentences and shorter words',
 ]
+
+
+def test_after_an_export_a_check_converts_nothing_again_and_says_the_same(project, monkeypatch):
+    import pipeline.body.document
+
+    write_tree(project, FLAWED)
+    export("sources", "--now", LATER)
+
+    def no_pandoc(*args, **kwargs):
+        raise AssertionError("a release the export converted was converted again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline.body.document, "markdown_to_asts", no_pandoc)
+        run = check("--now", LATER)
+    assert run.stdout.splitlines() == EXPECTED
+    assert run.stderr == "3 releases checked: 0 errors, 19 warnings, 2 notes\n"
+    # An edit after the export: that release is read again, and its new finding said.
+    path = project / "sources/2026/2026-11-21-budget.md"
+    path.write_text(path.read_text("utf-8").replace("Digitaliseringsprojekten", "Digitaliseringsprojekten skall"), "utf-8")
+    assert "sources/2026/2026-11-21-budget.md:11: warning: 'skall' is officialese; write 'ska'" in check("--now", LATER).stdout
 
 
 def test_strict_fails_on_warnings_and_json_says_the_same_findings(project):

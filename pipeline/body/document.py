@@ -141,10 +141,24 @@ def _line_naming(release: Release, name: str) -> int:
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
 
 
+_image_verdicts: dict[tuple, str | None] = {}  # an image used by many releases is decoded once per process
+
+
 def unreadable_image(path: Path, megapixels: int) -> str | None:
     """Why a raster image cannot be read, or None; a broken image would silently change the PDF."""
     if path.suffix.lower() not in IMAGE_SUFFIXES:
         return None
+    try:
+        info = path.stat()
+    except OSError:
+        return _decoded(path, megapixels)  # says why, as Pillow puts it
+    seen = (str(path), info.st_size, info.st_mtime_ns, megapixels)
+    if seen not in _image_verdicts:
+        _image_verdicts[seen] = _decoded(path, megapixels)
+    return _image_verdicts[seen]
+
+
+def _decoded(path: Path, megapixels: int) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:

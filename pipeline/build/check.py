@@ -3,7 +3,9 @@
 Every release is known (links and ids are judged against all of them); the ones asked
 about are converted, their bodies checked, and reviewed (pipeline/editorial). Nothing
 is published. What a release was found to be is kept in the build cache, keyed like the
-export's entries, so that after one edit only that release is read again.
+export's entries, so that after one edit only that release is read again; and what an
+export kept of a release, its review included, is taken as it stands, so that a check
+after an export converts nothing the export converted.
 """
 
 from __future__ import annotations
@@ -81,8 +83,8 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     for path in release_files(sources):
         source = _source_of(path, sources)
         keys[source], paths_of[source] = cache.key(source, _bytes_of(path)), path
-        entry = cache.checked(keys[source])
-        if entry and (known := Found.from_json(entry)) and known.facts and known.intact():
+        known = _checked(cache, keys[source]) or _exported(cache, keys[source], path)
+        if known and known.intact():
             found[source] = known
     todo = [s for s in paths_of if s not in found]
     found |= _read(todo, paths_of, site, now, known=_as_outcomes(found, paths_of), jobs=jobs)
@@ -116,6 +118,25 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     if wanted is None:
         result.problems += unused_files(site, outcomes)
     return result
+
+
+def _checked(cache: Cache, key: str) -> Found | None:
+    """What an earlier check found of the release, as it is now."""
+    entry = cache.checked(key)
+    known = Found.from_json(entry) if entry else None
+    return known if known and known.facts else None
+
+
+def _exported(cache: Cache, key: str, path: Path) -> Found | None:
+    """What the last export found of the release, as it is now, with the review it kept: converted and judged
+    there, it need not be here. (A draft is not converted by an export, and one that failed is read again.)"""
+    entry = cache.get(key)
+    exported = Outcome.from_json(entry, path, key) if entry else None
+    if exported is None or exported.review is None or exported.status not in (Status.PUBLISHED, Status.NOT_PUBLIC_YET):
+        return None
+    review = exported.review
+    return Found(exported.release, exported.problems + tuple(tuple(p) for p in review["problems"]), review["timing"],
+                 exported.links, dict(exported.media), dict(exported.media_stamps))
 
 
 def _as_outcomes(found: dict[str, Found], paths_of: dict[str, Path]) -> dict[str, Outcome]:

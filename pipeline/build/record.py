@@ -80,6 +80,7 @@ class Outcome:
     entry: dict | None = None  # its entry in the manifest, once published
     stamps: dict[str, list[int]] = field(default_factory=dict)  # size and time of each output written to dist/
     press_copy: dict | None = None  # the embargoed copy for agencies: source, embargo, files
+    review: dict | None = None  # once converted, what `press check` adds: editorial 'problems' and 'timing'
     item: dict | None = None  # what the feeds say of it, when just published: kept in the cache apart from this
     cached: bool = False  # taken from the build cache, not rendered in this export
 

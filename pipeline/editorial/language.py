@@ -46,10 +46,13 @@ def flesch(text_sentences: list[str]) -> float | None:
     return 206.835 - 1.015 * len(all_words) / len(text_sentences) - 84.6 * syllables / len(all_words)
 
 
+_VOWELS = re.compile(r"[aeiouy]+")
+
+
 def _syllables(word: str) -> int:
-    groups = re.findall(r"[aeiouy]+", word.lower())
-    count = len(groups) - (word.lower().endswith("e") and len(groups) > 1 and not word.lower().endswith("le"))
-    return max(1, count)
+    word = word.lower()
+    groups = len(_VOWELS.findall(word))
+    return max(1, groups - (word.endswith("e") and groups > 1 and not word.endswith("le")))
 
 
 def band(value: float, bands: tuple[tuple[int, str], ...]) -> str:

@@ -192,16 +192,18 @@ class _Review:
 
 
 def _nodes(value) -> Iterator[dict]:
-    """Every pandoc node inside `value`, outermost first."""
-    if isinstance(value, dict):
-        if "t" in value:
-            yield value
-        content = value.get("c")
-        if isinstance(content, list | dict):
-            yield from _nodes(content)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _nodes(item)
+    """Every pandoc node inside `value`, outermost first (a stack, not recursion: a body has many thousands)."""
+    todo = [value]
+    while todo:
+        value = todo.pop()
+        if type(value) is dict:
+            if "t" in value:
+                yield value
+            content = value.get("c")
+            if type(content) is list or type(content) is dict:
+                todo.append(content)
+        else:
+            todo.extend(item for item in reversed(value) if type(item) is list or type(item) is dict)
 
 
 def _pixel_width(path: Path) -> int | None:
