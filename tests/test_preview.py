@@ -6,6 +6,7 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from conftest import NOW, export, png, release, tree, write_tree
 
 from pipeline.build.export import export as build
@@ -65,6 +66,32 @@ def test_builds_of_one_preview_follow_every_save_though_unchanged_releases_are_r
         assert not (project / ".cache/preview/.site.snapshots").exists()  # written in place: a save shows at once
     finally:
         preview.end()
+
+
+def test_what_a_build_that_stopped_wrote_is_taken_away_by_the_next(project, monkeypatch):
+    import pipeline.build.export
+    from pipeline.build.preview import Preview
+
+    write_tree(project, SOURCES)
+    preview = Preview(Path("sources"), 1, _Quiet)
+    site = project / ".cache/preview/site/2026"
+    try:
+        preview.build()
+        write_tree(project, {"sources/2026/2026-11-23-ny.md": release("title: Ny\ndate: 2026-11-23T09:00\n")})
+        with monkeypatch.context() as patched:  # the build stops after writing the new release, before listing it
+            patched.setattr(pipeline.build.export, "write_manifest", _stop)
+            with pytest.raises(KeyboardInterrupt):
+                preview.build()
+        assert (site / "ny/index.html").is_file()
+        (project / "sources/2026/2026-11-23-ny.md").unlink()  # the author thinks better of it
+        summary = preview.build()
+        assert summary.unchanged == 4 and not (site / "ny").exists()
+    finally:
+        preview.end()
+
+
+def _stop(*args) -> None:
+    raise KeyboardInterrupt
 
 
 def _banner(page: Path) -> str | None:

@@ -141,7 +141,7 @@ def _line_naming(release: Release, name: str) -> int:
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
 
 
-_image_verdicts: dict[tuple, str | None] = {}  # an image used by many releases is decoded once per process
+_readable_images: set[tuple] = set()  # an image used by many releases is decoded once per process
 
 
 def unreadable_image(path: Path, megapixels: int) -> str | None:
@@ -152,10 +152,15 @@ def unreadable_image(path: Path, megapixels: int) -> str | None:
         info = path.stat()
     except OSError:
         return _decoded(path, megapixels)  # says why, as Pillow puts it
-    seen = (str(path), info.st_size, info.st_mtime_ns, megapixels)
-    if seen not in _image_verdicts:
-        _image_verdicts[seen] = _decoded(path, megapixels)
-    return _image_verdicts[seen]
+    # The change time moves with every write, rename into place and chmod: a new verdict then. Only a
+    # readable image is remembered; one that is not is tried again, as its author mends it.
+    seen = (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, megapixels)
+    if seen in _readable_images:
+        return None
+    why = _decoded(path, megapixels)
+    if why is None:
+        _readable_images.add(seen)
+    return why
 
 
 def _decoded(path: Path, megapixels: int) -> str | None:

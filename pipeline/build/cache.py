@@ -77,23 +77,27 @@ def unchanged(path: str, sha256: str, stamp: list[int] | None) -> bool:
 
 class Remembered:
     """Release entries a long-lived process (press serve) keeps in memory between builds, so that an unchanged
-    release is taken without reading its file again; what a build did not use is forgotten after it."""
+    release is taken without reading its file again; what a build did not use is forgotten after it.
+
+    An entry is shared with the outcomes made from it, as a read from the file would not be: nothing may
+    change an entry or what it holds (outcomes are frozen, and replaced, never changed).
+    """
 
     def __init__(self) -> None:
         self.entries: dict[str, dict] = {}
-        self.used: dict[str, dict] = {}
+        self.this_build: dict[str, dict] = {}
 
     def get(self, key: str) -> dict | None:
         entry = self.entries.get(key)
         if entry is not None:
-            self.used[key] = entry
+            self.this_build[key] = entry
         return entry
 
     def put(self, key: str, entry: dict) -> None:
-        self.entries[key] = self.used[key] = entry
+        self.entries[key] = self.this_build[key] = entry
 
-    def forget_unused(self) -> None:
-        self.entries, self.used = self.used, {}
+    def end_build(self) -> None:
+        self.entries, self.this_build = self.this_build, {}
 
 
 class Cache:

@@ -136,28 +136,28 @@ def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Rep
         # Only a hint, from modification times; what is printed is decided by content. But it lets the
         # workers start their second-long WeasyPrint import now, before anything else is read.
         printer.start_workers(1)
-    snapshot = InPlace(dist) if preview else Snapshot(dist)
+    output = InPlace(dist) if preview else Snapshot(dist)
     stopped = True
     try:
         check_output(dist, sources)
-        summary = _export(sources, snapshot.begin(), now, reporter, debug, embargoed, printer, force, cache_dir, preview,
+        summary = _export(sources, output.begin(), now, reporter, debug, embargoed, printer, force, cache_dir, preview,
                           remembered)
         if summary.published_nothing:  # site.yaml could not be read: the output folder stays as it was
-            snapshot.abandon()
+            output.abandon()
         else:
-            snapshot.commit()
+            output.commit()
         stopped = False
     except OSError as exc:
         if debug or exc.errno not in MACHINE_FAULTS:
             raise
-        summary = machine_fault(exc, dist, reporter, snapshot, sources)
+        summary = machine_fault(exc, dist, reporter, output, sources)
     except OutputRefused as exc:
         reporter.problem(Problem(dist, 0, "error", f"{exc}; nothing was published"))
         summary = Summary(errors=1, published_nothing=True)
         stopped = False
     finally:
         if stopped:
-            snapshot.abandon()
+            output.abandon()
         printer.close(stopped)
     cache_dir.mkdir(parents=True, exist_ok=True)
     (cache_dir / STAMP).touch()
@@ -165,8 +165,8 @@ def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Rep
 
 
 def check_output(dist: Path, sources: Path) -> None:
-    """The output folder is replaced as a whole at every export: it may not hold the sources, the themes, this
-    code or the folder the command runs in, nor lie inside the sources."""
+    """The output folder is replaced as a whole at every export (and tidied by every preview): it may not hold
+    the sources, the themes, this code or the folder the command runs in, nor lie inside the sources."""
     output = dist.resolve()
     for what, folder in (("the folder you are in", Path.cwd().resolve()), ("the sources", sources.resolve()),
                          ("the themes", sources.resolve().parent / "themes"),
@@ -179,21 +179,21 @@ def check_output(dist: Path, sources: Path) -> None:
                             "it, such as dist")
 
 
-def machine_fault(exc: OSError, dist: Path, reporter: Reporter, snapshot: Snapshot | InPlace | None = None,
+def machine_fault(exc: OSError, dist: Path, reporter: Reporter, output: Snapshot | InPlace | None = None,
                   sources: Path | None = None) -> Summary:
     """A full disk, a file-size limit, a read-only folder, a folder of the sources that cannot be read: one line
     that says what to do; nothing is published."""
     where = Path(exc.filename) if exc.filename else dist
-    if snapshot and snapshot.folder and snapshot.folder in where.parents:  # a file of the new export: say where it would have gone
-        inside = where.relative_to(snapshot.folder)
+    if output and output.folder and output.folder in where.parents:  # a file of the new export: say where it would have gone
+        inside = where.relative_to(output.folder)
         where = dist / inside.relative_to(inside.parts[0])
     inputs = [sources.absolute(), sources.absolute().parent / "themes"] if sources else []
     read = exc.errno in (errno.EACCES, errno.EPERM) and any(where.absolute().is_relative_to(f) for f in inputs)
     what = (f"this cannot be read ({exc.strerror}); let everyone read it (chmod a+r, or a+rx for a folder) and export "
             "again" if read else MACHINE_FAULTS[exc.errno])
-    outcome = ("the preview is as far as this build got" if isinstance(snapshot, InPlace)
-               else f"nothing was published: {dist} is as it was")
-    reporter.problem(Problem(where, 0, "error", f"{what}; {outcome}"))
+    left = ("the preview shows what was built before; the next build tidies it" if isinstance(output, InPlace)
+            else f"nothing was published: {dist} is as it was")
+    reporter.problem(Problem(where, 0, "error", f"{what}; {left}"))
     return Summary(errors=1, published_nothing=True)
 
 

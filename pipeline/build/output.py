@@ -266,22 +266,42 @@ class Snapshot:
 class InPlace:
     """The preview's output folder, written where it is, file by file (each still replaced whole): a save is
     seen at once, without first linking a copy of every release, as Snapshot does for dist/. Only the
-    author reads a preview, and the next build mends what one that stopped left half-made."""
+    author reads a preview. A build that did not finish (an error, Ctrl-C, kill -9) leaves a mark beside the
+    folder, and the next build first removes what its manifest does not list: nothing half-made stays."""
 
     folder = None  # no folder of snapshots
 
     def __init__(self, dist: Path):
         self.dist = dist
+        self.mark = dist.parent / f".{dist.name}.building"
 
     def begin(self) -> Path:
+        if self.dist.is_symlink():  # a preview written as snapshots by an earlier version: start afresh
+            self.dist.unlink()
+            shutil.rmtree(self.dist.parent / f".{self.dist.name}.snapshots", ignore_errors=True)
         self.dist.mkdir(parents=True, exist_ok=True)
+        if self.mark.exists():
+            _remove_unlisted(self.dist)
+        self.mark.touch()
         return self.dist
 
     def commit(self) -> None:
-        pass
+        self.mark.unlink(missing_ok=True)
 
     def abandon(self) -> None:
-        pass
+        pass  # the mark stays: the next build tidies up
+
+
+def _remove_unlisted(dist: Path) -> None:
+    """Delete every file in `dist` that its manifest does not list: what a build that stopped wrote."""
+    listed = manifest_paths(read_manifest(dist)) | {MANIFEST}
+    for folder, _, names in os.walk(dist, topdown=False):
+        for name in names:
+            path = Path(folder, name)
+            if path.relative_to(dist).as_posix() not in listed:
+                path.unlink()
+        if Path(folder) != dist and not any(Path(folder).iterdir()):
+            Path(folder).rmdir()
 
 
 def _take_down(kept: Path, new: Path) -> None:

@@ -61,7 +61,7 @@ class Preview:
         summary = export(self.sources, self.site, datetime.now(timezone.utc), reporter, jobs=self.jobs,
                          cache_dir=self.folder / "cache", preview=True, printer=self.printer,
                          remembered=self.remembered)
-        self.remembered.forget_unused()
+        self.remembered.end_build()
         with self.changed:
             self.problems = list(getattr(reporter, "problems", []))
             self.builds += 1

@@ -80,7 +80,9 @@ class Outcome:
     entry: dict | None = None  # its entry in the manifest, once published
     stamps: dict[str, list[int]] = field(default_factory=dict)  # size and time of each output written to dist/
     press_copy: dict | None = None  # the embargoed copy for agencies: source, embargo, files
-    review: dict | None = None  # once converted, what `press check` adds: editorial 'problems' and 'timing'
+    # What `press check` adds, its editorial 'problems' and 'timing': kept for a release converted by an export
+    # (published or not public yet), None in a preview and for a draft or a release that failed.
+    review: dict | None = None
     item: dict | None = None  # what the feeds say of it, when just published: kept in the cache apart from this
     cached: bool = False  # taken from the build cache, not rendered in this export
 

@@ -60,7 +60,7 @@ def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index
             outcome = replace(outcome, links=doc.links,
                               media={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media},
                               media_stamps={str(p): stamp(p) for p in media},
-                              review=None if settings.preview else reviewed(doc))
+                              review=None if settings.preview else editorial_review(doc, settings.debug))
             warnings = problem_lines(doc.warnings)
             if settings.preview or release.is_public(settings.now):
                 out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme, _banner(doc, settings))))
@@ -72,10 +72,16 @@ def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index
     return out
 
 
-def reviewed(doc: Document) -> dict:
+def editorial_review(doc: Document, debug: bool = False) -> dict | None:
     """The editorial review of a converted release, kept with its outcome: a `press check` after the export then
-    reads and converts nothing again (a few milliseconds here, against pandoc's ten there)."""
-    return {"problems": problem_lines(review(doc)), "timing": asdict(Timing.of(doc.release))}
+    reads and converts nothing again (a few milliseconds here, against pandoc's ten there). A review that fails
+    fails no export: None, and the check reviews the release itself (and says why)."""
+    try:
+        return {"problems": problem_lines(review(doc)), "timing": asdict(Timing.of(doc.release))}
+    except Exception:
+        if debug:
+            raise
+        return None
 
 
 def _press_copy(doc: Document, settings: Settings) -> dict | None:

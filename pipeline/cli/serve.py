@@ -90,7 +90,7 @@ def _build(preview) -> None:
         raise
     except Exception as exc:  # a theme's template that cannot be read, say: the author fixes it and saves again
         click.echo(f"{time.strftime('%H:%M:%S')} the preview could not be built ({type(exc).__name__}: "
-                   f"{' '.join(str(exc).split())[:300]}); the last good one is still served: fix it and save again",
+                   f"{' '.join(str(exc).split())[:300]}); what was built before is still served: fix it and save again",
                    err=True)
         return
     click.echo(f"{time.strftime('%H:%M:%S')} preview built: {summary_line(summary)}", err=True)
