@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from click.testing import CliRunner
 from conftest import NOW, SITE, export, png, release, tree, write_tree
+
+from pipeline.cli import main
 
 BASIC = "title: Rubrik\ndate: 2026-11-26\n"
 
@@ -283,6 +286,20 @@ def test_broken_site_yaml_leaves_dist_untouched(project):
     assert run.problems[0].startswith("sources/site.yaml:")
     after = tree(project / "dist")
     assert after == before
+
+
+def test_a_theme_template_that_cannot_be_read_is_one_line_and_publishes_nothing(project):
+    write_tree(project, {"sources/2026/r.md": release(BASIC), "sources/2026/s.md": release(BASIC.replace("Rubrik", "Två"))})
+    export("sources", "--now", NOW, "-q")
+    before = tree(project / "dist")
+    write_tree(project, {"themes/default/templates/base.html": "<!doctype html>\n{% if %}\n"})  # saved half-written
+    run = export("sources", "--now", NOW, "-q", expect=1)
+    assert run.problems == ["themes/default/templates/base.html:2: error: this template cannot be read (Expected an "
+                            "expression, got 'end of statement block'); mend it, or delete it to use the built-in one"]
+    assert "Traceback" not in run.stderr
+    assert tree(project / "dist") == before
+    checked = CliRunner().invoke(main, ["check", "--now", NOW])
+    assert checked.exit_code == 1 and checked.stdout.startswith(run.problems[0]), "press check says so too"
 
 
 def test_usage_errors_exit_2(project):

@@ -64,6 +64,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
           jobs: int = 1) -> Checked:
     """Check the releases under `sources` (or only `paths` among them) as an export at `now` would, and review them."""
     from pipeline.editorial.rules import Timing, timely
+    from pipeline.render.pages import template_problems
     from pipeline.source.load import release_files
 
     site, theme, problems = press_room(sources)
@@ -75,7 +76,9 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
     result.problems += _linked_folders(sources)
     wanted = {p.resolve() for p in paths} if paths else None
-    cache = Cache(cache_dir or sources.resolve().parent / ".cache", _salt(site, theme))
+    cache_dir = cache_dir or sources.resolve().parent / ".cache"
+    cache = Cache(cache_dir, _salt(site, theme))
+    result.problems += template_problems(theme, cache_dir / "templates")  # an export would publish nothing
 
     found: dict[str, Found] = {}
     keys: dict[str, str] = {}

@@ -260,6 +260,13 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         loaded.pop(source, None)
     index = release_index(outcomes, kept)
     loaded |= _stale_links(outcomes, index, settings)
+    if loaded:  # (a theme that changed has every release rendered again: its templates are read here)
+        from pipeline.render.pages import template_problems
+
+        if broken := template_problems(settings.theme, settings.compiled):
+            run.problems(broken)
+            run.summary.published_nothing = True
+            return run.summary
 
     todo = [(release, outcomes[source]) for source, release in loaded.items()]
     printer.start_workers(len(todo))

@@ -22,6 +22,7 @@ from pipeline.source.model import Release, Site
 from pipeline.render.printjob import DECORATIVE
 from pipeline.render.theme import SCREEN_STYLESHEETS
 from pipeline.paths import file_href, listing_folder, page_path, public_url, root_of, site_file_path
+from pipeline.problems import Problem
 
 GENERATOR = f"press-pipeline {__version__}"
 
@@ -63,6 +64,20 @@ def environment_for(theme, compiled: Path) -> jinja2.Environment:
         env.filters["tel"] = tel_href
         _ENVIRONMENTS[theme, compiled] = env
     return _ENVIRONMENTS[theme, compiled]
+
+
+def template_problems(theme, compiled: Path) -> list[Problem]:
+    """One problem, at its line, for each of the theme's templates that cannot be compiled (a tag left open, an
+    unknown filter): found before any release is rendered, so that it is said once, not once per release."""
+    env = environment_for(theme, compiled)
+    found = []
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as exc:
+            found.append(Problem(Path(exc.filename or name), exc.lineno or 1, "error", f"this template cannot be read "
+                                 f"({exc.message}); mend it, or delete it to use the built-in one"))
+    return found
 
 
 def type_label(release: Release) -> str:
