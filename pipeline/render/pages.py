@@ -55,12 +55,16 @@ _ENVIRONMENTS: dict = {}
 def environment_for(theme, compiled: Path) -> jinja2.Environment:
     """The theme's templates with this module's filters, made once per process.
 
-    Compiled templates are kept in `compiled` (in the build cache), checked against their source.
+    Compiled templates are kept in `compiled` (in the build cache), checked against their source, when it
+    can be written.
     """
     if (theme, compiled) not in _ENVIRONMENTS:
-        compiled.mkdir(parents=True, exist_ok=True)
         env = theme.environment()
-        env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        try:
+            compiled.mkdir(parents=True, exist_ok=True)
+            env.bytecode_cache = jinja2.FileSystemBytecodeCache(str(compiled))
+        except OSError:  # a build cache that cannot be written (press check in a read-only checkout) only costs time
+            pass
         env.filters["tel"] = tel_href
         _ENVIRONMENTS[theme, compiled] = env
     return _ENVIRONMENTS[theme, compiled]
