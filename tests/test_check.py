@@ -169,10 +169,18 @@ def test_a_release_still_holding_the_template_is_refused(project):
 
 @pytest.mark.parametrize(("paths", "message"), [
     (["elsewhere.md"], "'elsewhere.md' is not in a sources folder"),
+    (["sources/2026/liten.png"], "'sources/2026/liten.png' is not a release (a .md file); give release files, or the "
+                                 "sources folder"),
 ])
-def test_a_path_outside_the_sources_is_a_usage_error(project, paths, message):
-    (project / "elsewhere.md").write_text("x", "utf-8")
+def test_a_path_outside_the_sources_or_not_a_release_is_a_usage_error(project, paths, message):
+    write_tree(project, {**FLAWED, "elsewhere.md": "x"})
     assert message in check(*paths, expect=2).output
+
+
+def test_site_yaml_given_checks_every_release_it_sets(project):
+    write_tree(project, FLAWED)
+    run = check("sources/site.yaml", "--now", LATER)
+    assert run.stdout.splitlines() == EXPECTED and run.stderr.startswith("3 releases checked:")
 
 
 def test_a_second_check_reads_again_only_what_changed_and_what_relies_on_it(project):

@@ -23,7 +23,7 @@ from pipeline.cli.options import Moment, shown
               help="text: one 'path:line: severity: message' line each; json: a list of findings, for editors and CI.")
 def check(paths: tuple[Path, ...], now: datetime | None, jobs: int, strict: bool, form: str) -> None:
     """Check releases without publishing anything: PATHS are release files, or
-    the sources folder (default: sources).
+    the sources folder (default: sources); its site.yaml checks every release.
 
     Says every problem an export would report, and the editorial checks: plain
     language (readability, long sentences, officialese), titles and leads, text
@@ -64,7 +64,9 @@ def _sources_of(paths: list[Path]) -> tuple[Path, list[Path] | None]:
         resolved = path.resolve()
         if not resolved.is_relative_to(folder):
             raise click.UsageError(f"'{path}' is not in the sources folder {shown(sources)}; check one press room at a time")
-        if resolved == folder:
+        if resolved in (folder, folder / "site.yaml"):  # the settings hold for every release: all are checked
             return sources, None
+        if resolved.is_file() and resolved.suffix != ".md":
+            raise click.UsageError(f"'{path}' is not a release (a .md file); give release files, or the sources folder")
         files += sorted(resolved.rglob("*.md")) if resolved.is_dir() else [resolved]
     return sources, files
