@@ -36,6 +36,11 @@ CASES = {
         ["sources/2026/r.md:6: error: 'foto.png' and 'Foto.png' differ only in upper and lower case, which many servers "
          "do not tell apart; rename one"],
     ),
+    "a list left open in the front matter": (
+        {"sources/2026/r.md": release(BASIC + "topics: [Kultur\nlead: Ingressen.\n")},
+        ["sources/2026/r.md:4: error: a list opened with '[' here is never closed; end it with ']' on this line: "
+         "topics: [Kultur, Skola]"],
+    ),
     "missing required title": (
         {"sources/2026/r.md": release("date: 2026-11-26\n")},
         ["sources/2026/r.md:2: error: required key 'title' is missing; add 'title: <the headline>'"],
@@ -102,7 +107,8 @@ CASES = {
     ),
     "YAML syntax error": (
         {"sources/2026/r.md": release(BASIC + "topics: [a, b\n")},
-        ["sources/2026/r.md:4: error: the YAML cannot be read: did not find expected ',' or ']'; check indentation, colons and quotes on this line"],
+        ["sources/2026/r.md:4: error: a list opened with '[' here is never closed; end it with ']' on this line: "
+         "topics: [Kultur, Skola]"],
     ),
     "wrong types": (
         {"sources/2026/r.md": release(BASIC + "topics: {a: b}\ndraft: kanske\n")},

@@ -29,8 +29,8 @@ def compose(text: str, problems: Problems, first_line: int) -> yaml.Node | None:
         return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark and mark and mark.line >= text.count("\n"):
-            mark = exc.context_mark  # "unexpected end": point at what was left open instead
+        if exc.context_mark and mark and (mark.line >= text.count("\n") or "flow" in str(exc.context)):
+            mark = exc.context_mark  # "unexpected end", a '[' left open: point at what was left open instead
         index = mark.line if mark else 0
         lines = text.split("\n")
         problems.error(first_line + index, yaml_message(exc, lines[index] if index < len(lines) else ""))
@@ -59,6 +59,10 @@ def yaml_message(exc: yaml.MarkedYAMLError, line: str) -> str:
                 f"does not read as its end; end the value with a straight quote \" too{fix}")
     if "quoted scalar" in context:
         return "a quote opened here is never closed; end the value with the same quote it starts with"
+    if "flow sequence" in context or "flow mapping" in context:
+        what, closer, example = ("a list opened with '['", "]", "topics: [Kultur, Skola]") if "sequence" in context \
+            else ("a group of values opened with '{'", "}", "image: {src: bild.jpg, alt: …}")
+        return f"{what} here is never closed; end it with '{closer}' on this line: {example}"
     if "mapping values are not allowed" in problem and value:
         quoted = "'" + value.replace("'", "''") + "'" if '"' in value else f'"{value}"'
         return (f"the value of '{key.strip()}' holds ': ', which YAML reads as the start of another key; "
