@@ -68,6 +68,50 @@ def test_builds_of_one_preview_follow_every_save_though_unchanged_releases_are_r
         preview.end()
 
 
+def test_a_release_saved_again_is_printed_by_the_warm_workers_in_every_face_of_the_font(project):
+    from pipeline.build.preview import Preview
+
+    write_tree(project, SOURCES)
+    reporter = _Kept()
+    preview = Preview(Path("sources"), 2, lambda: reporter)
+    try:
+        assert preview.build().ok
+        write_tree(project, {"sources/2026/2026-11-21-ute.md": release(
+            "title: Ute\ndate: 2026-11-21T09:00\n", "Brödtext med *kursiv*, **fet** och ***båda***.\n")})
+        summary = preview.build()
+        assert summary.ok and summary.updated == 1, reporter.problems
+    finally:
+        preview.end()
+
+
+class _Kept(_Quiet):
+    def __init__(self):
+        self.problems = []
+
+    def problem(self, problem):
+        self.problems.append(problem.format(str(problem.path)))
+
+
+def test_a_release_still_holding_the_template_is_previewed_as_it_is_written_and_never_exported(project):
+    from click.testing import CliRunner
+
+    from pipeline.build.preview import Preview
+    from pipeline.cli import main
+
+    new = CliRunner().invoke(main, ["new", "Ny lekplats", "--date", "2026-11-25T09:00"])
+    assert new.exit_code == 0, new.output
+    reporter = _Kept()
+    preview = Preview(Path("sources"), 1, lambda: reporter)
+    try:
+        assert preview.build().ok
+    finally:
+        preview.end()
+    assert (project / ".cache/preview/site/2026/ny-lekplats/index.html").is_file()
+    assert any("the lead still holds the template's text" in p and "an export would refuse it" in p for p in reporter.problems), reporter.problems
+    run = export("sources", "--now", NOW, expect=1)
+    assert "the lead still holds the template's text" in run.stderr and not (project / "dist/2026/ny-lekplats").exists()
+
+
 def test_what_a_build_that_stopped_wrote_is_taken_away_by_the_next(project, monkeypatch):
     import pipeline.build.export
     from pipeline.build.preview import Preview

@@ -109,7 +109,8 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
 
     for source, problem in clashing:
         found[source] = replace(found[source], problems=found[source].problems + (problem,))
-    for source, known in found.items():
+    for source in paths_of:  # in file order, whatever was read again
+        known = found[source]
         path = paths_of[source]
         if wanted is not None and path.resolve() not in wanted:
             continue

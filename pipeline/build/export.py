@@ -103,13 +103,18 @@ def export(
     then warm, and the cache entries it `remembered`.
     """
     cache_dir = cache_dir or sources.resolve().parent / ".cache"
-    with _scratch(cache_dir / "scratch"):
+    if printer is not None and printer.kept:
+        # Warm workers read the theme's fonts from where WeasyPrint copied them, in the scratch folder of the
+        # first build: the caller keeps that folder as long as they live (see scratch).
+        return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir, preview,
+                                    printer, remembered)
+    with scratch(cache_dir / "scratch"):
         return _export_with_scratch(sources, dist, now, reporter, debug, embargoed, jobs, force, cache_dir, preview,
                                     printer, remembered)
 
 
 @contextmanager
-def _scratch(folder: Path) -> Iterator[None]:
+def scratch(folder: Path) -> Iterator[None]:
     """The temporary files of the export and of what it runs (WeasyPrint's copies of the theme's fonts, pandoc's)
     go into one folder of the build cache, removed at the end: a worker that is stopped leaves its own behind,
     and so does a killed export, whose folder the next export removes."""
@@ -317,7 +322,7 @@ def _load_all(todo: list[tuple[Path, str, str]], settings: Settings, cache: Cach
     loaded: dict[str, Release] = {}
     unloaded: list[str] = []
     for path, source, key in todo:
-        release, problems = load(path, settings.site, settings.debug)
+        release, problems = load(path, settings.site, settings.debug, settings.preview)
         outcome = Outcome(source, path, key, Status.TO_RENDER, ReleaseFacts.of(release) if release else None,
                           problem_lines(problems.items))
         if release is None:
@@ -349,7 +354,7 @@ def _stale_links(outcomes: dict[str, Outcome], index: dict[str, list | None], se
     for source, outcome in outcomes.items():
         links = outcome.links if outcome.cached else {}
         if any(index.get(t) != v or not _public_for(v, outcome, settings.now) for t, v in links.items()):
-            release, problems = load_release(outcome.path, settings.site)
+            release, problems = load_release(outcome.path, settings.site, settings.preview)
             if release is not None:  # it loaded before, from the same bytes
                 # Afresh, as a release not taken from the cache: what it used and published is known again
                 # once it is rendered (should it fail, its files are judged by the names in its source).
@@ -422,7 +427,7 @@ def _feed_items(item_keys: dict[str, tuple[str, Path]], cache: Cache, settings: 
             from pipeline.body.document import convert
             from pipeline.source.load import load_release
 
-            release = load_release(path, settings.site)[0]
+            release = load_release(path, settings.site, settings.preview)[0]
             item = feed_item(entry, convert(release, settings.site, index, settings.now))
             cache.put_item(key, item)
         return item
@@ -442,12 +447,12 @@ def _tidy_press_copies(folder: Path, outcomes: dict[str, Outcome]) -> None:
     remove_stale(folder, previous, manifest)
 
 
-def load(path: Path, site: Site, debug: bool) -> tuple[Release | None, Problems]:
+def load(path: Path, site: Site, debug: bool, preview: bool = False) -> tuple[Release | None, Problems]:
     """load_release; a bug it meets fails this release only, with a line that says so (the traceback with --debug)."""
     from pipeline.source.load import load_release
 
     try:
-        return load_release(path, site)
+        return load_release(path, site, preview)
     except Exception as exc:
         if debug:
             raise

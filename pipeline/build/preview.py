@@ -21,9 +21,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from pipeline.build.cache import Remembered, touched_since
-from pipeline.build.export import Summary, export
+from pipeline.build.export import Summary, export, scratch
 from pipeline.build.printer import Printer
-from pipeline.problems import Problem
 
 EVENTS = "/__press/events"
 RELOAD = (f'<script>new EventSource("{EVENTS}").onmessage = () => location.reload();</script>')
@@ -41,16 +40,21 @@ SPECIAL_TYPES = {"feed.json": "application/feed+json; charset=utf-8",
 class Preview:
     """The preview folder, built again whenever the sources or the themes change; builds are counted."""
 
-    def __init__(self, sources: Path, jobs: int, reporter_for: Callable[[], object]):
+    def __init__(self, sources: Path, jobs: int, reporter_for: Callable[[], object], debug: bool = False):
         self.sources = sources
+        self.debug = debug  # an internal error shows its traceback
         self.folder = sources.resolve().parent / ".cache" / "preview"
         self.site = self.folder / "site"
         self.jobs = jobs
         self.reporter_for = reporter_for
         self.builds = 0
-        self.problems: list[Problem] = []
+        self.problems: list[str] = []  # the last build's problems, as the terminal showed them
         self.changed = threading.Condition()
-        self.printer = Printer(jobs, kept=True)  # warm workers: a save is printed without a WeasyPrint import
+        # Warm workers: a save is printed without a WeasyPrint import. Their temporary files (the theme's fonts,
+        # copied once) stay in one scratch folder for as long as they live.
+        self.scratch = scratch(self.folder / "cache" / "scratch")
+        self.scratch.__enter__()
+        self.printer = Printer(jobs, kept=True)
         self.remembered = Remembered()  # and the releases that did not change are not read again
 
     def build(self) -> Summary:
@@ -58,7 +62,7 @@ class Preview:
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / "started").touch()
         reporter = self.reporter_for()
-        summary = export(self.sources, self.site, datetime.now(timezone.utc), reporter, jobs=self.jobs,
+        summary = export(self.sources, self.site, datetime.now(timezone.utc), reporter, self.debug, jobs=self.jobs,
                          cache_dir=self.folder / "cache", preview=True, printer=self.printer,
                          remembered=self.remembered)
         self.remembered.end_build()
@@ -71,6 +75,7 @@ class Preview:
     def end(self) -> None:
         """Let the kept workers go."""
         self.printer.end(stopped=True)
+        self.scratch.__exit__(None, None, None)
 
     def stale(self) -> bool:
         """Whether anything under the sources or the themes was saved since the last build."""
@@ -171,11 +176,11 @@ def _content_type(name: str) -> str:
     return CONTENT_TYPES.get(os.path.splitext(name)[1].lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
 
 
-def _with_notice(page: bytes, problems: list[Problem]) -> bytes:
+def _with_notice(page: bytes, problems: list[str]) -> bytes:
     """The page with the last build's problems above it and the reload script: what only the preview adds."""
     notice = ""
     if problems:
-        items = "".join(f"<li>{html.escape(p.format(p.path.as_posix()))}</li>" for p in problems[:50])
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in problems[:50])
         notice = ('<div role="alert" style="margin:0;padding:1rem;background:#fff0f0;color:#1a1a1a;'
                   f'border-bottom:3px solid #b00020"><p><strong>press serve:</strong> the last build said</p><ul>{items}</ul></div>')
     text = page.decode("utf-8", "replace")

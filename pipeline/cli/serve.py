@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import traceback
 import time
 from pathlib import Path
 
@@ -24,7 +25,7 @@ class _Reporter(ConsoleReporter):
         self.problems = []
 
     def problem(self, problem) -> None:
-        self.problems.append(problem)
+        self.problems.append(problem.format(shown(problem.path)))
         super().problem(problem)
 
 
@@ -37,7 +38,8 @@ class _Reporter(ConsoleReporter):
                    "releases under embargo.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
               help="Print PDFs in this many worker processes.")
-def serve(sources: Path, port: int, host: str, jobs: int) -> None:
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+def serve(sources: Path, port: int, host: str, jobs: int, debug: bool) -> None:
     """Build a preview of SOURCES (default: sources/) and serve it on this machine.
 
     Drafts and releases not public yet are shown too, each with a banner on
@@ -53,7 +55,7 @@ def serve(sources: Path, port: int, host: str, jobs: int) -> None:
     if host not in LOCAL:
         click.echo(f"press serve: warning: serving on {host} shows drafts and releases under embargo to anyone who "
                    "can reach this machine", err=True)
-    preview = Preview(sources, jobs, _Reporter)
+    preview = Preview(sources, jobs, _Reporter, debug)
     try:
         httpd = server(preview, host, port)
     except OSError as exc:
@@ -83,12 +85,14 @@ def serve(sources: Path, port: int, host: str, jobs: int) -> None:
 
 
 def _build(preview) -> None:
-    """Build the preview and say how it went; a build that fails keeps the last good preview and the server."""
+    """Build the preview and say how it went; a build that fails keeps what was built before, and the server."""
     try:
         summary = preview.build()
     except KeyboardInterrupt:
         raise
-    except Exception as exc:  # a theme's template that cannot be read, say: the author fixes it and saves again
+    except Exception as exc:  # a bug, or a file that vanished while it was read: the author saves again
+        if preview.debug:
+            traceback.print_exc()
         click.echo(f"{time.strftime('%H:%M:%S')} the preview could not be built ({type(exc).__name__}: "
                    f"{' '.join(str(exc).split())[:300]}); what was built before is still served: fix it and save again",
                    err=True)

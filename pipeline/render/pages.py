@@ -79,8 +79,11 @@ def template_problems(theme, compiled: Path) -> list[Problem]:
         try:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as exc:
-            found.append(Problem(Path(exc.filename or name), exc.lineno or 1, "error", f"this template cannot be read "
-                                 f"({exc.message}); mend it, or delete it to use the built-in one"))
+            path = Path(exc.filename or name)
+            fix = ("mend it; it is the built-in theme's own, which every theme falls back to, so restore it rather than "
+                   "delete it" if path.resolve().is_relative_to(theme.layers[-1].resolve())
+                   else "mend it, or delete it to use the built-in one")
+            found.append(Problem(path, exc.lineno or 1, "error", f"this template cannot be read ({exc.message}); {fix}"))
     return found
 
 

@@ -162,7 +162,9 @@ def _boilerplate(f: Fields) -> Boilerplate | None:
     return Boilerplate(title=f.text("title"), text=text) if text else None
 
 
-def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
+def load_release(path: Path, site: Site, preview: bool = False) -> tuple[Release | None, Problems]:
+    """The release in `path`, or None, and its problems. In a `preview` (press serve), what is left of the template
+    is said but stops nothing: the author sees the release as it is being written."""
     problems = Problems(path)
     root = site.root
     try:
@@ -268,6 +270,8 @@ def load_release(path: Path, site: Site) -> tuple[Release | None, Problems]:
         # A draft is being written: what is left of the template is said, and stops it only once it is not a draft.
         if release.draft:
             problems.warning(line, message + "; it is a draft, so nothing is published yet")
+        elif preview:
+            problems.warning(line, message + "; an export would refuse it")
         else:
             problems.error(line, message)
     return (None if problems.has_errors else release), problems
