@@ -557,10 +557,10 @@ def test_a_bug_met_while_reading_one_release_fails_that_release_only(project, mo
 
     real = pipeline.source.load.load_release
 
-    def flawed(path, site):
+    def flawed(path, site, preview=False):
         if path.name == "b.md":
             raise KeyError("a bug")
-        return real(path, site)
+        return real(path, site, preview)
 
     monkeypatch.setattr(pipeline.source.load, "load_release", flawed)
     write_tree(project, {"sources/2026/a.md": release("title: A\ndate: 2026-11-20\n"),
