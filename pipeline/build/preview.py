@@ -16,6 +16,7 @@ import os
 import posixpath
 import threading
 from collections.abc import Callable
+from contextlib import ExitStack
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -52,8 +53,8 @@ class Preview:
         self.changed = threading.Condition()
         # Warm workers: a save is printed without a WeasyPrint import. Their temporary files (the theme's fonts,
         # copied once) stay in one scratch folder for as long as they live.
-        self.scratch = scratch(self.folder / "cache" / "scratch")
-        self.scratch.__enter__()
+        self.held = ExitStack()
+        self.held.enter_context(scratch(self.folder / "cache" / "scratch"))
         self.printer = Printer(jobs, kept=True)
         self.remembered = Remembered()  # and the releases that did not change are not read again
 
@@ -75,7 +76,7 @@ class Preview:
     def end(self) -> None:
         """Let the kept workers go."""
         self.printer.end(stopped=True)
-        self.scratch.__exit__(None, None, None)
+        self.held.close()
 
     def stale(self) -> bool:
         """Whether anything under the sources or the themes was saved since the last build."""
