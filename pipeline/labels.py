@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+import unicodedata
 from functools import cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date
+from babel.dates import format_date, format_time
+from markupsafe import escape
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -254,6 +256,92 @@ LABELS: dict[str, dict[str, str]] = {
 }
 LABELS["no"] = LABELS["nb"]
 
+# Languages a Swedish public body also publishes in. A label left out is one we could not give with confidence:
+# it is said in English, and a page marks it so (lang="en", dir="ltr"). URL words are left to English.
+LABELS |= {
+    "ar": {
+        "type": "بيان صحفي", "skip": "انتقل إلى المحتوى", "preview_draft": "مسودة – غير منشورة",
+        "preview_embargo": "محظور النشر حتى {when}", "preview_scheduled": "يُنشر في {when}",
+        "contacts": "جهات الاتصال", "newsroom_contacts": "التواصل الإعلامي", "topics": "المواضيع", "regions": "المناطق",
+        "about": "عن {name}", "published": "نُشر في", "updated": "حُدّث في", "attachments": "المرفقات", "phone": "الهاتف",
+        "email": "البريد الإلكتروني", "releases": "البيانات الصحفية", "feeds": "اشترك", "page": "الصفحة {page} من {pages}",
+        "embargo": "يُحظر النشر قبل {when}", "image": "صورة", "photo": "تصوير", "pages": "صفحات", "page_one": "صفحة",
+        "pdf_link": "PDF، {pages} {unit}، {size}", "downloads": "تنزيل", "wire_text": "نص لوكالات الأنباء",
+        "for_newsrooms": "لأنظمة غرف الأخبار", "page_n": "الصفحة {n}", "pagination": "الصفحات", "newer": "الأحدث",
+        "older": "الأقدم", "languages": "اللغات", "all_releases": "جميع البيانات الصحفية", "listing_topic": "الموضوع: {name}",
+        "listing_region": "المنطقة: {name}",
+    },
+    "fa": {
+        "type": "اطلاعیه‌ی مطبوعاتی", "skip": "رفتن به محتوا", "preview_draft": "پیش‌نویس – منتشر نشده",
+        "preview_embargo": "ممنوع‌الانتشار تا {when}", "preview_scheduled": "انتشار در {when}",
+        "contacts": "اطلاعات تماس", "newsroom_contacts": "تماس با روابط عمومی", "topics": "موضوع‌ها", "regions": "مناطق",
+        "about": "درباره‌ی {name}", "published": "منتشرشده در", "updated": "به‌روزشده در", "attachments": "پیوست‌ها",
+        "phone": "تلفن", "email": "ایمیل", "releases": "اطلاعیه‌های مطبوعاتی", "feeds": "اشتراک",
+        "page": "صفحه‌ی {page} از {pages}", "embargo": "انتشار پیش از {when} ممنوع است", "image": "تصویر", "photo": "عکس",
+        "pages": "صفحه", "page_one": "صفحه", "pdf_link": "PDF، {pages} {unit}، {size}", "downloads": "دریافت",
+        "wire_text": "متن برای خبرگزاری‌ها", "for_newsrooms": "برای سامانه‌های تحریریه", "page_n": "صفحه‌ی {n}",
+        "pagination": "صفحه‌ها", "newer": "جدیدتر", "older": "قدیمی‌تر", "languages": "زبان‌ها",
+        "all_releases": "همه‌ی اطلاعیه‌های مطبوعاتی", "listing_topic": "موضوع: {name}", "listing_region": "منطقه: {name}",
+    },
+    "uk": {
+        "type": "Прес-реліз", "skip": "Перейти до змісту", "preview_draft": "Чернетка – не опубліковано",
+        "preview_embargo": "Під ембарго до {when}", "preview_scheduled": "Буде опубліковано {when}",
+        "contacts": "Контактні особи", "newsroom_contacts": "Контакти", "topics": "Теми", "regions": "Регіони",
+        "about": "Про {name}", "published": "Опубліковано", "updated": "Оновлено", "attachments": "Додатки",
+        "phone": "Телефон", "email": "Ел. пошта", "releases": "Прес-релізи", "feeds": "Підписатися",
+        "page": "Сторінка {page} з {pages}", "embargo": "Ембарго до {when}", "image": "Зображення", "photo": "Фото",
+        "pages": "стор.", "page_one": "стор.", "pdf_link": "PDF, {pages} {unit}, {size}", "downloads": "Завантажити",
+        "wire_text": "Текст для інформагентств", "for_newsrooms": "для редакційних систем", "page_n": "Сторінка {n}",
+        "pagination": "Сторінки", "newer": "Новіші", "older": "Старіші", "languages": "Мови",
+        "all_releases": "Усі прес-релізи", "listing_topic": "Тема: {name}", "listing_region": "Регіон: {name}",
+    },
+    "so": {
+        "type": "War-saxaafadeed", "skip": "U gudub nuxurka", "preview_draft": "Qabyo – lama daabicin",
+        "contacts": "Dadka la xiriiro", "newsroom_contacts": "Xiriirka", "topics": "Mawduucyada", "regions": "Gobollada",
+        "about": "Ku saabsan {name}", "published": "La daabacay", "updated": "La cusboonaysiiyay",
+        "attachments": "Lifaaqyada", "phone": "Telefoon", "email": "Iimayl", "releases": "Warsaxaafadeedyada",
+        "page": "Bogga {page} ee {pages}", "image": "Sawir", "photo": "Sawir", "pages": "bog", "page_one": "bog",
+        "pdf_link": "PDF, {pages} {unit}, {size}", "downloads": "Soo dejiso", "page_n": "Bogga {n}", "pagination": "Bogag",
+        "newer": "Kuwa cusub", "older": "Kuwa hore", "languages": "Luqadaha",
+        "all_releases": "Dhammaan warsaxaafadeedyada", "listing_topic": "Mawduuc: {name}", "listing_region": "Gobol: {name}",
+    },
+    "ti": {
+        "type": "ጋዜጣዊ መግለጺ", "phone": "ተሌፎን", "email": "ኢመይል", "releases": "ጋዜጣዊ መግለጺታት",
+        "page": "ገጽ {page} ካብ {pages}", "image": "ስእሊ", "photo": "ስእሊ", "pages": "ገጻት", "page_one": "ገጽ",
+        "pdf_link": "PDF፣ {pages} {unit}፣ {size}", "page_n": "ገጽ {n}", "languages": "ቋንቋታት",
+    },
+    "se": {
+        "type": "Preassadieđáhus", "contacts": "Oktavuođaolbmot", "newsroom_contacts": "Oktavuohta", "topics": "Fáttát",
+        "regions": "Guovllut", "about": "{name} birra", "published": "Almmuhuvvon", "updated": "Ođasmahttojuvvon",
+        "attachments": "Mielddusat", "phone": "Telefovdna", "email": "E-poasta", "releases": "Preassadieđáhusat",
+        "page": "Siidu {page}/{pages}", "image": "Govva", "photo": "Govva", "pages": "siiddu", "page_one": "siidu",
+        "pdf_link": "PDF, {pages} {unit}, {size}", "page_n": "Siidu {n}", "pagination": "Siiddut", "newer": "Ođđasat",
+        "older": "Boarrásat", "languages": "Gielat", "all_releases": "Buot preassadieđáhusat",
+        "listing_topic": "Fáddá: {name}", "listing_region": "Guovlu: {name}",
+    },
+    "yi": {
+        "type": "פּרעסע־מעלדונג", "contacts": "קאָנטאַקט־פּערזאָנען", "newsroom_contacts": "קאָנטאַקט", "topics": "טעמעס",
+        "about": "וועגן {name}", "published": "פֿאַרעפֿנטלעכט", "updated": "דערהיינטיקט", "phone": "טעלעפֿאָן",
+        "email": "בליצפּאָסט", "releases": "פּרעסע־מעלדונגען", "page": "זײַט {page} פֿון {pages}", "image": "בילד",
+        "photo": "פֿאָטאָ", "pages": "זײַטן", "page_one": "זײַט", "pdf_link": "PDF, {pages} {unit}, {size}",
+        "page_n": "זײַט {n}", "pagination": "זײַטן", "newer": "נײַערע", "older": "עלטערע", "languages": "שפּראַכן",
+        "all_releases": "אַלע פּרעסע־מעלדונגען", "listing_topic": "טעמע: {name}",
+    },
+}
+
+
+class English(str):
+    """A label a language has no word for here: said in English, and marked so on a page, where it is isolated
+    left to right, so that a screen reader says it in English and a right-to-left page keeps its order."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return f'<span lang="en" dir="ltr">{escape(str(self))}</span>'
+
+    def format(self, *args, **kwargs) -> English:
+        return English(str.format(self, *args, **kwargs))
+
 
 def language_candidates(lang: str) -> tuple[str, ...]:
     """Where a text in `lang` is looked for: the exact tag ('en-GB'), then its primary language ('en').
@@ -276,8 +364,14 @@ def in_language(table: dict[str, T], lang: str, fallback: str = "en") -> T:
 
 
 def labels(lang: str) -> dict[str, str]:
-    """The exact tag, then its primary language, then English."""
-    return in_language(LABELS, lang)
+    """The exact tag, then its primary language, then English; a word the language has no entry for is English."""
+    return _complete(next((tag for tag in language_candidates(lang) if tag in LABELS), None))
+
+
+@cache
+def _complete(tag: str | None) -> dict[str, str]:
+    own = LABELS[tag] if tag else {}  # a language with no labels at all: every word in English, marked so
+    return {key: own[key] if key in own else English(text) for key, text in LABELS["en"].items()}
 
 
 def _locale(lang: str) -> str:
@@ -299,7 +393,72 @@ def weekday_date_time(moment: datetime, lang: str, tz: str) -> str:
     local = moment.astimezone(ZoneInfo(tz))
     clocks = {"en": ", {:%H:%M}", "fi": " klo {:%H.%M}", "sv": " kl. {:%H.%M}", "nb": " kl. {:%H.%M}", "nn": " kl. {:%H.%M}",
               "no": " kl. {:%H.%M}", "da": " kl. {:%H.%M}"}
-    return weekday_date(moment, lang, tz) + in_language(clocks, lang).format(local)
+    clock = next((clocks[tag] for tag in language_candidates(lang) if tag in clocks), None)
+    if clock is None:  # the time as the language's own data writes it
+        return weekday_date(moment, lang, tz) + " " + format_time(local, "short", locale=babel_locale(lang))
+    return weekday_date(moment, lang, tz) + clock.format(local)
+
+
+# Letters a language sorts as letters of their own: "zåäö" puts å, ä and ö after z, in that order; then letters it
+# sorts as another ("æ" as "ä" in Swedish). Every other letter sorts as its base letter ('é' as 'e'), the accent
+# and the case deciding only a tie.
+ALPHABETS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "sv": (("zåäö",), {"æ": "ä", "ø": "ö", "ü": "y"}),
+    "fi": (("zåäö",), {"æ": "ä", "ø": "ö", "ü": "y"}),
+    "da": (("zæøå",), {"ä": "æ", "ö": "ø"}),
+    "nb": (("zæøå",), {"ä": "æ", "ö": "ø"}),
+    "nn": (("zæøå",), {"ä": "æ", "ö": "ø"}),
+    "se": (("cč", "dđ", "nŋ", "sš", "tŧ", "zž"), {}),
+    "uk": (("гґ", "еє", "иіїй"), {}),
+}
+ALPHABETS["no"] = ALPHABETS["nb"]
+
+
+def collation_key(text: str, lang: str) -> tuple:
+    """What `text` sorts by in `lang`: Swedish puts å, ä, ö after z, Danish and Norwegian æ, ø, å, Ukrainian ґ
+    after г; ties are settled by accents, then case."""
+    tag = next((tag for tag in language_candidates(lang) if tag in ALPHABETS), None)
+    return _collation(text, tag)
+
+
+@cache
+def _collation(text: str, tag: str | None) -> tuple:
+    runs, same = ALPHABETS[tag] if tag else ((), {})
+    rank = {letter: (run[0], n) for run in runs for n, letter in enumerate(run[1:], 1)}
+    primary = []
+    for ch in unicodedata.normalize("NFC", text.casefold()):
+        ch = same.get(ch, ch)
+        if ch in rank:
+            primary.append(rank[ch])
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c)) or ch
+            primary += [(b, 0) for b in base]
+    return tuple(primary), unicodedata.normalize("NFD", text.casefold()), text
+
+
+# Scripts as Unicode names their letters, and as a reader calls them.
+SCRIPT_NAMES = {"LATIN": "Latin", "CYRILLIC": "Cyrillic", "GREEK": "Greek", "ARABIC": "Arabic", "HEBREW": "Hebrew",
+                "ETHIOPIC": "Ethiopic", "CJK": "Chinese", "HIRAGANA": "Japanese", "KATAKANA": "Japanese",
+                "HANGUL": "Korean", "THAI": "Thai", "DEVANAGARI": "Devanagari", "ARMENIAN": "Armenian", "GEORGIAN": "Georgian"}
+
+
+def main_script(text: str) -> str:
+    """The script most of the letters of `text` are written in ('Latin', 'Arabic', 'Cyrillic', …)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            word = unicodedata.name(ch, "").split(" ")[0]
+            counts[word] = counts.get(word, 0) + 1
+    if not counts:
+        return "Latin"
+    word = max(sorted(counts), key=counts.__getitem__)
+    return SCRIPT_NAMES.get(word, word.title())
+
+
+@cache
+def direction(lang: str) -> str:
+    """'rtl' for a language written right to left (Arabic, Persian, Urdu, Hebrew, Yiddish, …), else 'ltr'."""
+    return Locale.parse(babel_locale(lang)).text_direction
 
 
 @cache  # Locale.parse reads locale data: once per tag, not once per date shown

@@ -168,6 +168,15 @@ def paged_dist(tmp_path_factory) -> Path:
     return work / "dist"
 
 
+@pytest.fixture(scope="session")
+def languages_dist(tmp_path_factory) -> tuple[Run, Path]:
+    """The releases in every language and script of tests/languages, exported once per test session."""
+    work = tmp_path_factory.mktemp("languages")
+    shutil.copytree(ROOT / "tests/languages/sources", work / "sources")
+    run = export(str(work / "sources"), "-o", str(work / "dist"), "--now", NOW, "-q")
+    return run, work / "dist"
+
+
 def png(width: int = 40, height: int = 30) -> bytes:
     """A small real PNG image."""
     import io

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import html
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,8 @@ from pipeline.source.load import own_name_problem
 from pipeline.source.model import Release, Site
 from pipeline.paths import own_file_names, public_url
 from pipeline.problems import ContentError, Problem, Problems, line_holding
-from pipeline.body.tree import Rewrite
+from pipeline.body.tree import Rewrite, stringify
+from pipeline.labels import direction
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +83,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
     # agency formats (addresses absolute, as they are read away from the page).
     html_of = iter(asts_to_html([
         {"pandoc-api-version": c.version, "meta": {}, "blocks": rewrite.blocks(copy.deepcopy(c.blocks))}
-        for c in good for rewrite in (_ForPage(), _ForPage(public_url(site, c.release)))
+        for c in good for rewrite in (_ForPage(c.release.lang), _ForPage(c.release.lang, public_url(site, c.release)))
     ], site.limits.pandoc_seconds) if html and good else ["", ""] * len(good))
     out: list[Document | ContentError] = []
     for item in checked:
@@ -94,6 +96,31 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
             outline=tuple((level, text, BODY_ID_PREFIX + ident if ident else "") for level, text, ident in item.checker.outline),
             warnings=tuple(item.problems.items), links=dict(item.checker.links.used),
         ))
+    return out
+
+
+_NUMBER_PART = re.compile(r"^\+?[0-9()]+(?:[-–.\u2011][0-9()]+)*$")
+
+
+def _isolate_numbers(inlines: list) -> list:
+    """Runs like Str '035-13', Space, Str '73', Space, Str '50' (a phone number: six digits or more) wrapped in
+    a left-to-right span; alone, the bidirectional algorithm lays its groups out right to left."""
+    out, i = [], 0
+    while i < len(inlines):
+        j, end = i, None
+        while j < len(inlines) and inlines[j]["t"] == "Str" and _NUMBER_PART.match(inlines[j]["c"]):
+            end = j
+            if j + 2 < len(inlines) and inlines[j + 1]["t"] == "Space" and inlines[j + 2]["t"] == "Str":
+                j += 2
+            else:
+                break
+        run = inlines[i:end + 1] if end is not None else []
+        if end is not None and end > i and sum(ch.isdigit() for n in run if n["t"] == "Str" for ch in n["c"]) >= 6:
+            out.append({"t": "Span", "c": [["", [], [["dir", "ltr"]]], run]})
+            i = end + 1
+        else:
+            out.append(inlines[i])
+            i += 1
     return out
 
 
@@ -182,10 +209,27 @@ def _decoded(path: Path, megapixels: int) -> str | None:
 
 class _ForPage(Rewrite):
     """The checked body as a page shows it: fact boxes become <aside> labelled by their heading (pandoc
-    would write a plain <div>); with `base`, addresses of files and other releases become absolute."""
+    would write a plain <div>); with `base`, addresses of files and other releases become absolute.
 
-    def __init__(self, base: str | None = None):
+    Direction: a passage in a language written the other way (`[…]{lang=ar}` in Swedish) gets its `dir`;
+    in a right-to-left release, addresses, e-mail addresses and phone numbers are isolated left to right,
+    so that '035-13 73 50' does not read '50 73 035-13'.
+    """
+
+    def __init__(self, lang: str, base: str | None = None):
         self.base = base
+        self.dir = direction(lang)
+
+    def attributes(self, attr: list, node: dict) -> list:
+        ident, classes, pairs = attr
+        lang = next((v for k, v in pairs if k == "lang"), None)
+        if lang and not any(k == "dir" for k, _ in pairs) and direction(lang) != self.dir:
+            pairs = [*pairs, ["dir", direction(lang)]]
+        return [ident, classes, pairs]
+
+    def inlines(self, inlines: list) -> list:
+        inlines = super().inlines(inlines)
+        return _isolate_numbers(inlines) if self.dir == "rtl" else inlines
 
     def Div(self, n: dict) -> list:
         n = super().Div(n)
@@ -200,7 +244,10 @@ class _ForPage(Rewrite):
 
     def Link(self, n: dict) -> dict:
         n = super().Link(n)
-        n["c"][2][0] = self.absolute(n["c"][2][0])
+        target = n["c"][2][0]
+        if self.dir == "rtl" and stringify(n["c"][1]) in (target, target.removeprefix("mailto:")):  # an address as its text
+            n["c"][0] = [n["c"][0][0], n["c"][0][1], [*n["c"][0][2], ["dir", "ltr"]]]
+        n["c"][2][0] = self.absolute(target)
         return n
 
     def Image(self, n: dict) -> dict:

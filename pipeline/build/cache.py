@@ -75,6 +75,41 @@ def unchanged(path: str, sha256: str, stamp: list[int] | None) -> bool:
     return stamp == [info.st_size, info.st_mtime_ns] or file_digest(Path(path)) == sha256
 
 
+class FileDigests:
+    """The sha256 of files read again and again (a theme's fonts, for every export), kept in `memo` with what
+    identifies the file's content: size, inode and both its times. A file written since has another change
+    time, which no one can set back; only then is it read again."""
+
+    def __init__(self, memo: Path):
+        self.memo = memo
+        try:
+            self.known: dict[str, list] = orjson.loads(memo.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            self.known = {}
+        self.changed = False
+
+    def sha256(self, path: str) -> str:
+        info = os.stat(path)
+        mark = [info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
+        kept = self.known.get(path)
+        if not (isinstance(kept, list) and kept[:4] == mark):
+            with open(path, "rb") as file:
+                kept = self.known[path] = [*mark, hashlib.sha256(file.read()).hexdigest()]
+            self.changed = True
+        return kept[4]
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:  # only time is lost when it cannot be kept (a read-only checkout, a full disk)
+            self.memo.parent.mkdir(parents=True, exist_ok=True)
+            part = self.memo.with_name(f".{self.memo.name}.{os.getpid()}")
+            part.write_bytes(orjson.dumps(self.known, option=orjson.OPT_SORT_KEYS))
+            os.replace(part, self.memo)
+        except OSError:
+            pass
+
+
 class Remembered:
     """Release entries a long-lived process (press serve) keeps in memory between builds, so that an unchanged
     release is taken without reading its file again; what a build did not use is forgotten after it.

@@ -64,6 +64,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
           jobs: int = 1) -> Checked:
     """Check the releases under `sources` (or only `paths` among them) as an export at `now` would, and review them."""
     from pipeline.editorial.rules import Timing, timely
+    from pipeline.render.fonts import coverage
     from pipeline.render.pages import template_problems
     from pipeline.source.load import release_files
 
@@ -77,8 +78,9 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     result.problems += _linked_folders(sources)
     wanted = {p.resolve() for p in paths} if paths else None
     cache_dir = cache_dir or sources.resolve().parent / ".cache"
-    cache = Cache(cache_dir, _salt(site, theme))
+    cache = Cache(cache_dir, _salt(site, theme, cache_dir))
     result.problems += template_problems(theme, cache_dir / "templates")  # an export would publish nothing
+    fonts = coverage(theme)
 
     found: dict[str, Found] = {}
     keys: dict[str, str] = {}
@@ -90,7 +92,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
         if known and known.intact():
             found[source] = known
     todo = [s for s in paths_of if s not in found]
-    found |= _read(todo, paths_of, site, now, known=_as_outcomes(found, paths_of), jobs=jobs)
+    found |= _read(todo, paths_of, site, now, known=_as_outcomes(found, paths_of), jobs=jobs, fonts=fonts)
 
     outcomes = _as_outcomes(found, paths_of)
     index = release_index(outcomes, {})
@@ -98,7 +100,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     # A release whose links relied on another that moved or changed its time, or is not public now, is read again.
     stale = [s for s, f in found.items() if s not in todo and f.facts and any(
         index.get(t) != v or not _public_for(v, outcomes[s], now) for t, v in f.links.items())]
-    found |= _read(stale, paths_of, site, now, index=index, jobs=jobs)
+    found |= _read(stale, paths_of, site, now, index=index, jobs=jobs, fonts=fonts)
     for source in set(todo) | set(stale):
         if not any(severity == "error" for _, severity, _ in found[source].problems):
             # One with an error is read again next time: what it relied on (a linked release, say) is not kept.
@@ -150,9 +152,10 @@ def _as_outcomes(found: dict[str, Found], paths_of: dict[str, Path]) -> dict[str
 
 
 def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime, known: dict[str, Outcome] | None = None,
-          index: dict[str, list | None] | None = None, jobs: int = 1) -> dict[str, Found]:
+          index: dict[str, list | None] | None = None, jobs: int = 1, fonts=None) -> dict[str, Found]:
     """Load, convert (without HTML) and review these releases; their findings. Links are judged by `index`, or
-    else by where these and the `known` releases are. Many are converted in `jobs` processes, a batch each."""
+    else by where these and the `known` releases are. Many are converted in `jobs` processes, a batch each.
+    With the theme's `fonts`, a character none of them has is found as the export finds it."""
     if not sources:
         return {}
     outcomes: dict[str, Outcome] = {}
@@ -180,18 +183,19 @@ def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime, kn
         with ProcessPoolExecutor(min(jobs, len(batches)), mp_context=multiprocessing.get_context("fork"),
                                  initializer=ending_with_this_process()) as pool:
             for found in pool.map(_convert_batch, batches, [site] * len(batches), [index] * len(batches),
-                                  [now] * len(batches)):
+                                  [now] * len(batches), [fonts] * len(batches)):
                 out |= found
     else:
         for batch in batches:
-            out |= _convert_batch(batch, site, index, now)
+            out |= _convert_batch(batch, site, index, now, fonts)
     return out
 
 
-def _convert_batch(batch: list[tuple], site, index: dict[str, list | None], now: datetime) -> dict[str, Found]:
+def _convert_batch(batch: list[tuple], site, index: dict[str, list | None], now: datetime, fonts=None) -> dict[str, Found]:
     """(source, release, problems of reading it) each -> what the check found of it, its body converted and reviewed."""
     from pipeline.body.document import convert_all
     from pipeline.editorial.rules import Timing, review
+    from pipeline.render.fonts import missing_problems
 
     out = {}
     docs = convert_all([release for _, release, _ in batch], site, index, now, html=False)
@@ -200,7 +204,8 @@ def _convert_batch(batch: list[tuple], site, index: dict[str, list | None], now:
         if isinstance(doc, Exception):  # a ContentError: every problem of the body
             problems, links = read + problem_lines(doc.problems), {}
         else:
-            problems = read + problem_lines([*doc.warnings, *review(doc)])
+            missing = fonts.missing(release.source_bytes.decode("utf-8", "replace")) if fonts else []
+            problems = read + problem_lines([*doc.warnings, *review(doc), *missing_problems(missing, release.path, site.path)])
             files = sorted({*files, *(str(p) for p in doc.files.values())})
             links = doc.links
         out[source] = Found(ReleaseFacts.of(release), problems, asdict(Timing.of(release)), links,

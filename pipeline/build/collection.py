@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
@@ -19,7 +20,11 @@ from pipeline.source.model import Site
 from pipeline.build.output import write
 from pipeline.paths import site_file_path
 from pipeline.render.serving import server_files
+from pipeline.labels import labels
 from pipeline.render.theme import Theme
+
+if TYPE_CHECKING:
+    from pipeline.render.fonts import FontCoverage
 
 
 def build_collection(
@@ -38,16 +43,18 @@ def build_collection(
     # Templates and feeds are imported here: a no-op export never needs them.
     from pipeline.render.feeds import FORMATS, render_feeds
     from pipeline.render.listings import listing_pages, listings, render_listing_page
+    from pipeline.render.fonts import coverage
     from pipeline.render.pages import environment_for
 
     env = environment_for(theme, cache.folder / "templates")
+    fonts = coverage(theme)
     every_listing = listings(entries, site)
     pages: list[dict] = []
     feeds: list[dict] = []
     for listing in every_listing:
         for page in listing_pages(listing, every_listing, site):
             inputs = page.inputs(lambda e: marks[e["id"]])
-            sha = written.write_one(page.path, inputs, partial(render_listing_page, page, site, env))
+            sha = written.write_one(page.path, inputs, partial(render_listing_page, page, site, env, fonts))
             pages.append({"path": page.path, "sha256": sha})
         shown = listing.entries[: site.feed_size]
         paths = [listing.folder + name for _, name in FORMATS]
@@ -56,7 +63,10 @@ def build_collection(
         for (fmt, _), path, sha in zip(FORMATS, paths, written.write(paths, inputs, make)):
             feeds.append({"path": path, "format": fmt, "scope": listing.scope, "key": listing.key,
                           "entries": len(shown), "sha256": sha})
-    assets = [{"path": a.path, "sha256": written.place(a)} for a in site_artifacts(site, theme, dist)]
+    # The fonts of a script are published once a page is written in it: a Swedish press room publishes no Chinese font.
+    scripts = {s for e in entries for s in e["outputs"]["html"].get("scripts", ())}
+    scripts |= set(fonts.needed(" ".join([site.title, site.name, *labels(site.lang).values()])))
+    assets = [{"path": a.path, "sha256": written.place(a)} for a in site_artifacts(site, theme, dist, fonts, scripts)]
     written.save()
     return {"releases": entries, "feeds": feeds, "pages": pages, "assets": assets, "collection": fingerprint}
 
@@ -103,9 +113,11 @@ def _data(value) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
-def site_artifacts(site: Site, theme: Theme, dist: Path) -> list[Artifact]:
-    """The theme's static files, the press room's logo, and the settings files web servers read."""
-    out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items()]
+def site_artifacts(site: Site, theme: Theme, dist: Path, fonts: FontCoverage, scripts: set[str]) -> list[Artifact]:
+    """The theme's static files that pages link (the fonts of the `scripts` they are written in; none only a PDF
+    uses), the press room's logo, and the settings files web servers read."""
+    unpublished = fonts.unpublished(scripts)
+    out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items() if name not in unpublished]
     if site.logo:
         out.append(Artifact(site_file_path(site, site.logo.src), site.logo.src.read_bytes()))
     return out + server_files(dist)

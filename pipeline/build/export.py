@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
-from pipeline.build.cache import STAMP, Cache, Remembered, digest, file_digest, stamp, touched_since, unchanged
+from pipeline.build.cache import STAMP, Cache, FileDigests, Remembered, digest, file_digest, stamp, touched_since, unchanged
 from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, InPlace, OutputRefused, Snapshot, read_manifest,
                                    remove_stale, write_manifest)
 from pipeline.build.printer import Printer
@@ -218,7 +218,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     run.problems(_linked_folders(sources))
     settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug,
                         compiled=cache_dir / "templates", preview=preview)
-    cache = Cache(cache_dir, _salt(site, theme) + ("preview" if preview else ""), remembered)
+    cache = Cache(cache_dir, _salt(site, theme, cache_dir) + ("preview" if preview else ""), remembered)
     keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
     keyed = [(path, source, cache.key(source, _bytes_of(path))) for path, source in keyed]
     # A release with no cache entry will be printed: start the workers now, while the others are checked.
@@ -674,13 +674,19 @@ def _still_good(cached: Outcome, dist: Path, now: datetime, embargoed: Path | No
     )
 
 
-def _salt(site: Site, theme: Theme) -> str:
+def _salt(site: Site, theme: Theme, cache_dir: Path) -> str:
     """Everything besides a release itself that its outputs depend on: site.yaml, the logo, the theme's
     files, and the code that renders (this package's own files and the versions of the tools it runs)."""
     parts = [site.path.read_bytes(), site.logo.src.read_bytes() if site.logo else b""]
+    known = FileDigests(cache_dir / "theme-files.json")
     for layer in theme.layers:
-        for path in sorted(p for p in layer.rglob("*") if p.is_file()):
-            parts += [path.relative_to(layer).as_posix(), path.read_bytes()]
+        root = str(layer)
+        for folder, subfolders, names in os.walk(root):
+            subfolders.sort()
+            for name in sorted(names):
+                path = os.path.join(folder, name)
+                parts += [path[len(root) + 1:].replace(os.sep, "/"), known.sha256(path)]
+    known.save()
     return digest(*parts, code_fingerprint())
 
 

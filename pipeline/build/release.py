@@ -21,6 +21,7 @@ from pipeline.body.pandoc import PandocFailed
 from pipeline.body.document import Document, convert_all
 from pipeline.editorial.rules import Timing, review
 from pipeline.render.feeds import feed_item
+from pipeline.render.fonts import FontCoverage, coverage, missing_problems, with_scripts
 from pipeline.source.model import Release, Site
 from pipeline.render.newsml import render_newsml
 from pipeline.build.record import Outcome, ProblemLine, Settings, Status, problem_lines
@@ -121,10 +122,12 @@ def publish(prepared: Prepared, printed: Printed | BaseException, settings: Sett
         if printed.problems:
             raise ContentError(list(printed.problems))
         pdf = Artifact(prepared.job.path, printed.data, "pdf")
+        fonts = coverage(settings.theme)
         artifacts = release_artifacts(doc, environment_for(settings.theme, settings.compiled), settings.now, pdf, printed.pages,
-                                      _banner(doc, settings))
+                                      _banner(doc, settings), fonts)
         digests = {a.path: write(settings.dist, a) for a in artifacts}
-        entry = _entry(doc.release, doc.site, digests, artifacts, printed.pages, doc.links)
+        entry = _entry(doc.release, doc.site, digests, artifacts, printed.pages, doc.links,
+                       fonts.needed(artifacts[0].data.decode("utf-8")))
         return replace(outcome, status=Status.PUBLISHED, entry=entry, item=feed_item(entry, doc),
                        stamps={path: stamp(settings.dist / path) for path in digests}).with_problems(*prepared.warnings)
     except Exception as exc:
@@ -175,26 +178,33 @@ def _banner(doc: Document, settings: Settings) -> str | None:
 
 
 def print_job(doc: Document, env, theme: Theme, banner: str | None = None) -> PrintJob:
-    """The release's printable page (without its own PDF link) and the files it may load."""
+    """The release's printable page (without its own PDF link) and the files it may load: of the theme's fonts, only
+    those of the scripts the page is written in. A character none of them has is an error here, said once."""
     r, site = doc.release, doc.site
     base = public_url(site, r)
-    theme_files = {site.url + "theme/" + name: path for name, path in theme.static.items()}
+    printable = render_release_page(doc, env, banner=banner).data.decode("utf-8")
+    fonts = coverage(theme)
+    if missing := fonts.missing(printable):
+        raise ContentError(missing_problems(missing, r.path, site.path))
+    needed = fonts.needed(printable)
+    unneeded = fonts.unneeded(needed)
+    theme_files = {site.url + "theme/" + name: path for name, path in theme.static.items() if name not in unneeded}
     files = dict(theme_files)
     if site.logo:
         files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
     files |= {base + file_href(name): path for name, path in doc.files.items()}
-    printable = render_release_page(doc, env, banner=banner).data.decode("utf-8")
-    stylesheets = tuple(site.url + "theme/" + name for name in PRINT_STYLESHEETS if site.url + "theme/" + name in theme_files)
+    stylesheets = tuple(site.url + "theme/" + name for name in with_scripts(PRINT_STYLESHEETS, needed, printed=True)
+                        if site.url + "theme/" + name in theme_files)
     return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files,
                     doc.site.limits.pdf_seconds)
 
 
 def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int,
-                      banner: str | None = None) -> list[Artifact]:
+                      banner: str | None = None, fonts: FontCoverage | None = None) -> list[Artifact]:
     """Everything one release publishes, in memory first (a failure writes nothing); the page links the other formats."""
     r = doc.release
     wire = wire_artifacts(doc, now)
-    page = render_release_page(doc, env, Downloads(pdf_pages, (pdf, *wire)), banner)
+    page = render_release_page(doc, env, Downloads(pdf_pages, (pdf, *wire)), banner, fonts)
     media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
     return [page, pdf] + wire + media
 
@@ -217,7 +227,11 @@ def _output(artifact: Artifact, digests: dict[str, str], pdf_pages: int) -> dict
 
 
 def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: list[Artifact], pdf_pages: int,
-           links: dict[str, list]) -> dict:
+           links: dict[str, list], scripts: tuple[str, ...] = ()) -> dict:
+    """The release in the manifest; its page's `scripts` (those whose fonts it links) are said when it has any."""
+    outputs = {a.kind: _output(a, digests, pdf_pages) for a in artifacts if a.kind}
+    if scripts:
+        outputs["html"]["scripts"] = list(scripts)
     return {
         "id": release.id,
         "title": release.title,
@@ -231,7 +245,7 @@ def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: lis
         "lead": release.lead,
         "topics": list(release.topics),
         "regions": list(release.regions),
-        "outputs": {a.kind: _output(a, digests, pdf_pages) for a in artifacts if a.kind},
+        "outputs": outputs,
         "links": sorted(links),  # sources of the releases it links to: it is shown only while they are public
         "files": [{"path": a.path, "sha256": digests[a.path]} for a in artifacts if not a.kind],
     }

@@ -17,12 +17,13 @@ from datetime import datetime
 import orjson
 from feedgen.feed import FeedGenerator
 from lxml import etree
+from markupsafe import escape
 
 from pipeline import __version__
 from pipeline.render.artifact import Artifact
 from pipeline.render.facts import contacts_of, correction_notes, name_and_role, ways_to_reach
 from pipeline.body.document import Document
-from pipeline.labels import labels
+from pipeline.labels import direction, labels
 from pipeline.source.model import Site
 from pipeline.render.pages import size_text
 from pipeline.paths import file_href, release_uri
@@ -79,12 +80,14 @@ def _content(doc: Document, item: dict) -> str:
             "<li>" + html.escape(", ".join([name_and_role(c), *(value for _, value in ways_to_reach(c))])) + "</li>"
             for c in contacts
         )
-        parts.append(f"<h2>{html.escape(l['contacts'])}</h2><ul>{people}</ul>")
+        parts.append(f"<h2>{escape(l['contacts'])}</h2><ul>{people}</ul>")  # an English label is marked so
     pdf = item["pdf"]
     if pdf and pdf["pages"]:
         unit = l["page_one"] if pdf["pages"] == 1 else l["pages"]
         text = l["pdf_link"].format(pages=pdf["pages"], unit=unit, size=size_text(pdf["bytes"], r.lang))
-        parts.append(f'<p><a href="{html.escape(pdf["url"])}">{html.escape(text)}</a></p>')
+        parts.append(f'<p><a href="{html.escape(pdf["url"])}">{escape(text)}</a></p>')
+    if direction(r.lang) == "rtl":  # a reader shows the feed's entries left to right unless told
+        return '<div dir="rtl">\n' + "\n".join(parts) + "\n</div>"
     return "\n".join(parts)
 
 

@@ -14,10 +14,11 @@ import jinja2
 from babel import Locale
 
 from pipeline.render.artifact import Artifact
-from pipeline.labels import babel_locale, labels, long_date
+from pipeline.labels import babel_locale, collation_key, labels, long_date
 from pipeline.source.load import slugify
 from pipeline.source.model import Site
-from pipeline.render.pages import chrome
+from pipeline.render.fonts import FontCoverage
+from pipeline.render.pages import chrome, render_with_fonts
 from pipeline.paths import listing_folder
 
 PAGE_SIZE = 20
@@ -51,11 +52,11 @@ def listings(entries: list[dict], site: Site) -> list[Listing]:
                 slug = slugify(name) or "x"
                 names.setdefault(slug, name)  # "Skola" and "skola" share one page
                 groups.setdefault(slug, []).append(entry)
-        for slug in sorted(groups):
+        for slug in sorted(groups, key=lambda slug: collation_key(names[slug], site.lang)):  # as the press room's language sorts
             name = names[slug]
             folder = listing_folder(site, scope, name)
             out.append(Listing(scope, name, name, folder, l[title].format(name=name), tuple(groups[slug])))
-    langs = sorted({e["lang"] for e in entries})
+    langs = sorted({e["lang"] for e in entries}, key=lambda tag: collation_key(language_name(tag), site.lang))
     if len(langs) > 1:
         for lang in langs:
             name = language_name(lang)
@@ -96,7 +97,7 @@ def listing_pages(listing: Listing, everything: list[Listing], site: Site) -> li
     return [ListingPage(listing, n, paths, browse if listing.scope == "site" and n == 1 else ()) for n in range(1, count + 1)]
 
 
-def render_listing_page(page: ListingPage, site: Site, env: jinja2.Environment) -> Artifact:
+def render_listing_page(page: ListingPage, site: Site, env: jinja2.Environment, fonts: FontCoverage | None = None) -> Artifact:
     l, listing, number, paths = labels(site.lang), page.listing, page.number, page.paths
     frame = chrome(site, page.path, site.lang)
     root = frame["root"]
@@ -117,7 +118,7 @@ def render_listing_page(page: ListingPage, site: Site, env: jinja2.Environment) 
         "browse": _browse(page.browse, root, site.lang),
         "home": None if listing.scope == "site" else root + "index.html",
     }
-    html = env.get_template("listing.html").render(context)
+    html = render_with_fonts(env.get_template("listing.html"), context, fonts)
     return Artifact(page.path, html.encode("utf-8"), "html")
 
 

@@ -16,8 +16,9 @@ from PIL import Image as PILImage
 from pipeline import __version__
 from pipeline.render.artifact import Artifact
 from pipeline.render.facts import correction_notes
+from pipeline.render.fonts import FontCoverage, with_scripts
 from pipeline.body.document import Document
-from pipeline.labels import babel_locale, labels, long_date, weekday_date_time
+from pipeline.labels import English, babel_locale, direction, labels, long_date, weekday_date_time
 from pipeline.source.model import Release, Site
 from pipeline.render.printjob import DECORATIVE
 from pipeline.render.theme import SCREEN_STYLESHEETS
@@ -49,6 +50,15 @@ def tel_href(phone: str) -> str:
     return "tel:" + ("+" if phone.strip().startswith("+") else "") + digits
 
 
+def lang_attributes(lang: str | None, page_lang: str) -> Markup:
+    """' lang="ar" dir="rtl"' for a text in another language than its page's (its direction when that differs too);
+    nothing for a text in the page's own."""
+    if not lang or lang == page_lang:
+        return Markup("")
+    way = direction(lang)
+    return Markup(' lang="{}"{}').format(lang, Markup(f' dir="{way}"') if way != direction(page_lang) else "")
+
+
 _ENVIRONMENTS: dict = {}
 
 
@@ -66,6 +76,7 @@ def environment_for(theme, compiled: Path) -> jinja2.Environment:
         except OSError:  # a build cache that cannot be written (press check in a read-only checkout) only costs time
             pass
         env.filters["tel"] = tel_href
+        env.filters["lang_attrs"] = lang_attributes
         _ENVIRONMENTS[theme, compiled] = env
     return _ENVIRONMENTS[theme, compiled]
 
@@ -104,10 +115,20 @@ def og_locale(lang: str) -> str:
     return f"{full.language}_{full.territory}" if full.territory else full.language
 
 
+def render_with_fonts(template: jinja2.Template, context: dict, fonts: FontCoverage | None) -> str:
+    """The page, linking the stylesheets of the scripts it is written in (read from the page as made): a page in
+    Swedish downloads no font of another script."""
+    html = template.render(context)
+    needed = fonts.needed(html) if fonts else ()
+    if needed:
+        html = template.render({**context, "stylesheets": with_scripts(context["stylesheets"], needed)})
+    return html
+
+
 def chrome(site: Site, path: str, lang: str) -> dict:
     """What every page's frame needs: the press room, the way back to dist/, labels in `lang`."""
     return {
-        "site": site, "root": root_of(path), "lang": lang, "l": labels(lang), "generator": GENERATOR,
+        "site": site, "root": root_of(path), "lang": lang, "dir": direction(lang), "l": labels(lang), "generator": GENERATOR,
         "logo": {"path": site_file_path(site, site.logo.src), "alt": site.logo.alt} if site.logo else None,
         "feeds": {"title": site.title, "atom": "feed.atom", "rss": "feed.rss", "json": "feed.json"},
         "printable": False,
@@ -130,6 +151,8 @@ def download_links(downloads: Downloads, lang: str) -> list[dict]:
             text = f"PDF ({downloads.pdf_pages} {unit}, {size})"
         else:
             text = f"{names[artifact.kind]} ({format_name}, {size})"
+            if isinstance(l["wire_text" if artifact.kind == "txt" else "for_newsrooms"], English):
+                text = English(text)  # marked as English on the page, as the label it is made from
         links.append({"name": artifact.path.rsplit("/", 1)[-1], "type": media_type, "text": text})
     return links
 
@@ -230,8 +253,8 @@ def _css_string(text: str) -> Markup:
 
 
 def render_release_page(doc: Document, env: jinja2.Environment, downloads: Downloads | None = None,
-                        banner: str | None = None) -> Artifact:
+                        banner: str | None = None, fonts: FontCoverage | None = None) -> Artifact:
     """The release's page; without `downloads` it is the page the PDF is made from (no link to itself). A preview
-    gives a `banner` to show above it."""
-    html = env.get_template("release.html").render(release_context(doc, downloads, banner))
+    gives a `banner` to show above it; `fonts` are the theme's, for the page to link those of its scripts."""
+    html = render_with_fonts(env.get_template("release.html"), release_context(doc, downloads, banner), fonts)
     return Artifact(page_path(doc.release), html.encode("utf-8"), "html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import os
 from pathlib import Path
 
 import pikepdf
@@ -54,6 +55,9 @@ class _Collect(logging.Handler):
 
 
 _THEMES: dict[tuple, tuple] = {}
+# Fontconfig reads this instead of the machine's configuration: it names no folder of fonts, so a PDF is made
+# from the theme's fonts alone, the same on every machine, whatever fonts (and font settings) it has.
+NO_SYSTEM_FONTS = Path(__file__).with_name("no-system-fonts.conf")
 
 
 def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
@@ -61,18 +65,21 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
 
     Known by what the files hold, not only their names: a long-lived process (a preview, a library
     caller) prints with the stylesheets as they are now. The stylesheets' text is compared; the
-    fonts, which can be large, by size and time of change.
+    fonts, which can be large, by size and time of change. A page in another script loads its fonts
+    besides: a few such sets are kept, so that releases in two languages do not take turns loading.
     """
     texts = {url: theme_files[url].read_bytes() for url in stylesheets}
-    key = (tuple(texts.items()), tuple(sorted((url, _signature(path)) for url, path in theme_files.items())))
+    key = (tuple(texts.items()), tuple(sorted((url, _signature(path)) for url, path in theme_files.items()
+                                              if url.rsplit(".", 1)[-1].lower() in _FONT_SUFFIXES)))
     if key not in _THEMES:
-        _THEMES.clear()  # one theme at a time: a process that prints with many does not keep them all
+        if len(_THEMES) >= 4:
+            del _THEMES[next(iter(_THEMES))]
         # Warnings about the theme (a bad property, a font that will not load) belong to every PDF
         # made with it, not only to the first one a process renders.
         collect = _Collect()
         LOGGER.addHandler(collect)
         try:
-            fonts = FontConfiguration()
+            fonts = _font_configuration()
             fetcher = AllowListFetcher(theme_files)
             sheets = [
                 weasyprint.CSS(string=texts[url].decode("utf-8"), base_url=url, url_fetcher=fetcher, font_config=fonts)
@@ -82,6 +89,22 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
             LOGGER.removeHandler(collect)
         _THEMES[key] = (fonts, sheets, tuple(collect.messages))
     return _THEMES[key]
+
+
+_FONT_SUFFIXES = {"ttf", "otf", "woff", "woff2", "ttc"}
+
+
+def _font_configuration() -> FontConfiguration:
+    """WeasyPrint's font configuration, made from an empty Fontconfig one: only @font-face fonts are in it."""
+    before = os.environ.get("FONTCONFIG_FILE")
+    os.environ["FONTCONFIG_FILE"] = str(NO_SYSTEM_FONTS)  # read once, as the configuration is made
+    try:
+        return FontConfiguration()
+    finally:
+        if before is None:
+            del os.environ["FONTCONFIG_FILE"]
+        else:
+            os.environ["FONTCONFIG_FILE"] = before
 
 
 def _signature(path: Path) -> tuple:

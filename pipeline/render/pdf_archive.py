@@ -6,6 +6,8 @@ this module (the only one that uses pikepdf to write) closes them:
 - turns running headers, footers and page numbers into artifacts, and so
   decorative images, so that a screen reader does not read them as content;
 - gives every link annotation a description and every page a tab order;
+- maps a ligature of a right-to-left script (Arabic lam-alef) to its letters as
+  text extraction expects them, so that the text comes back in reading order;
 - embeds the canonical source (AFRelationship /Source) and a JSON record;
 - names this project as producer.
 The output depends only on its input: no dates or random ids are added.
@@ -14,6 +16,8 @@ The output depends only on its input: no dates or random ids are added.
 from __future__ import annotations
 
 import io
+import re
+import unicodedata
 from datetime import datetime, timezone
 
 import pikepdf
@@ -56,12 +60,40 @@ def archival(pdf_bytes: bytes, producer: str, files: list[Embedded]) -> bytes:
                 if annot.get("/Subtype") == Name.Link and "/Contents" not in annot:
                     uri = annot.get("/A", {}).get("/URI")
                     annot.Contents = pikepdf.String(str(uri) if uri is not None else "Link")
+        _right_to_left_ligatures(pdf)
         _attach(pdf, files)
         pdf.docinfo[Name.Producer] = pikepdf.String(producer)
         _write_xmp(pdf, producer)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, fix_metadata_version=False)
         return out.getvalue()
+
+
+_MAPPING = re.compile(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{8,})>")
+
+
+def _right_to_left_ligatures(pdf: pikepdf.Pdf) -> None:
+    """One glyph for several letters of a right-to-left script (Arabic 'لا', 'في') is mapped to them in the order
+    they are drawn, right to left, the way text extraction reads a right-to-left line: mapped in reading
+    order, as WeasyPrint writes it, the two letters come back swapped ('خالل' for 'خلال')."""
+    seen = set()
+    for page in pdf.pages:
+        for font in page.obj.get("/Resources", {}).get("/Font", {}).values():
+            cmap = font.get("/ToUnicode")
+            if cmap is None or cmap.objgen in seen:
+                continue
+            seen.add(cmap.objgen)
+            data = cmap.read_bytes()
+            fixed = _MAPPING.sub(_drawn_order, data)
+            if fixed != data:
+                cmap.write(fixed)
+
+
+def _drawn_order(match: re.Match) -> bytes:
+    text = bytes.fromhex(match[2].decode()).decode("utf-16-be", "replace")
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+        return b"<%s> <%s>" % (match[1], text[::-1].encode("utf-16-be").hex().upper().encode())
+    return match[0]
 
 
 def _artifacts_for_content_outside_the_tree(pdf: pikepdf.Pdf) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # pipeline/, which holds the themes
@@ -14,22 +16,35 @@ BUILTIN = (_PACKAGE / "themes" if (_PACKAGE / "themes").is_dir() else _PACKAGE.p
 # custom.css. Pages on screen link the first list; the PDF renderer gives WeasyPrint the second.
 SCREEN_STYLESHEETS = ("css/fonts.css", "css/site.css", "css/custom.css")
 PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")
+# Fonts of other scripts, in the order they stand in for the base fonts. Each has a stylesheet for browsers
+# (css/scripts/<script>.css: small slices, each with its unicode-range, so a page downloads only what it shows)
+# and one for the PDF (css/scripts/<script>-print.css: one font per face). A page links, and its PDF loads,
+# only those its characters need (render/fonts.py). A press room's theme may replace any of them.
+SCRIPTS = ("latin-extra", "greek", "cyrillic", "arabic", "hebrew", "ethiopic", "chinese", "emoji")
 
 
-@dataclass(frozen=True, slots=True)
+def script_stylesheet(script: str, printed: bool = False) -> str:
+    """'css/scripts/arabic.css', or for the PDF 'css/scripts/arabic-print.css'."""
+    return f"css/scripts/{script}{'-print' if printed else ''}.css"
+
+
+@dataclass(frozen=True)
 class Theme:
+    """A theme as found by one build: each export finds it again, so what is read of it is kept with it."""
+
     layers: tuple[Path, ...]  # most specific first; the built-in default last
 
-    @property
+    @cached_property
     def static(self) -> dict[str, Path]:
         """Published path (under dist/theme/) -> file; a press room's file wins over the default's."""
         files: dict[str, Path] = {}
         for layer in reversed(self.layers):
-            root = layer / "static"
-            if root.is_dir():
-                for path in sorted(root.rglob("*")):
-                    if path.is_file():
-                        files[path.relative_to(root).as_posix()] = path
+            root = str(layer / "static")
+            for folder, subfolders, names in os.walk(root):  # scandir's entry types: no stat of every font file
+                subfolders.sort()
+                prefix = folder[len(root) + 1:].replace(os.sep, "/")
+                for name in sorted(names):
+                    files[f"{prefix}/{name}" if prefix else name] = Path(folder, name)
         return files
 
     def environment(self):

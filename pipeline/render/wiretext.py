@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 
 from pipeline.body.document import Document
-from pipeline.labels import in_language, labels, weekday_date
+from pipeline.labels import in_language, labels, main_script, weekday_date
 from pipeline.render.facts import contacts_of, correction_notes, name_and_role, ways_to_reach
 from pipeline.source.model import Contact
 from pipeline.paths import file_href, public_url
@@ -118,7 +118,7 @@ def text_of(doc: Document, now: datetime) -> str:
     else:
         out += _paragraphs([w["contact"] + "\n" + c for c in contacts]) + _paragraphs(about)
     text = unicodedata.normalize("NFC", "\n".join(out).strip("\n") + "\n")
-    if site.wire_ascii:
+    if site.wire_ascii and main_script(r.title + r.body) == "Latin":  # another script has no ASCII spelling: kept
         text = fold_ascii(text)
     if site.wire_width:
         text = wrap(text, site.wire_width)

@@ -26,6 +26,7 @@ from pipeline.source.model import (
     Release,
     Site,
 )
+from pipeline.labels import main_script
 from pipeline.problems import Problems
 from pipeline.source.template import leftover_body, leftover_contact, leftover_example, leftover_lead
 
@@ -266,6 +267,11 @@ def load_release(path: Path, site: Site, preview: bool = False) -> tuple[Release
         draft=f.flag("draft", False), boilerplate=f.flag("boilerplate", True),
         body=body, body_line=body_line, source_bytes=raw,
     )
+    if site.wire_ascii and (script := main_script(release.title + release.body)) != "Latin":
+        problems.warning(f.line("lang") if f.has("lang") else f.line("title"),
+                         f"site.yaml asks for wire text in ASCII ('wire: ascii: true'), but this release is written in "
+                         f"{script} script, which has no ASCII spelling: its wire text keeps its letters (UTF-8); send "
+                         "it to agencies that take UTF-8, or give site.yaml 'ascii: false'")
     for line, message in sorted(leftovers) + leftover_body(body, body_line):
         # A draft is being written: what is left of the template is said, and stops it only once it is not a draft.
         if release.draft:
