@@ -10,14 +10,16 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 OPTIONS = {"pdf_variant": "pdf/a-3u", "pdf_tags": True}  # the same kind of PDF the pipeline makes
+PRINT_FONTS = (Path(__file__).resolve().parent.parent / "themes/default/static/css/fonts-print.css").as_uri()
 
 
 def render(paths: list[str]) -> int:
     import weasyprint  # paid once per process, as the pipeline pays it
 
     for path in paths:
-        # The page as the pipeline hands it to WeasyPrint: with the TrueType fonts of fonts-print.css.
-        html = Path(path).read_text("utf-8").replace("theme/css/fonts.css", "theme/css/fonts-print.css")
+        # The page as the pipeline hands it to WeasyPrint: with the TrueType fonts of fonts-print.css, which only
+        # the theme holds (dist/ publishes what browsers load).
+        html = Path(path).read_text("utf-8").replace('href="../../theme/css/fonts.css"', f'href="{PRINT_FONTS}"')
         weasyprint.HTML(string=html, base_url=path).write_pdf(**OPTIONS)
     return len(paths)
 

@@ -265,7 +265,7 @@ LABELS |= {
         "contacts": "جهات الاتصال", "newsroom_contacts": "التواصل الإعلامي", "topics": "المواضيع", "regions": "المناطق",
         "about": "عن {name}", "published": "نُشر في", "updated": "حُدّث في", "attachments": "المرفقات", "phone": "الهاتف",
         "email": "البريد الإلكتروني", "releases": "البيانات الصحفية", "feeds": "اشترك", "page": "الصفحة {page} من {pages}",
-        "embargo": "يُحظر النشر قبل {when}", "image": "صورة", "photo": "تصوير", "pages": "صفحات", "page_one": "صفحة",
+        "embargo": "يُحظر النشر قبل {when}", "image": "صورة", "photo": "تصوير", "pages": "ص", "page_one": "ص",  # 'ص', as Arabic abbreviates a count of pages: no plural by number
         "pdf_link": "PDF، {pages} {unit}، {size}", "downloads": "تنزيل", "wire_text": "نص لوكالات الأنباء",
         "for_newsrooms": "لأنظمة غرف الأخبار", "page_n": "الصفحة {n}", "pagination": "الصفحات", "newer": "الأحدث",
         "older": "الأقدم", "languages": "اللغات", "all_releases": "جميع البيانات الصحفية", "listing_topic": "الموضوع: {name}",
@@ -296,7 +296,7 @@ LABELS |= {
         "all_releases": "Усі прес-релізи", "listing_topic": "Тема: {name}", "listing_region": "Регіон: {name}",
     },
     "so": {
-        "type": "War-saxaafadeed", "skip": "U gudub nuxurka", "preview_draft": "Qabyo – lama daabicin",
+        "type": "Warsaxaafadeed", "skip": "U gudub nuxurka", "preview_draft": "Qabyo – lama daabicin",
         "contacts": "Dadka la xiriiro", "newsroom_contacts": "Xiriirka", "topics": "Mawduucyada", "regions": "Gobollada",
         "about": "Ku saabsan {name}", "published": "La daabacay", "updated": "La cusboonaysiiyay",
         "attachments": "Lifaaqyada", "phone": "Telefoon", "email": "Iimayl", "releases": "Warsaxaafadeedyada",
@@ -322,9 +322,9 @@ LABELS |= {
     "yi": {
         "type": "פּרעסע־מעלדונג", "contacts": "קאָנטאַקט־פּערזאָנען", "newsroom_contacts": "קאָנטאַקט", "topics": "טעמעס",
         "about": "וועגן {name}", "published": "פֿאַרעפֿנטלעכט", "updated": "דערהיינטיקט", "phone": "טעלעפֿאָן",
-        "email": "בליצפּאָסט", "releases": "פּרעסע־מעלדונגען", "page": "זײַט {page} פֿון {pages}", "image": "בילד",
-        "photo": "פֿאָטאָ", "pages": "זײַטן", "page_one": "זײַט", "pdf_link": "PDF, {pages} {unit}, {size}",
-        "page_n": "זײַט {n}", "pagination": "זײַטן", "newer": "נײַערע", "older": "עלטערע", "languages": "שפּראַכן",
+        "email": "בליצפּאָסט", "releases": "פּרעסע־מעלדונגען", "page": "זייַט {page} פֿון {pages}", "image": "בילד",
+        "photo": "פֿאָטאָ", "pages": "זייַטן", "page_one": "זייַט", "pdf_link": "PDF, {pages} {unit}, {size}",
+        "page_n": "זייַט {n}", "pagination": "זייַטן", "newer": "נייַערע", "older": "עלטערע", "languages": "שפּראַכן",
         "all_releases": "אַלע פּרעסע־מעלדונגען", "listing_topic": "טעמע: {name}",
     },
 }
@@ -455,9 +455,17 @@ def main_script(text: str) -> str:
     return SCRIPT_NAMES.get(word, word.title())
 
 
+RIGHT_TO_LEFT_SCRIPTS = {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Mend"}
+
+
 @cache
 def direction(lang: str) -> str:
-    """'rtl' for a language written right to left (Arabic, Persian, Urdu, Hebrew, Yiddish, …), else 'ltr'."""
+    """'rtl' for a language written right to left (Arabic, Persian, Urdu, Hebrew, Yiddish, …), else 'ltr'; a tag's
+    script, when it names one, decides ('ku-Arab' is right to left, 'ku' left to right)."""
+    parts = lang.split("-")
+    script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
+    if script:
+        return "rtl" if script in RIGHT_TO_LEFT_SCRIPTS else "ltr"
     return Locale.parse(babel_locale(lang)).text_direction
 
 

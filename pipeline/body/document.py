@@ -99,24 +99,30 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
     return out
 
 
-_NUMBER_PART = re.compile(r"^\+?[0-9()]+(?:[-–.\u2011][0-9()]+)*$")
+_NUMBER_PART = re.compile(r"^(\+?[0-9()]+(?:[-–.\u2011][0-9()]+)*)([.,;:!?،؛؟]?)$")
 
 
 def _isolate_numbers(inlines: list) -> list:
-    """Runs like Str '035-13', Space, Str '73', Space, Str '50' (a phone number: six digits or more) wrapped in
-    a left-to-right span; alone, the bidirectional algorithm lays its groups out right to left."""
+    """Runs like Str '035-13', Space, Str '73', Space, Str '50.' (a phone number: six digits or more, the sentence's
+    stop left outside) wrapped in a left-to-right span; alone, the bidirectional algorithm lays its groups out right
+    to left. A line break in the source counts as a space."""
     out, i = [], 0
     while i < len(inlines):
         j, end = i, None
-        while j < len(inlines) and inlines[j]["t"] == "Str" and _NUMBER_PART.match(inlines[j]["c"]):
+        while j < len(inlines) and inlines[j]["t"] == "Str" and (part := _NUMBER_PART.match(inlines[j]["c"])):
             end = j
-            if j + 2 < len(inlines) and inlines[j + 1]["t"] == "Space" and inlines[j + 2]["t"] == "Str":
+            if (not part[2] and j + 2 < len(inlines) and inlines[j + 1]["t"] in ("Space", "SoftBreak")
+                    and inlines[j + 2]["t"] == "Str"):
                 j += 2
             else:
                 break
         run = inlines[i:end + 1] if end is not None else []
         if end is not None and end > i and sum(ch.isdigit() for n in run if n["t"] == "Str" for ch in n["c"]) >= 6:
+            number, stop = _NUMBER_PART.match(run[-1]["c"]).groups()
+            run = [*run[:-1], {"t": "Str", "c": number}]
             out.append({"t": "Span", "c": [["", [], [["dir", "ltr"]]], run]})
+            if stop:
+                out.append({"t": "Str", "c": stop})
             i = end + 1
         else:
             out.append(inlines[i])
@@ -245,7 +251,8 @@ class _ForPage(Rewrite):
     def Link(self, n: dict) -> dict:
         n = super().Link(n)
         target = n["c"][2][0]
-        if self.dir == "rtl" and stringify(n["c"][1]) in (target, target.removeprefix("mailto:")):  # an address as its text
+        if (self.dir == "rtl" and stringify(n["c"][1]) in (target, target.removeprefix("mailto:"))  # an address as its text
+                and not any(k == "dir" for k, _ in n["c"][0][2])):
             n["c"][0] = [n["c"][0][0], n["c"][0][1], [*n["c"][0][2], ["dir", "ltr"]]]
         n["c"][2][0] = self.absolute(target)
         return n

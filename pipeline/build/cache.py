@@ -92,7 +92,7 @@ class FileDigests:
         info = os.stat(path)
         mark = [info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns]
         kept = self.known.get(path)
-        if not (isinstance(kept, list) and kept[:4] == mark):
+        if not (isinstance(kept, list) and len(kept) == 5 and kept[:4] == mark):
             with open(path, "rb") as file:
                 kept = self.known[path] = [*mark, hashlib.sha256(file.read()).hexdigest()]
             self.changed = True

@@ -65,7 +65,9 @@ def build_collection(
                           "entries": len(shown), "sha256": sha})
     # The fonts of a script are published once a page is written in it: a Swedish press room publishes no Chinese font.
     scripts = {s for e in entries for s in e["outputs"]["html"].get("scripts", ())}
-    scripts |= set(fonts.needed(" ".join([site.title, site.name, *labels(site.lang).values()])))
+    # and what only listings show: the press room's own texts, its labels, the languages' names
+    scripts |= set(fonts.needed(" ".join([site.title, site.name, site.description or "", *labels(site.lang).values(),
+                                          *(x.name for x in every_listing)])))
     assets = [{"path": a.path, "sha256": written.place(a)} for a in site_artifacts(site, theme, dist, fonts, scripts)]
     written.save()
     return {"releases": entries, "feeds": feeds, "pages": pages, "assets": assets, "collection": fingerprint}

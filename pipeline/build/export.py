@@ -685,7 +685,8 @@ def _salt(site: Site, theme: Theme, cache_dir: Path) -> str:
             subfolders.sort()
             for name in sorted(names):
                 path = os.path.join(folder, name)
-                parts += [path[len(root) + 1:].replace(os.sep, "/"), known.sha256(path)]
+                if os.path.isfile(path):  # as Theme.static: a broken link or a pipe is no file of the theme
+                    parts += [path[len(root) + 1:].replace(os.sep, "/"), known.sha256(path)]
     known.save()
     return digest(*parts, code_fingerprint())
 

@@ -1,7 +1,7 @@
 """Which of the theme's fonts a page needs, and the characters that none of them has.
 
 The theme's base fonts (`css/fonts.css`, `css/fonts-print.css`) are always loaded. Every other script
-has stylesheets of its own (render/theme.py: SCRIPTS, in the order they stand in for the base fonts)
+has stylesheets of its own (render/theme.py: scripts_of, in the order they stand in for the base fonts)
 whose @font-face rules say by `unicode-range` which characters each face has. A page links, and its
 PDF loads, only the scripts its characters need: a Swedish page loads no Chinese font, and every
 page's PDF is made from the theme's fonts alone, never from the machine's.
@@ -19,23 +19,24 @@ from pathlib import Path
 import tinycss2
 
 from pipeline.problems import Problem, file_lines, line_holding
-from pipeline.render.theme import PRINT_STYLESHEETS, SCREEN_STYLESHEETS, SCRIPTS, Theme, script_stylesheet
+from pipeline.render.theme import PRINT_STYLESHEETS, SCREEN_STYLESHEETS, Theme, script_stylesheet, scripts_of
 
 
 @dataclass(frozen=True, slots=True)
 class FontCoverage:
     """The characters the theme's fonts can show: the base fonts', and each script stylesheet's."""
 
-    base: frozenset[int]  # characters every face of the base fonts has
+    base: frozenset[int]  # characters every face of the base fonts (css/fonts-print.css) has
     scripts: tuple[tuple[str, frozenset[int]], ...]  # (script, characters its PDF faces have), in SCRIPTS' order
     files: dict[str, frozenset[str]]  # script -> the font files (under static/) its PDF stylesheet loads
     browsers: dict[str, frozenset[str]]  # script -> its stylesheet for browsers and the font files it loads
     print_only: frozenset[str]  # the stylesheets and fonts only a PDF uses, which no page links
-    every: frozenset[int]  # the characters some font of the theme has
+    every: frozenset[int]  # the characters some font of the theme has (a press room's own in custom.css too)
+    always: frozenset[str]  # the font files every page or PDF loads: the base fonts', and any of site.css or custom.css
 
     def needed(self, text: str) -> tuple[str, ...]:
         """The scripts `text` needs: for each character the base fonts lack, the first script that has it."""
-        wanted = {ord(ch) for ch in set(text) if not _invisible(ch)} - self.base
+        wanted = {ord(ch) for ch in set(unicodedata.normalize("NFC", text)) if not _invisible(ch)} - self.base
         found = []
         for script, points in self.scripts:
             if wanted & points:
@@ -45,15 +46,18 @@ class FontCoverage:
 
     def unneeded(self, needed: tuple[str, ...]) -> frozenset[str]:
         """The scripts' font files a PDF of these `needed` scripts does not load: a PDF worker is not even told of them."""
-        loaded = frozenset().union(*(files for script, files in self.files.items() if script in needed))
+        loaded = self.always.union(*(files for script, files in self.files.items() if script in needed))
         return frozenset().union(*self.browsers.values(), *self.files.values()) - loaded
 
     def unpublished(self, scripts: set[str]) -> frozenset[str]:
         """The theme's files (under static/) no page of a press room written in these `scripts` links."""
-        return self.print_only.union(*(files for script, files in self.browsers.items() if script not in scripts))
+        linked = self.always.union(*(files for script, files in self.browsers.items() if script in scripts))
+        return self.print_only.union(*(files for script, files in self.browsers.items() if script not in scripts)) - linked
 
     def missing(self, text: str) -> list[str]:
         """The characters of `text` no font of the theme has, in the order they first appear (invisible ones aside)."""
+        # As typed on some systems, 'å' is 'a' and a ring above; the layout draws it as one letter, which fonts have.
+        text = unicodedata.normalize("NFC", text)
         return [ch for ch in dict.fromkeys(text) if ord(ch) not in self.every and not _invisible(ch)]
 
 
@@ -89,7 +93,8 @@ def missing_problems(missing: list[str], source: Path, site_file: Path) -> list[
         path, line = source, line_holding(release_lines, ch)
         if line is None:
             site_lines = file_lines(site_file) if site_lines is None else site_lines
-            path, line = (site_file, line_holding(site_lines, ch)) if line_holding(site_lines, ch) else (source, 1)
+            in_site = line_holding(site_lines, ch)
+            path, line = (site_file, in_site) if in_site else (source, 1)
         found.append(Problem(path, line, "error",
                              f"the character {describe(ch)} is in none of the theme's fonts, so the PDF cannot show it; "
                              "write it another way (an emoji or a sign in words, a letter as the language usually "
@@ -112,11 +117,11 @@ def coverage(theme: Theme) -> FontCoverage:
         texts = stylesheet_texts(theme)
         faces = {name: _faces(name, text, frozenset(static)) for name, text in texts.items()}
         base = None
-        for name in PRINT_STYLESHEETS:
-            for file, points in faces.get(name, ()):
-                has = points if points is not None else _cmap(static[file])
-                base = has if base is None else base & has
-        printed = {script: faces[script_stylesheet(script, True)] for script in SCRIPTS
+        for file, points in faces.get(PRINT_STYLESHEETS[0], ()):
+            has = points if points is not None else _cmap(static[file])
+            base = has if base is None else base & has
+        own = [(file, points) for name in PRINT_STYLESHEETS[1:] for file, points in faces.get(name, ())]  # a brand font
+        printed = {script: faces[script_stylesheet(script, True)] for script in scripts_of(static)
                    if script_stylesheet(script, True) in faces}
         scripts = tuple(
             (script, frozenset().union(*(points if points is not None else _cmap(static[file]) for file, points in found)))
@@ -124,20 +129,23 @@ def coverage(theme: Theme) -> FontCoverage:
         )
         files = {script: frozenset(file for file, _ in found) for script, found in printed.items()}
         browsers = {script: frozenset((script_stylesheet(script), *(file for file, _ in faces[script_stylesheet(script)])))
-                    for script in SCRIPTS if script_stylesheet(script) in faces}
+                    for script in scripts_of(static) if script_stylesheet(script) in faces}
         printing = {name for name in faces if name == PRINT_STYLESHEETS[0] or name.endswith("-print.css")}
         shown = {file for name in faces if name not in printing for file, _ in faces[name]}
         print_only = frozenset(printing | {file for name in printing for file, _ in faces[name]}) - shown
-        every = frozenset(base or ()).union(*(points for _, points in scripts))
-        _COVERAGE[:] = [theme, FontCoverage(frozenset(base or ()), scripts, files, browsers, print_only, every)]
+        every = frozenset(base or ()).union(*(points for _, points in scripts),
+                                            *(points if points is not None else _cmap(static[f]) for f, points in own))
+        always = frozenset(file for name in (SCREEN_STYLESHEETS[0], *PRINT_STYLESHEETS, *SCREEN_STYLESHEETS[1:])
+                           for file, _ in faces.get(name, ()))
+        _COVERAGE[:] = [theme, FontCoverage(frozenset(base or ()), scripts, files, browsers, print_only, every, always)]
     return _COVERAGE[1]
 
 
 def stylesheet_texts(theme: Theme) -> dict[str, str]:
     """The theme's stylesheets of fonts (paths under static/) and what they say."""
     static = theme.static
-    names = (SCREEN_STYLESHEETS[0], *PRINT_STYLESHEETS,
-             *(script_stylesheet(script, printed) for script in SCRIPTS for printed in (True, False)))
+    names = (*SCREEN_STYLESHEETS, *PRINT_STYLESHEETS,
+             *(script_stylesheet(script, printed) for script in scripts_of(static) for printed in (True, False)))
     return {name: static[name].read_text("utf-8") for name in names if name in static}
 
 

@@ -56,7 +56,7 @@ def listings(entries: list[dict], site: Site) -> list[Listing]:
             name = names[slug]
             folder = listing_folder(site, scope, name)
             out.append(Listing(scope, name, name, folder, l[title].format(name=name), tuple(groups[slug])))
-    langs = sorted({e["lang"] for e in entries}, key=lambda tag: collation_key(language_name(tag), site.lang))
+    langs = sorted({e["lang"] for e in entries}, key=lambda tag: (collation_key(language_name(tag), site.lang), tag))
     if len(langs) > 1:
         for lang in langs:
             name = language_name(lang)
@@ -105,10 +105,11 @@ def render_listing_page(page: ListingPage, site: Site, env: jinja2.Environment, 
         **frame,
         "listing": listing,
         "heading": listing.title,
-        "title": listing.title if number == 1 else f"{listing.title} – {l['page_n'].format(n=number)}",
+        # str(): a title in English for want of a label is marked on the page, but <title> and attributes hold text only.
+        "title": str(listing.title) if number == 1 else f"{listing.title} – {l['page_n'].format(n=number)}",
         "canonical": site.url + page.path.removesuffix("index.html"),
         "feeds": {name.split(".")[1]: listing.folder + name for name in ("feed.atom", "feed.rss", "feed.json")}
-        | {"title": listing.title},
+        | {"title": str(listing.title)},
         "items": [_item(e, root, site) for e in page.shown],
         "pages": [
             {"number": n, "href": root + p, "current": n == number} for n, p in enumerate(paths, 1)

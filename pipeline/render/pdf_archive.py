@@ -90,8 +90,11 @@ def _right_to_left_ligatures(pdf: pikepdf.Pdf) -> None:
 
 
 def _drawn_order(match: re.Match) -> bytes:
+    """Poppler's pdftotext, pdfminer, pypdf and PyMuPDF read a right-to-left ligature's letters in drawn order;
+    a letter with its mark (Hebrew 'פּ') is one letter, left as it is."""
     text = bytes.fromhex(match[2].decode()).decode("utf-16-be", "replace")
-    if any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text):
+    if (any(unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+            and not any(unicodedata.combining(ch) for ch in text)):
         return b"<%s> <%s>" % (match[1], text[::-1].encode("utf-16-be").hex().upper().encode())
     return match[0]
 

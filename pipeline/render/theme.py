@@ -20,7 +20,15 @@ PRINT_STYLESHEETS = ("css/fonts-print.css", "css/site.css", "css/custom.css")
 # (css/scripts/<script>.css: small slices, each with its unicode-range, so a page downloads only what it shows)
 # and one for the PDF (css/scripts/<script>-print.css: one font per face). A page links, and its PDF loads,
 # only those its characters need (render/fonts.py). A press room's theme may replace any of them.
-SCRIPTS = ("latin-extra", "greek", "cyrillic", "arabic", "hebrew", "ethiopic", "chinese", "emoji")
+SCRIPTS = ("latin-extra", "greek", "cyrillic", "symbols", "arabic", "hebrew", "ethiopic", "chinese", "emoji")
+
+
+def scripts_of(static: dict[str, Path]) -> tuple[str, ...]:
+    """The scripts a theme has fonts for: the built-in ones, then any other a theme adds (its
+    css/scripts/NAME-print.css and css/scripts/NAME.css), by name."""
+    added = sorted(name[len("css/scripts/"):-len("-print.css")] for name in static
+                   if name.startswith("css/scripts/") and name.endswith("-print.css") and name.count("/") == 2)
+    return (*SCRIPTS, *(script for script in added if script not in SCRIPTS))
 
 
 def script_stylesheet(script: str, printed: bool = False) -> str:
@@ -44,7 +52,9 @@ class Theme:
                 subfolders.sort()
                 prefix = folder[len(root) + 1:].replace(os.sep, "/")
                 for name in sorted(names):
-                    files[f"{prefix}/{name}" if prefix else name] = Path(folder, name)
+                    path = os.path.join(folder, name)
+                    if os.path.isfile(path):  # not a broken link (an editor's lock file), a pipe or a socket
+                        files[f"{prefix}/{name}" if prefix else name] = Path(path)
         return files
 
     def environment(self):
