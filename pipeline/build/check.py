@@ -64,7 +64,6 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
           jobs: int = 1) -> Checked:
     """Check the releases under `sources` (or only `paths` among them) as an export at `now` would, and review them."""
     from pipeline.editorial.rules import Timing, timely
-    from pipeline.render.fonts import coverage
     from pipeline.render.pages import template_problems
     from pipeline.source.load import release_files
 
@@ -80,7 +79,6 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     cache_dir = cache_dir or sources.resolve().parent / ".cache"
     cache = Cache(cache_dir, _salt(site, theme, cache_dir))
     result.problems += template_problems(theme, cache_dir / "templates")  # an export would publish nothing
-    fonts = coverage(theme)
 
     found: dict[str, Found] = {}
     keys: dict[str, str] = {}
@@ -92,7 +90,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
         if known and known.intact():
             found[source] = known
     todo = [s for s in paths_of if s not in found]
-    found |= _read(todo, paths_of, site, now, known=_as_outcomes(found, paths_of), jobs=jobs, fonts=fonts)
+    found |= _read(todo, paths_of, site, now, known=_as_outcomes(found, paths_of), jobs=jobs, theme=theme)
 
     outcomes = _as_outcomes(found, paths_of)
     index = release_index(outcomes, {})
@@ -100,7 +98,7 @@ def check(sources: Path, now: datetime, paths: list[Path] | None = None, cache_d
     # A release whose links relied on another that moved or changed its time, or is not public now, is read again.
     stale = [s for s, f in found.items() if s not in todo and f.facts and any(
         index.get(t) != v or not _public_for(v, outcomes[s], now) for t, v in f.links.items())]
-    found |= _read(stale, paths_of, site, now, index=index, jobs=jobs, fonts=fonts)
+    found |= _read(stale, paths_of, site, now, index=index, jobs=jobs, theme=theme)
     for source in set(todo) | set(stale):
         if not any(severity == "error" for _, severity, _ in found[source].problems):
             # One with an error is read again next time: what it relied on (a linked release, say) is not kept.
@@ -152,12 +150,15 @@ def _as_outcomes(found: dict[str, Found], paths_of: dict[str, Path]) -> dict[str
 
 
 def _read(sources: list[str], paths_of: dict[str, Path], site, now: datetime, known: dict[str, Outcome] | None = None,
-          index: dict[str, list | None] | None = None, jobs: int = 1, fonts=None) -> dict[str, Found]:
+          index: dict[str, list | None] | None = None, jobs: int = 1, theme=None) -> dict[str, Found]:
     """Load, convert (without HTML) and review these releases; their findings. Links are judged by `index`, or
     else by where these and the `known` releases are. Many are converted in `jobs` processes, a batch each.
-    With the theme's `fonts`, a character none of them has is found as the export finds it."""
+    With the `theme`, a character none of its fonts has is found (in the source; the export finds it in the page)."""
     if not sources:
         return {}
+    from pipeline.render.fonts import coverage
+
+    fonts = coverage(theme) if theme else None
     outcomes: dict[str, Outcome] = {}
     loaded = {}
     for source in sources:

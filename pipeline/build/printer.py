@@ -70,7 +70,7 @@ def print_pdf(job: PrintJob) -> Printed:
         try:
             _limit_time(job.seconds)
             artifact, pages = render_pdf(
-                job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files
+                job.html, job.base_url, job.files, job.path, job.source, job.embedded, job.stylesheets, job.theme_files, job.font_list
             )
         finally:
             _end_time_limit()  # a last tick may still come before this: caught below

@@ -196,7 +196,7 @@ def print_job(doc: Document, env, theme: Theme, banner: str | None = None) -> Pr
     stylesheets = tuple(site.url + "theme/" + name for name in with_scripts(PRINT_STYLESHEETS, needed, printed=True)
                         if site.url + "theme/" + name in theme_files)
     return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files,
-                    doc.site.limits.pdf_seconds)
+                    doc.site.limits.pdf_seconds, fonts.font_list(needed))
 
 
 def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int,

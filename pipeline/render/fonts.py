@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-import tinycss2
 
 from pipeline.problems import Problem, file_lines, line_holding
 from pipeline.render.theme import PRINT_STYLESHEETS, SCREEN_STYLESHEETS, Theme, script_stylesheet, scripts_of
@@ -33,6 +32,7 @@ class FontCoverage:
     print_only: frozenset[str]  # the stylesheets and fonts only a PDF uses, which no page links
     every: frozenset[int]  # the characters some font of the theme has (a press room's own in custom.css too)
     always: frozenset[str]  # the font files every page or PDF loads: the base fonts', and any of site.css or custom.css
+    families: dict[str, tuple[str, ...]]  # the font families of the base fonts (key "") and of each script, for the PDF
 
     def needed(self, text: str) -> tuple[str, ...]:
         """The scripts `text` needs: for each character the base fonts lack, the first script that has it."""
@@ -53,6 +53,13 @@ class FontCoverage:
         """The theme's files (under static/) no page of a press room written in these `scripts` links."""
         linked = self.always.union(*(files for script, files in self.browsers.items() if script in scripts))
         return self.print_only.union(*(files for script, files in self.browsers.items() if script not in scripts)) - linked
+
+    def font_list(self, needed: tuple[str, ...]) -> str:
+        """The PDF's font list: the base fonts, then those of the `needed` scripts. Named fonts a PDF has not
+        loaded cost each text run a search, so a Latin page's PDF lists none of them."""
+        names = dict.fromkeys([*self.families.get("", ()), *(f for s in needed for f in self.families.get(s, ()))])
+        quoted = ", ".join('"' + n.replace("\\", "").replace('"', "") + '"' for n in names)
+        return f"html {{ font-family: {quoted}, sans-serif; }}\n"
 
     def missing(self, text: str) -> list[str]:
         """The characters of `text` no font of the theme has, in the order they first appear (invisible ones aside)."""
@@ -115,7 +122,9 @@ def coverage(theme: Theme) -> FontCoverage:
     if _COVERAGE[0] is not theme:
         static = theme.static
         texts = stylesheet_texts(theme)
-        faces = {name: _faces(name, text, frozenset(static)) for name, text in texts.items()}
+        # What characters a face has matters for the PDF; of the browsers' stylesheets only their files do.
+        faces = {name: _faces(name, text, frozenset(static), name in PRINT_STYLESHEETS or name.endswith("-print.css"))
+                 for name, text in texts.items()}
         base = None
         for file, points in faces.get(PRINT_STYLESHEETS[0], ()):
             has = points if points is not None else _cmap(static[file])
@@ -137,7 +146,10 @@ def coverage(theme: Theme) -> FontCoverage:
                                             *(points if points is not None else _cmap(static[f]) for f, points in own))
         always = frozenset(file for name in (SCREEN_STYLESHEETS[0], *PRINT_STYLESHEETS, *SCREEN_STYLESHEETS[1:])
                            for file, _ in faces.get(name, ()))
-        _COVERAGE[:] = [theme, FontCoverage(frozenset(base or ()), scripts, files, browsers, print_only, every, always)]
+        families = {"": _families(texts.get(PRINT_STYLESHEETS[0], ""))} | {
+            script: _families(texts[script_stylesheet(script, True)]) for script in printed}
+        _COVERAGE[:] = [theme, FontCoverage(frozenset(base or ()), scripts, files, browsers, print_only, every, always,
+                                            families)]
     return _COVERAGE[1]
 
 
@@ -149,35 +161,54 @@ def stylesheet_texts(theme: Theme) -> dict[str, str]:
     return {name: static[name].read_text("utf-8") for name in names if name in static}
 
 
+_COMMENT = re.compile(r"/\*.*?\*/", re.S)
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.I)
+_SRC = re.compile(r"(?:^|;)\s*src\s*:([^;]*)", re.I)
+_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)\s]*))\s*\)""", re.I)
+_RANGE = re.compile(r"(?:^|;)\s*unicode-range\s*:([^;]*)", re.I)
+
+
 @lru_cache(maxsize=64)
-def _faces(name: str, text: str, files: frozenset[str]) -> tuple[tuple[str, frozenset[int] | None], ...]:
-    """Each @font-face of a stylesheet: its first font file among the theme's `files`, and its unicode-range
-    (None: every character the file has)."""
+def _faces(name: str, text: str, files: frozenset[str], ranges: bool = True) -> tuple[tuple[str, frozenset[int] | None], ...]:
+    """Each @font-face of a stylesheet: its first font file among the theme's `files`, and with `ranges` its
+    unicode-range (None: every character the file has). Read with patterns, not a CSS parser: a stylesheet of
+    a script's slices is long (Chinese: 180 kB), and its @font-face rules are all this needs."""
     faces = []
-    for rule in tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True):
-        if rule.type != "at-rule" or rule.lower_at_keyword != "font-face" or rule.content is None:
-            continue
-        file, points = None, None
-        for decl in tinycss2.parse_declaration_list(rule.content, skip_comments=True, skip_whitespace=True):
-            if decl.type != "declaration":
-                continue
-            if decl.lower_name == "src":
-                file = file or next((f for f in (_resolve(name, u) for u in _urls(decl.value)) if f in files), None)
-            elif decl.lower_name == "unicode-range":
-                points = frozenset(p for t in decl.value if t.type == "unicode-range" for p in range(t.start, t.end + 1))
+    for rule in _FONT_FACE.findall(_COMMENT.sub("", text)):
+        src = _SRC.search(rule)
+        urls = [next((u for u in found if u), "") for found in _URL.findall(src[1])] if src else []
+        file = next((f for f in (_resolve(name, u) for u in urls if u) if f in files), None)
+        found = _RANGE.search(rule)
         if file:
-            faces.append((file, points))
+            faces.append((file, _code_points(found[1]) if found and ranges else None))
     return tuple(faces)
 
 
-def _urls(tokens) -> list[str]:
-    out = []
-    for token in tokens:
-        if token.type == "url":
-            out.append(token.value)
-        elif token.type == "function" and token.lower_name == "url":
-            out += [t.value for t in token.arguments if t.type == "string"]
-    return out
+_FAMILY = re.compile(r"""(?:^|;)\s*font-family\s*:\s*(?:"([^"]*)"|'([^']*)'|([^;]*))""", re.I)
+
+
+def _families(text: str) -> tuple[str, ...]:
+    """The font families a stylesheet's @font-face rules name, in order."""
+    found = (_FAMILY.search(rule) for rule in _FONT_FACE.findall(_COMMENT.sub("", text)))
+    return tuple(dict.fromkeys(next(n for n in match.groups() if n is not None).strip() for match in found if match))
+
+
+def _code_points(ranges: str) -> frozenset[int]:
+    """'U+600-6FF, U+20AC, U+4??' -> the code points they name."""
+    points: set[int] = set()
+    for part in ranges.split(","):
+        part = part.strip().upper().removeprefix("U+")
+        try:
+            if "?" in part:
+                points.update(range(int(part.replace("?", "0"), 16), int(part.replace("?", "F"), 16) + 1))
+            elif "-" in part:
+                first, last = part.split("-", 1)
+                points.update(range(int(first, 16), int(last, 16) + 1))
+            elif part:
+                points.add(int(part, 16))
+        except ValueError:  # not a range: what a browser would skip, this skips
+            continue
+    return frozenset(points)
 
 
 def _resolve(stylesheet: str, url: str) -> str:

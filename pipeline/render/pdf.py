@@ -60,7 +60,7 @@ _THEMES: dict[tuple, tuple] = {}
 NO_SYSTEM_FONTS = Path(__file__).with_name("no-system-fonts.conf")
 
 
-def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
+def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path], font_list: str = ""):
     """The theme's print stylesheets and fonts, parsed and loaded once per process, not once per PDF.
 
     Known by what the files hold, not only their names: a long-lived process (a preview, a library
@@ -69,7 +69,7 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
     besides: a few such sets are kept, so that releases in two languages do not take turns loading.
     """
     texts = {url: theme_files[url].read_bytes() for url in stylesheets}
-    key = (tuple(texts.items()), tuple(sorted((url, _signature(path)) for url, path in theme_files.items()
+    key = (tuple(texts.items()), font_list, tuple(sorted((url, _signature(path)) for url, path in theme_files.items()
                                               if url.rsplit(".", 1)[-1].lower() in _FONT_SUFFIXES)))
     if key not in _THEMES:
         if len(_THEMES) >= 4:
@@ -81,10 +81,12 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path]):
         try:
             fonts = _font_configuration()
             fetcher = AllowListFetcher(theme_files)
-            sheets = [
-                weasyprint.CSS(string=texts[url].decode("utf-8"), base_url=url, url_fetcher=fetcher, font_config=fonts)
-                for url in stylesheets
-            ]
+            sheets = []
+            for url in stylesheets:
+                sheets.append(weasyprint.CSS(string=texts[url].decode("utf-8"), base_url=url, url_fetcher=fetcher,
+                                             font_config=fonts))
+                if url.endswith("/css/site.css") and font_list:  # the theme's rules, then its own (custom.css)
+                    sheets.append(weasyprint.CSS(string=font_list, font_config=fonts))
         finally:
             LOGGER.removeHandler(collect)
         _THEMES[key] = (fonts, sheets, tuple(collect.messages))
@@ -117,14 +119,15 @@ def _signature(path: Path) -> tuple:
 
 def render_pdf(
     html: str, base_url: str, files: dict[str, Path], path: str, source: Path, embedded: list[Embedded],
-    stylesheets: tuple[str, ...], theme_files: dict[str, Path],
+    stylesheets: tuple[str, ...], theme_files: dict[str, Path], font_list: str = "",
 ) -> tuple[Artifact, int]:
     """Render one release page to (PDF, number of pages); any WeasyPrint warning (a missing image or font) fails it.
 
     `files` maps the public URLs the page may load to files; `stylesheets` are the public URLs of the
-    theme's print stylesheets, which the printable page does not link, among `theme_files`.
+    theme's print stylesheets, which the printable page does not link, among `theme_files`; `font_list` names the
+    fonts of the page's scripts.
     """
-    fonts, sheets, theme_warnings = _theme_styles(stylesheets, theme_files)
+    fonts, sheets, theme_warnings = _theme_styles(stylesheets, theme_files, font_list)
     collect = _Collect()
     collect.messages += theme_warnings
     LOGGER.addHandler(collect)

@@ -57,6 +57,7 @@ class PrintJob:
     stylesheets: tuple[str, ...]  # public URLs of the theme's print stylesheets, in order
     theme_files: dict[str, Path]
     seconds: int = 180  # the most the PDF may take
+    font_list: str = ""  # the rule that names the fonts of the page's scripts, after the theme's site.css
 
 
 @dataclass(frozen=True, slots=True)
