@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 import unicodedata
+from datetime import datetime
 from functools import cache
 from typing import TypeVar
 from zoneinfo import ZoneInfo
@@ -265,7 +265,8 @@ LABELS |= {
         "contacts": "جهات الاتصال", "newsroom_contacts": "التواصل الإعلامي", "topics": "المواضيع", "regions": "المناطق",
         "about": "عن {name}", "published": "نُشر في", "updated": "حُدّث في", "attachments": "المرفقات", "phone": "الهاتف",
         "email": "البريد الإلكتروني", "releases": "البيانات الصحفية", "feeds": "اشترك", "page": "الصفحة {page} من {pages}",
-        "embargo": "يُحظر النشر قبل {when}", "image": "صورة", "photo": "تصوير", "pages": "ص", "page_one": "ص",  # 'ص', as Arabic abbreviates a count of pages: no plural by number
+        # 'ص', as Arabic abbreviates a count of pages: a plural would change with the number
+        "embargo": "يُحظر النشر قبل {when}", "image": "صورة", "photo": "تصوير", "pages": "ص", "page_one": "ص",
         "pdf_link": "PDF، {pages} {unit}، {size}", "downloads": "تنزيل", "wire_text": "نص لوكالات الأنباء",
         "for_newsrooms": "لأنظمة غرف الأخبار", "page_n": "الصفحة {n}", "pagination": "الصفحات", "newer": "الأحدث",
         "older": "الأقدم", "languages": "اللغات", "all_releases": "جميع البيانات الصحفية", "listing_topic": "الموضوع: {name}",

@@ -219,7 +219,7 @@ _CMAPS: dict[tuple, frozenset[int]] = {}
 
 
 def _cmap(path: Path) -> frozenset[int]:
-    key = _signature(path)
+    key = signature(path)
     if key not in _CMAPS:
         from fontTools.ttLib import TTFont  # only for a font without a unicode-range, once per process
 
@@ -228,7 +228,8 @@ def _cmap(path: Path) -> frozenset[int]:
     return _CMAPS[key]
 
 
-def _signature(path: Path) -> tuple:
+def signature(path: Path) -> tuple:
+    """What tells a file changed without reading it: its path, size and time of change."""
     try:
         info = path.stat()
     except OSError:

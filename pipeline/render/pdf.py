@@ -14,6 +14,7 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from pipeline import __version__
 from pipeline.render.artifact import Artifact
+from pipeline.render.fonts import signature as _signature
 from pipeline.render.pdf_archive import archival
 from pipeline.render.printjob import Embedded
 from pipeline.problems import ContentError, Problem
@@ -107,14 +108,6 @@ def _font_configuration() -> FontConfiguration:
             del os.environ["FONTCONFIG_FILE"]
         else:
             os.environ["FONTCONFIG_FILE"] = before
-
-
-def _signature(path: Path) -> tuple:
-    try:
-        info = path.stat()
-    except OSError:
-        return (str(path),)
-    return (str(path), info.st_size, info.st_mtime_ns)
 
 
 def render_pdf(
