@@ -271,3 +271,12 @@ def test_text_typed_decomposed_and_a_broken_link_in_the_theme_are_no_trouble(pro
     write_tree(project, {"sources/2026/r.md": release("title: Ra\u030aden\ndate: 2026-11-26\n", "Ma\u030alet.\n")})
     run = export("sources", "--now", NOW, "-q")
     assert run.problems == [] and (project / "dist/2026/r/r.pdf").is_file()
+
+
+def test_a_latin_press_room_publishes_no_font_it_does_not_link(example_dist, languages_dist):
+    """The PDF's TrueType fonts and stylesheets stay in the theme; a script's fonts are published once a page uses it."""
+    published = {p.relative_to(example_dist / "theme").as_posix() for p in (example_dist / "theme").rglob("*") if p.is_file()}
+    assert not [name for name in published if name.endswith(".ttf") or "print" in name or name.startswith("css/scripts/")]
+    assert {"css/fonts.css", "fonts/SourceSans3-400-normal.woff2"} <= published
+    _, dist = languages_dist
+    assert (dist / "theme/css/scripts/arabic.css").is_file() and not (dist / "theme/css/scripts/greek.css").exists()

@@ -31,7 +31,8 @@ class FontCoverage:
     browsers: dict[str, frozenset[str]]  # script -> its stylesheet for browsers and the font files it loads
     print_only: frozenset[str]  # the stylesheets and fonts only a PDF uses, which no page links
     every: frozenset[int]  # the characters some font of the theme has (a press room's own in custom.css too)
-    always: frozenset[str]  # the font files every page or PDF loads: the base fonts', and any of site.css or custom.css
+    pdf_base: frozenset[str]  # the font files every PDF loads: its base fonts', and any of site.css or custom.css
+    page_base: frozenset[str]  # the font files every page links: the base fonts', and any of site.css or custom.css
     families: dict[str, tuple[str, ...]]  # the font families of the base fonts (key "") and of each script, for the PDF
 
     def needed(self, text: str) -> tuple[str, ...]:
@@ -46,12 +47,12 @@ class FontCoverage:
 
     def unneeded(self, needed: tuple[str, ...]) -> frozenset[str]:
         """The scripts' font files a PDF of these `needed` scripts does not load: a PDF worker is not even told of them."""
-        loaded = self.always.union(*(files for script, files in self.files.items() if script in needed))
+        loaded = self.pdf_base.union(*(files for script, files in self.files.items() if script in needed))
         return frozenset().union(*self.browsers.values(), *self.files.values()) - loaded
 
     def unpublished(self, scripts: set[str]) -> frozenset[str]:
         """The theme's files (under static/) no page of a press room written in these `scripts` links."""
-        linked = self.always.union(*(files for script, files in self.browsers.items() if script in scripts))
+        linked = self.page_base.union(*(files for script, files in self.browsers.items() if script in scripts))
         return self.print_only.union(*(files for script, files in self.browsers.items() if script not in scripts)) - linked
 
     def font_list(self, needed: tuple[str, ...]) -> str:
@@ -144,12 +145,12 @@ def coverage(theme: Theme) -> FontCoverage:
         print_only = frozenset(printing | {file for name in printing for file, _ in faces[name]}) - shown
         every = frozenset(base or ()).union(*(points for _, points in scripts),
                                             *(points if points is not None else _cmap(static[f]) for f, points in own))
-        always = frozenset(file for name in (SCREEN_STYLESHEETS[0], *PRINT_STYLESHEETS, *SCREEN_STYLESHEETS[1:])
-                           for file, _ in faces.get(name, ()))
+        pdf_base = frozenset(file for name in PRINT_STYLESHEETS for file, _ in faces.get(name, ()))
+        page_base = frozenset(file for name in SCREEN_STYLESHEETS for file, _ in faces.get(name, ()))
         families = {"": _families(texts.get(PRINT_STYLESHEETS[0], ""))} | {
             script: _families(texts[script_stylesheet(script, True)]) for script in printed}
-        _COVERAGE[:] = [theme, FontCoverage(frozenset(base or ()), scripts, files, browsers, print_only, every, always,
-                                            families)]
+        _COVERAGE[:] = [theme, FontCoverage(frozenset(base or ()), scripts, files, browsers, print_only, every,
+                                            pdf_base, page_base, families)]
     return _COVERAGE[1]
 
 
