@@ -39,7 +39,7 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
     from pipeline.source.fields import check_lang
     from pipeline.source.load import load_site, slugify
     from pipeline.build.output import MACHINE_FAULTS
-    from pipeline.source.template import ids_in_use, release_text, slugs_in_use, unique_id, write_new
+    from pipeline.source.template import ids_in_use, release_text, short_slug, slugs_in_use, unique_id, write_new
 
     title = " ".join(title.split())  # tabs and line breaks have no place in a headline
     if not title:
@@ -76,7 +76,7 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
         raise click.BadParameter("the embargo ends before the release's date; give a later --embargo, or leave it out",
                                  param_hint="--embargo")
     # The address is <year>/<slug>: a slug another release has gets a number, as the id does.
-    slug = unique_id(_short(slugify(title)) or "release", slugs_in_use(sources))
+    slug = unique_id(short_slug(slugify(title)) or "release", slugs_in_use(sources))
     stem = f"{date.astimezone(zone):%Y-%m-%d}-{slug}"
     path = sources / (folder or f"{date.astimezone(zone):%Y}") / f"{stem}.md"
     text = release_text(title, date, unique_id(stem, ids_in_use(sources)), lang or site.lang, site.lang, lang is not None,
@@ -105,10 +105,3 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
             click.echo(f"--edit: the release is written, but the editor could not be started ({exc.message}); open "
                        f"{shown(path)} yourself, or set $EDITOR", err=True)
             sys.exit(1)
-
-
-def _short(slug: str, most: int = 60) -> str:
-    """A slug of at most `most` characters, cut between words."""
-    if len(slug) <= most:
-        return slug
-    return slug[: most + 1].rsplit("-", 1)[0] or slug[:most]

@@ -150,20 +150,20 @@ def release_text(title: str, date: datetime, release_id: str, lang: str, site_la
     t = template_for(lang)
     note = {key: text.format(site_lang=site_lang) for key, text in t.notes.items()}
     ex = t.examples
-    fields = [("title: " + _yaml(title), ""), ("date: " + date.isoformat(), ""), ("id: " + release_id, note["id"])]
+    fields = [("title: " + yaml_value(title), ""), ("date: " + date.isoformat(), ""), ("id: " + release_id, note["id"])]
     if given_lang:
         fields.append(("lang: " + lang, ""))
     fields += [("lead: >-", ""), ("  " + t.lead, "")]
     if topics:
-        fields.append(("topics: [" + ", ".join(_yaml(topic, flow=True) for topic in topics) + "]", note["topics"]))
+        fields.append(("topics: [" + ", ".join(yaml_value(topic, flow=True) for topic in topics) + "]", note["topics"]))
     if embargo:
         fields.append(("embargo: " + embargo.isoformat(), note["embargo"]))
     if draft:
         fields.append(("draft: true", note["draft"]))
-    fields += [("contacts:", ""), ("  - name: " + _yaml(t.name), ""), ("    role: " + _yaml(t.role), ""),
-               ("    phone: " + _yaml(t.phone), ""), ("    email: " + t.email, "")]
+    fields += [("contacts:", ""), ("  - name: " + yaml_value(t.name), ""), ("    role: " + yaml_value(t.role), ""),
+               ("    phone: " + yaml_value(t.phone), ""), ("    email: " + t.email, "")]
     optional = [
-        ("# type: " + _yaml(labels(lang)["type"]), note["type"]),
+        ("# type: " + yaml_value(labels(lang)["type"]), note["type"]),
         ("# lang: " + ("en" if lang != "en" else "sv"), note["lang"]) if not given_lang else None,
         ("# place: " + ex["place"], note["place"]),
         ("# topics: " + ex["topics"], note["topics"]) if not topics else None,
@@ -187,7 +187,7 @@ def release_text(title: str, date: datetime, release_id: str, lang: str, site_la
     return "---\n" + "\n".join(lines) + "\n---\n\n" + "\n\n".join(t.body) + "\n"
 
 
-def _yaml(text: str, flow: bool = False) -> str:
+def yaml_value(text: str, flow: bool = False) -> str:
     """`text` as a YAML scalar: as it is when YAML reads it back unchanged, else quoted."""
     import yaml
 
@@ -212,6 +212,13 @@ def ids_in_use(sources: Path) -> set[str]:
         given = re.search(r"^id:\s*['\"]?([^'\"\s#]+)", split[0], re.M) if split else None
         used.add(given[1] if given else default_id(path.stem))
     return used
+
+
+def short_slug(slug: str, most: int = 60) -> str:
+    """A slug of at most `most` characters, cut between words."""
+    if len(slug) <= most:
+        return slug
+    return slug[: most + 1].rsplit("-", 1)[0] or slug[:most]
 
 
 def unique_id(wanted: str, used: set[str]) -> str:

@@ -1,0 +1,85 @@
+"""`press import`: a press release written in Word or LibreOffice as a release source.
+
+pandoc reads the document (read.py); what Word leaves in it that is no part of the
+text goes (clean.py); the parts of a press release are recognised (recognise.py:
+title, lead, dateline, quotes, fact boxes, contacts, boilerplate, images); and the
+source is written as `press new` would write it, each guess a note on the line it
+concerns (write.py).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pipeline.importing.read import Unreadable, read_document
+from pipeline.importing.write import Written
+
+__all__ = ["Unreadable", "Written", "import_document", "write_all"]
+
+
+def import_document(document_path: Path, site, sources: Path, folder: Path | None, lang: str | None,
+                    date: datetime | None) -> Written:
+    """The release a document holds, as it would be written under `folder` (default: SOURCES/<year>).
+
+    Raises Unreadable when the file cannot be read, and FileExistsError when the release (or one of its images)
+    is there already: an import never overwrites.
+    """
+    from pipeline.importing.recognise import recognise
+    from pipeline.importing.write import compose
+    from pipeline.source.load import slugify
+    from pipeline.source.template import ids_in_use, short_slug, slugs_in_use, unique_id
+
+    document = read_document(document_path, site.limits.pandoc_seconds)
+    found = recognise(document, site, lang)
+    zone = ZoneInfo(site.timezone)
+    if date is not None:
+        date = date if date.tzinfo else date.replace(tzinfo=zone)
+        if found.moment is not None and found.moment.at(zone) != date:
+            found.note(f"the document's dateline says {found.moment.at(zone):%Y-%m-%d %H:%M}; the date given with "
+                       "--date is used", field="date")
+    elif found.moment is not None:
+        date = found.moment.at(zone)
+    else:
+        found.note("the document gives no date (no dateline such as 'Halmstad, 26 november 2026'); write the "
+                   "publication time as 'date', e.g. 2026-11-26T09:00, or import again with --date", field="date",
+                   severity="error")
+    slug = short_slug(slugify(found.title or document_path.stem)) or "release"
+    year = f"{(date or datetime.now(zone)).astimezone(zone):%Y}"
+    folder = folder if folder is not None else sources / year
+    prefix = f"{date.astimezone(zone):%Y-%m-%d}-" if date else ""
+    path = folder / f"{prefix}{slug}.md"
+    if path.exists():
+        raise FileExistsError(path)
+    slug = unique_id(slug, slugs_in_use(sources))  # another release's address: this one gets a number
+    path = folder / f"{prefix}{slug}.md"
+    written = compose(found, document, site, path, unique_id(path.stem, ids_in_use(sources)), date,
+                      site.limits.image_megapixels)
+    for taken in [written.path, *written.files]:
+        if taken.exists():
+            raise FileExistsError(taken)
+    return written
+
+
+def write_all(written: Written) -> None:
+    """The source and its images, all or none: each is written beside its place and linked in, which fails when
+    the name is taken; what was linked is taken back when a later file fails (a full disk, a name taken)."""
+    done: list[Path] = []
+    try:
+        for path, data in [*written.files.items(), (written.path, written.text.encode("utf-8"))]:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.link(temporary, path)
+                done.append(path)
+            finally:
+                os.unlink(temporary)
+    except BaseException:
+        for path in done:
+            path.unlink(missing_ok=True)
+        raise
