@@ -184,3 +184,39 @@ def seed_as_word() -> Word:
            "tillsammans med sina drygt 9 000 medarbetare efter att utveckla Halmstad som hemstad, kunskapsstad och "
            "upplevelsestad.")
     return w
+
+
+def as_odt(docx_path: Path, odt_path: Path, alt: str | None = None, comment: tuple[str, str] | None = None,
+           deleted: str | None = None) -> Path:
+    """The document saved as OpenDocument (pandoc writes it), with what LibreOffice writes and pandoc's writer does
+    not: the first image's description (its alt text), a comment (author, text) on the first paragraph of the body,
+    and a tracked deletion (deleted text that LibreOffice keeps out of the text)."""
+    import re
+    import zipfile
+
+    import pypandoc
+
+    pypandoc.convert_file(str(docx_path), "odt", outputfile=str(odt_path))
+    with zipfile.ZipFile(odt_path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    content = members["content.xml"].decode("utf-8")
+    if alt:
+        content = content.replace("</draw:frame>", f"<svg:desc>{alt}</svg:desc></draw:frame>", 1)
+    if comment:
+        author, text = comment
+        content = re.sub(r'(<text:p text:style-name="(?:Text_20_body|First_20_paragraph)">)',
+                         rf"\1<office:annotation><dc:creator>{author}</dc:creator><dc:date>2026-11-20T10:00:00</dc:date>"
+                         rf"<text:p>{text}</text:p></office:annotation>", content, count=1)
+    if deleted:
+        content = content.replace(
+            "<office:text>", '<office:text><text:tracked-changes><text:changed-region text:id="ct1"><text:deletion>'
+            "<office:change-info><dc:creator>Anna Berg</dc:creator><dc:date>2026-11-20T10:00:00</dc:date>"
+            f"</office:change-info><text:p>{deleted}</text:p></text:deletion></text:changed-region></text:tracked-changes>", 1)
+        content = re.sub(r'(<text:p text:style-name="(?:Text_20_body|First_20_paragraph)">)',
+                         r'\1<text:change text:change-id="ct1"/>', content, count=1)
+    members["content.xml"] = content.encode("utf-8")
+    with zipfile.ZipFile(odt_path, "w") as archive:
+        archive.writestr(zipfile.ZipInfo("mimetype"), members.pop("mimetype"), compress_type=zipfile.ZIP_STORED)
+        for name, data in members.items():
+            archive.writestr(name, data, compress_type=zipfile.ZIP_DEFLATED)
+    return odt_path

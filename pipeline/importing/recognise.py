@@ -121,7 +121,7 @@ def recognise(document: Document, site, lang: str | None) -> Recognised:
     _meta_fields(meta, found)
     items = _preamble(items, found)
     items = _closing(items, found, site)
-    items = _headings(items, found)
+    items = _captions(_headings(items, found))
     _quotes(items, found)
     found.body = Unbreak().blocks([item.block for item in items])
     _pictures(found, document)
@@ -546,6 +546,21 @@ def _headings(items: list[Item], found: Recognised) -> list[Item]:
         if item.block["t"] == "Header":
             item.block["c"][0] = mapping[item.block["c"][0]]
     return items
+
+
+def _captions(items: list[Item]) -> list[Item]:
+    """A paragraph in a caption style under an image is its caption (pandoc's .docx reader finds these itself)."""
+    out: list[Item] = []
+    for item in items:
+        previous = out[-1].block if out else None
+        if previous is not None and _picture_only(previous) and previous["t"] != "Figure" and \
+                re.search(r"caption|bildtext|beskrivning|kuvateksti|illustration", item.style, re.I) and item.text:
+            images = [i for i in previous["c"] if i["t"] == "Image"]
+            if len(images) == 1 and not images[0]["c"][2][1]:
+                images[0]["c"][2][1] = item.text
+                continue
+        out.append(item)
+    return out
 
 
 def _quotes(items: list[Item], found: Recognised) -> None:
