@@ -365,7 +365,8 @@ def test_files_that_are_not_releases_and_that_nothing_uses_are_named(project):
     run = export("sources", "--now", NOW, "-q")
     assert run.problems == [
         "sources/2026/Pressmeddelande lekplats.docx: warning: this file is not a release and no release uses it; "
-        "save it as a Markdown release (.md) with front matter; see SOURCE-FORMAT.md",
+        'make a release of it with press import "sources/2026/Pressmeddelande lekplats.docx", then move the document '
+        "out of sources/",
         "sources/2026/gammal.png: warning: this file is not a release and no release uses it; "
         "use it in a release (image, attachment or link), or move it out of sources/",
     ]

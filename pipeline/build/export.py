@@ -599,13 +599,17 @@ def unused_files(site: Site, outcomes: dict[str, Outcome]) -> list[Problem]:
         if str(root / path.relative_to(site.root)) in used or path.name.encode("utf-8") in mentioned \
                 or str(path.resolve()) in used:  # resolved last: a link inside sources/ is rare, and resolving costs
             continue
-        hint = ("save it as a Markdown release (.md) with front matter; see SOURCE-FORMAT.md"
-                if path.suffix.lower() in DOCUMENT_SUFFIXES else
-                "use it in a release (image, attachment or link), or move it out of sources/")
+        if path.suffix.lower() in IMPORTED_SUFFIXES:
+            hint = f"make a release of it with press import \"{path}\", then move the document out of sources/"
+        elif path.suffix.lower() in DOCUMENT_SUFFIXES:
+            hint = "save it as a Markdown release (.md) with front matter; see SOURCE-FORMAT.md"
+        else:
+            hint = "use it in a release (image, attachment or link), or move it out of sources/"
         out.append(Problem(path, 0, "warning", f"this file is not a release and no release uses it; {hint}"))
     return out
 
 
+IMPORTED_SUFFIXES = {".docx", ".odt"}  # what press import reads
 DOCUMENT_SUFFIXES = {".docx", ".doc", ".odt", ".rtf", ".txt", ".md", ".markdown", ".mdown", ".mkd", ".htm", ".html", ".pages"}
 
 
