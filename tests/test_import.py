@@ -126,7 +126,8 @@ def test_a_word_release_with_every_part_is_imported_field_by_field_and_exports_o
     line_of = {line: n for n, line in enumerate(text.split("\n"), 1)}
     image_line = line_of[f"![](/{SWEDISH_SLUG}-2.png)".replace("(/", "(")]
     assert result.stderr.count(": error: ") == 1
-    assert f"{SWEDISH}:{image_line}: error: image 2 has no alt text in the document; describe what it shows" in result.stderr
+    assert f"{SWEDISH}:{image_line}: error: image '{SWEDISH_SLUG}-2.png' has no alt text; describe it between the " \
+           "brackets" in result.stderr
     assert "Fix the errors above in the written file" in result.stderr
 
     text = text.replace(f"![]({SWEDISH_SLUG}-2.png)", f"![Skärmbild av appen med en e-bok.]({SWEDISH_SLUG}-2.png)")
@@ -351,3 +352,122 @@ def test_a_document_that_unpacks_to_more_than_a_document_can_hold_is_refused_bef
     monkeypatch.setattr(read, "document_to_ast", lambda *a: pytest.fail("pandoc was given the document"))
     result = press_import("qm.docx", expect=1)
     assert "error: the file unpacks to more than a document can hold" in result.stderr
+
+
+def test_a_table_with_a_cell_of_two_paragraphs_is_a_grid_table_and_the_page_gives_it_no_fixed_widths(room):
+    w = Word()
+    w.title("Öppettider i jul")
+    w.para("Halmstad, 5 december 2026 kl. 09.00")
+    w.table([["Dag", "Tid"], ["Måndag", "08–21"], ["Tisdag", "10–17"]])
+    w.document.tables[-1].cell(1, 1).add_paragraph("Stängt vid lunch.")
+    w.save(room / "jul.docx")
+    press_import("jul.docx")
+    release, problems = loaded("sources/2026/2026-12-05-oppettider-i-jul.md")
+    assert problems == []
+    assert "+========+===================+\n| Måndag | 08–21             |\n|        |                   |\n" \
+           "|        | Stängt vid lunch. |" in release.body
+    export("sources", "--now", "2026-12-06T12:00")
+    page = (room / "dist/2026/oppettider-i-jul/index.html").read_text("utf-8")
+    table = page[page.index("<table"):page.index("</table>")]
+    assert "<th>Dag</th>" in table.replace("\n", "") or ">Dag<" in table
+    assert "style=" not in table and "<col " not in table
+
+
+def test_an_embargo_line_above_everything_is_the_embargo_and_the_title_style_wins_over_lines_above_it(room):
+    w = Word()
+    w.para("FOR IMMEDIATE RELEASE")
+    w.para("Halmstads kommun")
+    w.para("Under embargo till torsdag 3 december 2026 kl. 10.00 GMT")
+    w.para("Halmstad 1 december 2026 kl. 09.00")
+    w.title("Spärrade vägar i centrum under julen")
+    w.subtitle("Tre gator stängs för biltrafik från den 20 december.")
+    w.para("Avstängningen gäller till och med trettondagen.")
+    w.save(room / "vagar.docx")
+    result = press_import("vagar.docx")
+    release, problems = loaded("sources/2026/2026-12-01-sparrade-vagar-i-centrum-under-julen.md")
+    assert problems == []
+    assert release.title == "Spärrade vägar i centrum under julen"
+    assert release.embargo == datetime(2026, 12, 3, 11, 0, tzinfo=ZONE)  # 10.00 GMT
+    assert release.date == datetime(2026, 12, 1, 9, 0, tzinfo=ZONE) and release.place == "Halmstad"
+    assert release.lead == "Tre gator stängs för biltrafik från den 20 december."
+    assert release.body.strip() == "Avstängningen gäller till och med trettondagen."
+    assert any("'FOR IMMEDIATE RELEASE' is left out" in line for line in notes(result))
+    export("sources", "--now", "2026-12-03T10:59")
+    assert not (room / "dist/2026/sparrade-vagar-i-centrum-under-julen").exists()
+
+
+def test_text_that_only_looks_like_a_contact_a_date_or_a_heading_stays_in_the_text(room):
+    w = Word()
+    w.title("Lekland öppnar i Fyllinge")
+    w.para("Halmstad, 1 december 2026")
+    w.para("Kontakten med föreningarna har varit god: de har varit med från början.")
+    w.para("Mer information: www.halmstad.se/lekland")
+    w.para("Contact us on 035-13 70 00 if you want to join.")
+    w.bold("Frågor och svar")
+    w.para("Vad kostar det? Inget, leklandet är gratis.")
+    w.bold("Tid och plats")
+    w.para("Lördag 12 december 2026 kl. 14.00")
+    w.para("Öppettider:", ("br", ""), "- måndag 10–18", ("br", ""), "- tisdag 10–18")
+    w.bold("Kontakt")
+    w.para("Anna Berg")
+    w.para("Presschef, Region Halland")
+    w.para("Telefon: 070-123 45 67")
+    w.para("E-post: anna.berg@halland.se")
+    w.para("Ring gärna om du har frågor om leklandet.")
+    w.save(room / "lekland.docx")
+    press_import("lekland.docx")
+    release, problems = loaded("sources/2026/2026-12-01-lekland-oppnar-i-fyllinge.md")
+    assert problems == []
+    for kept in ("Kontakten med föreningarna har varit god: de har varit med från början.",
+                 "Mer information: www.halmstad.se/lekland", "Contact us on 035-13 70 00 if you want to join.",
+                 "## Frågor och svar", "Vad kostar det? Inget, leklandet är gratis.", "## Tid och plats",
+                 "Lördag 12 december 2026 kl. 14.00", "- måndag 10–18", "Ring gärna om du har frågor om leklandet."):
+        assert kept in release.body, kept
+    assert release.date == datetime(2026, 12, 1, 0, 0, tzinfo=ZONE)
+    assert [(c.name, c.role, c.phone, c.email) for c in release.contacts] == [
+        ("Anna Berg", "Presschef, Region Halland", "070-123 45 67", "anna.berg@halland.se")]
+
+
+def test_nothing_typed_in_the_document_becomes_markup_of_the_page(room):
+    w = Word()
+    w.title("Text som liknar Markdown")
+    w.para("Halmstad, 1 december 2026")
+    w.para("::: factbox")
+    w.para("---")
+    w.para(": en definition")
+    w.para("Skriv &lt;b&gt; för fetstil.")
+    w.link("Se ", "priset", "https://ok.example/)och [klicka här](https://evil.example/", ".")
+    w.picture(png(), alt="En röd ruta.", caption='Bildtext ") ![x](../media/logo.svg "x')
+    w.picture(png(), alt="En blå ruta.", caption="Andra bilden.")
+    w.save(room / "markdown.docx")
+    press_import("markdown.docx")
+    export("sources", "--now", "2026-12-02T12:00")
+    page = (room / "dist/2026/text-som-liknar-markdown/index.html").read_text("utf-8")
+    main = page[page.index("<main"):page.index("</main>")]
+    assert "::: factbox" in main and main.count('class="factbox"') == 0
+    assert "<hr" not in main and "<dl" not in main and "<dt" not in main
+    assert "Skriv &amp;lt;b&amp;gt; för fetstil." in main
+    assert 'href="https://evil.example/' not in main and "klicka här</a>" not in main
+    assert "logo.svg" not in main and main.count("<img") == 2  # the key image and the second one
+
+
+def test_a_document_imported_again_under_another_date_is_refused_not_published_twice(room):
+    seed_as_word().save(room / "qm.docx")
+    press_import("qm.docx")
+    again = press_import("qm.docx", "--date", "2026-11-27T09:00", expect=1)
+    assert "sources/2026/2026-11-26-halmstad-har-fatt-utmarkelsen-quality-mark.md: error: this release has the " \
+           "document's headline and its date or lead: the document was imported before" in again.stderr
+    assert len(list((room / "sources/2026").glob("*.md"))) == 1
+
+
+def test_a_norwegian_release_is_found_to_be_norwegian(room):
+    w = Word()
+    w.title("Nytt bibliotek åpner i Bergen")
+    w.para("Bergen, 1. desember 2026")
+    w.para("Det nye biblioteket åpner etter mye arbeid, og det blir mer plass til bøker. Det var ikke lett, sier "
+           "biblioteksjefen, men nå er det ferdig. Hva skjer videre? Det blir kurs for barn og voksne, og også "
+           "konserter fra januar av, når det er klart.")
+    w.save(room / "bergen.docx")
+    press_import("bergen.docx")
+    release, _ = loaded("sources/2026/2026-12-01-nytt-bibliotek-apner-i-bergen.md")
+    assert release.lang == "nb"

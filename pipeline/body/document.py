@@ -215,7 +215,8 @@ def _decoded(path: Path, megapixels: int) -> str | None:
 
 class _ForPage(Rewrite):
     """The checked body as a page shows it: fact boxes become <aside> labelled by their heading (pandoc
-    would write a plain <div>); with `base`, addresses of files and other releases become absolute.
+    would write a plain <div>), tables have no column widths; with `base`, addresses of files and other
+    releases become absolute.
 
     Direction: a passage in a language written the other way (`[…]{lang=ar}` in Swedish) gets its `dir`;
     in a right-to-left release, addresses, e-mail addresses and phone numbers are isolated left to right,
@@ -247,6 +248,13 @@ class _ForPage(Rewrite):
         label = f' aria-labelledby="{html.escape(BODY_ID_PREFIX + ident)}"' if ident else ""
         return [{"t": "RawBlock", "c": ["html", f'<aside class="factbox"{label}>']}, *inner,
                 {"t": "RawBlock", "c": ["html", "</aside>"]}]
+
+    def Table(self, n: dict) -> dict:
+        # Column widths from a grid table's dashes (or a long pipe table's) would go in style attributes, as a share
+        # of 72 characters: the theme lays tables out for the screen and the page instead.
+        n = super().Table(n)
+        n["c"][2] = [[align, {"t": "ColWidthDefault"}] for align, _ in n["c"][2]]
+        return n
 
     def Link(self, n: dict) -> dict:
         n = super().Link(n)

@@ -38,7 +38,7 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
     overwritten.
     """
     from pipeline.build.output import MACHINE_FAULTS
-    from pipeline.importing import Unreadable, import_document, write_all
+    from pipeline.importing import ImportedBefore, Unreadable, import_document, write_all
     from pipeline.source.fields import check_lang
     from pipeline.source.load import load_site
 
@@ -68,12 +68,19 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
     except Unreadable as exc:
         click.echo(f"{shown(document)}: error: {exc}; nothing was written", err=True)
         sys.exit(1)
+    except ImportedBefore as exc:
+        click.echo(f"{shown(Path(str(exc)))}: error: this release has the document's headline and its date or lead: the "
+                   "document was imported before, and importing it again would publish it twice; edit that release, "
+                   "or move it away to import again", err=True)
+        sys.exit(1)
     except FileExistsError as exc:
         click.echo(f"{shown(Path(str(exc)))}: error: this file is there already, and an import never overwrites; it may "
                    "be this document imported before: edit that release, or move it away to import again", err=True)
         sys.exit(1)
     counts = {"error": 0, "warning": 0, "note": 0}
-    for line, severity, message in written.notes:
+    for line, severity, message, checked in written.notes:
+        if checked and not dry_run:
+            continue  # the check after writing says it
         counts[severity] += 1
         click.echo(f"{shown(written.path)}:{line}: {severity}: {message}", err=True)
     if dry_run:
@@ -95,8 +102,7 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
         sys.exit(1)
     for path in [*written.files, written.path]:
         click.echo(shown(path))
-    errors = counts["error"] + _check(sources, written.path, counts,
-                                      [note for note in written.notes if note[1] == "error"])
+    errors = counts["error"] + _check(sources, written.path, counts)
     click.echo(f"imported {shown(written.path)}: " + _counted(counts), err=True)
     if errors:
         click.echo("Fix the errors above in the written file (press check tells what is left); an export refuses the "
@@ -105,18 +111,22 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
     click.echo("Read it through, and the notes above: each says what was guessed.", err=True)
 
 
-def _check(sources: Path, path: Path, counts: dict[str, int], written_errors: list[tuple[int, str, str]]) -> int:
-    """What press check says of the written release, said here too; the number of its errors not said already."""
+def _check(sources: Path, path: Path, counts: dict[str, int]) -> int:
+    """What press check says of the written release, said here too; the number of its errors."""
+    from pipeline.body.pandoc import PandocFailed
     from pipeline.build.check import check
 
-    said = {(line, None) for line, severity, _ in written_errors}  # an error the import said already
-    result = check(sources, datetime.now(timezone.utc), [path])
+    click.echo(f"checking {shown(path)}…", err=True)
+    try:
+        result = check(sources, datetime.now(timezone.utc), [path])
+    except PandocFailed as exc:
+        click.echo(f"{shown(path)}: error: the release is written, but it could not be checked ({exc}); run press check "
+                   "on it", err=True)
+        return 1
     errors = 0
     for problem in result.problems:
-        if problem.path.resolve() != path.resolve() or (problem.line, problem.message) in said or \
-                (problem.severity == "error" and (problem.line, None) in said):
+        if problem.path.resolve() != path.resolve():
             continue
-        said.add((problem.line, problem.message))
         counts[problem.severity] = counts.get(problem.severity, 0) + 1
         errors += problem.severity == "error"
         click.echo(problem.format(shown(problem.path)), err=True)

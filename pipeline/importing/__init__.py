@@ -9,16 +9,23 @@ concerns (write.py).
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.body.pandoc import PandocFailed
 from pipeline.importing.read import Unreadable, read_document
 from pipeline.importing.write import Written
 
-__all__ = ["Unreadable", "Written", "import_document", "write_all"]
+__all__ = ["ImportedBefore", "Unreadable", "Written", "import_document", "write_all"]
+
+
+class ImportedBefore(FileExistsError):
+    """A release with the document's headline, and its date or lead, is in the sources already: most likely this
+    document, imported before; importing it again would publish it twice."""
 
 
 def import_document(document_path: Path, site, sources: Path, folder: Path | None, lang: str | None,
@@ -33,7 +40,7 @@ def import_document(document_path: Path, site, sources: Path, folder: Path | Non
     from pipeline.source.load import slugify
     from pipeline.source.template import ids_in_use, short_slug, slugs_in_use, unique_id
 
-    document = read_document(document_path, site.limits.pandoc_seconds)
+    document = read_document(document_path, site.limits.pandoc_seconds, site.limits.nesting)
     found = recognise(document, site, lang)
     zone = ZoneInfo(site.timezone)
     if date is not None:
@@ -54,14 +61,45 @@ def import_document(document_path: Path, site, sources: Path, folder: Path | Non
     path = folder / f"{prefix}{slug}.md"
     if path.exists():
         raise FileExistsError(path)
+    if found.title and (before := _same_release(sources, found.title, found.lead, date)):
+        raise ImportedBefore(before)
     slug = unique_id(slug, slugs_in_use(sources))  # another release's address: this one gets a number
     path = folder / f"{prefix}{slug}.md"
-    written = compose(found, document, site, path, unique_id(path.stem, ids_in_use(sources)), date,
-                      site.limits.image_megapixels)
+    try:
+        written = compose(found, document, site, path, unique_id(path.stem, ids_in_use(sources)), date)
+    except PandocFailed as exc:
+        raise Unreadable(f"the document cannot be written as a release: {exc}") from None
     for taken in [written.path, *written.files]:
         if taken.exists():
             raise FileExistsError(taken)
     return written
+
+
+def _same_release(sources: Path, title: str, lead: str | None, date: datetime | None) -> Path | None:
+    """A release under `sources` with this headline and this date or lead."""
+    import yaml
+
+    from pipeline.source.load import release_files, split_front_matter
+
+    def plain(text) -> str:
+        return " ".join(str(text or "").split()).casefold()
+
+    longest = max(title.split(), key=len)
+    for path in release_files(sources):
+        try:
+            text = path.read_text("utf-8")
+            if longest not in text:  # most releases: no need to read their YAML
+                continue
+            split = split_front_matter(text)
+            fields = yaml.safe_load(split[0]) if split else None
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(fields, dict) or plain(fields.get("title")) != plain(title):
+            continue
+        same_date = date is not None and isinstance(fields.get("date"), datetime) and fields["date"] == date
+        if same_date or (lead and plain(fields.get("lead")) == plain(lead)):
+            return path
+    return None
 
 
 def write_all(written: Written) -> None:
@@ -75,11 +113,28 @@ def write_all(written: Written) -> None:
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
-                os.link(temporary, path)
-                done.append(path)
+                try:
+                    os.link(temporary, path)
+                except OSError as exc:
+                    if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV):
+                        raise
+                    done.append(_created(path, data))  # a file system without hard links (FAT, some shares)
+                else:
+                    done.append(path)
             finally:
                 os.unlink(temporary)
     except BaseException:
         for path in done:
             path.unlink(missing_ok=True)
         raise
+
+
+def _created(path: Path, data: bytes) -> Path:
+    """`path` made with `data`, failing if it is there: where a file cannot be linked into place."""
+    with open(path, "xb") as handle:
+        try:
+            handle.write(data)
+        except BaseException:
+            path.unlink(missing_ok=True)
+            raise
+    return path

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date as Date, datetime, time as Time
+from datetime import date as Date, datetime, time as Time, timedelta, timezone
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -18,17 +18,19 @@ from pipeline.labels import LABELS, babel_locale
 
 @dataclass(frozen=True, slots=True)
 class Moment:
-    """A day, and its time when the line gives one."""
+    """A day, its time when the line gives one, and the offset from UTC when it names a zone ('10:00 CET')."""
 
     day: Date
     time: Time | None
+    offset: timedelta | None = None
 
     def at(self, zone: ZoneInfo) -> datetime:
-        return datetime.combine(self.day, self.time or Time(0), zone)
+        moment = datetime.combine(self.day, self.time or Time(0))
+        return moment.replace(tzinfo=timezone(self.offset)) if self.offset is not None else moment.replace(tzinfo=zone)
 
 
 @cache
-def _names(lang: str) -> tuple[dict[str, int], set[str]]:
+def _names(lang: str) -> tuple[dict[str, int], frozenset[str]]:
     """month name (any width, lower case, without a final '.') -> its number; and the weekday names."""
     from babel import Locale
     from babel.dates import get_day_names, get_month_names
@@ -47,12 +49,10 @@ def _names(lang: str) -> tuple[dict[str, int], set[str]]:
                 for name in get_day_names(width, context, locale).values():
                     days.add(name.lower().rstrip("."))
     months |= {"sept": 9, "maj": 5}
-    return months, days
+    return months, frozenset(days)
 
 
-_TIME = r"(?:(?:kl\.?|klo\.?|klockan|at|um|à|,|-|–)\s*)?(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)?"
-
-
+@cache
 def _date_pattern(lang: str) -> re.Pattern:
     months, _ = _names(lang)
     month = "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
@@ -65,14 +65,36 @@ def _date_pattern(lang: str) -> re.Pattern:
     )
 
 
-_patterns: dict[str, re.Pattern] = {}
+# A time of day: '09.00', 'kl. 9', '9:30 a.m.', '9am', with a zone perhaps ('10:00 CET').
+_CLOCK = (r"(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)?"
+          r"(?:\s*\(?(?P<zone>UTC|GMT|CET|CEST|EET|EEST|WET|WEST|BST|EST|EDT|PST|PDT|Z)\)?)?(?![\w.:])")
+_AFTER = re.compile(r"\s*(?:,\s*)?(?P<said>kl\.?|klo\.?|klockan|at|um|à)?\s*(?:[-–]\s*)?" + _CLOCK, re.I)
+_BEFORE = re.compile(r"(?:(?P<said>kl\.?|klo\.?|klockan|at)\s*)?" + _CLOCK + r"[\s,]*(?:(?:on|den|the|på)\s+)?[\w.]*[\s,]*$", re.I)
+_ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
+          "EST": -5, "EDT": -4, "PST": -8, "PDT": -7}
 
 
-def find_moment(text: str, lang: str) -> tuple[Moment, int, int] | None:
-    """The first date in `text` with the time that follows it, and where it starts and ends; None without one."""
-    pattern = _patterns.get(lang) or _patterns.setdefault(lang, _date_pattern(lang))
+def _clock(match: re.Match | None) -> tuple[Time, timedelta | None] | None:
+    """The time a clock match names; None when it is no time (a bare number without 'kl.', ':', am or pm)."""
+    if match is None or not (match["minute"] or match["half"] or match["said"]):
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    half = (match["half"] or "").lower()
+    if half.startswith("p") and hour < 12:
+        hour += 12
+    if half.startswith("a") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    zone = match["zone"]
+    return Time(hour, minute), (timedelta(hours=_ZONES[zone.upper()]) if zone else None)
+
+
+def find_moment(text: str, lang: str, time_before: bool = False) -> tuple[Moment, int, int] | None:
+    """The first date in `text` with the time that follows it (or, with `time_before`, precedes it: '00.01 den 3
+    december'), and where the date and its time start and end; None without a date."""
     months, _ = _names(lang)
-    for match in pattern.finditer(text):
+    for match in _date_pattern(lang).finditer(text):
         g = match.groupdict()
         try:
             if g["iso"]:
@@ -85,25 +107,21 @@ def find_moment(text: str, lang: str) -> tuple[Moment, int, int] | None:
                 day = Date(int(g["ey"]), months[g["em"].lower().rstrip(".")], int(g["ed"]))
         except (ValueError, KeyError):
             continue
-        end = match.end()
-        clock = re.match(r"\s*" + _TIME + r"(?![\d.:])", text[end:], re.I)
-        time = None
-        if clock and (clock["minute"] or clock["half"] or re.match(r"\s*(kl|klo|klockan|at)\b", text[end:], re.I)):
-            hour, minute = int(clock["hour"]), int(clock["minute"] or 0)
-            if clock["half"] and clock["half"].lower().startswith("p") and hour < 12:
-                hour += 12
-            if clock["half"] and clock["half"].lower().startswith("a") and hour == 12:
-                hour = 0
-            if hour < 24 and minute < 60:
-                time, end = Time(hour, minute), end + clock.end()
-        return Moment(day, time), match.start(), end
+        start, end = match.start(), match.end()
+        after = _AFTER.match(text, end)
+        if (clock := _clock(after)) is not None:
+            return Moment(day, *clock), start, after.end()
+        before = _BEFORE.search(text[:start]) if time_before else None
+        if (clock := _clock(before)) is not None:
+            return Moment(day, *clock), before.start(), end
+        return Moment(day, None), start, end
     return None
 
 
 def dateline(text: str, lang: str) -> tuple[str | None, Moment] | None:
     """(place, moment) when the whole line is a dateline: 'Halmstad, 26 november 2026', 'Halmstad den 26
-    november 2026 kl. 09.00', 'London, 26 November 2026', '26.11.2026'; None for any other line."""
-    if len(text) > 90:
+    november 2026 kl. 09.00', 'HALMSTAD, Sweden – November 26, 2026', '26.11.2026'; None for any other line."""
+    if len(text) > 90 or embargo_line(text):
         return None
     found = find_moment(text, lang)
     if found is None:
@@ -112,27 +130,35 @@ def dateline(text: str, lang: str) -> tuple[str | None, Moment] | None:
     if text[end:].strip(" .,–-"):
         return None
     _, days = _names(lang)
-    words = [w for w in re.split(r"[\s,]+", text[:start]) if w]
-    while words and (words[-1].lower().rstrip(".") in days | {"den", "the", "d", "on"}):
-        words.pop()
-    place = " ".join(words).strip(" ,–-")
+    place = text[:start]
+    while True:  # 'Halmstad, onsdag den 26 november': the weekday and 'den' are no part of the place
+        trimmed = re.sub(r"[\s,–—-]*\b(\w+)\.?[\s,–—-]*$",
+                         lambda m: "" if m[1].lower() in days | {"den", "the", "d", "on"} else m[0], place)
+        if trimmed == place:
+            break
+        place = trimmed
+    place = place.strip(" ,–—-")
     if not place:
         return None, moment
-    if len(words) > 4 or re.search(r"[\d:;!?]", place) or not place[0].isupper():
+    if len(place.split()) > 4 or re.search(r"[\d:;!?()]", place) or not place[0].isupper():
         return None
-    return (place.title() if place.isupper() else place), moment
+    return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in place.split(" ")), moment
 
 
-_EMBARGO = re.compile(
-    r"^\W*(embargo|spärr(ad|at|tid)?|sperre(frist|t)?|publiceras\s+(inte|ej)\s+före|får\s+(inte|ej)\s+publiceras|"
-    r"not\s+(to\s+be\s+published|for\s+(publication|release))|julkaisuvapaa|ikke\s+til\s+offentliggørelse)",
-    re.I,
-)
+# An embargo line: 'EMBARGO: 3 december 2026 kl. 10.00', 'Under embargo till …', 'Spärrad till …', 'Embargoed until …'.
+_EMBARGO_WORDS = re.compile(
+    r"\b(embargo(ed)?|spärrad|spärrat|spärrtid|sperrefrist|publiceras\s+(inte|ej)\s+före|får\s+(inte|ej)\s+publiceras|"
+    r"not\s+(to\s+be\s+published|for\s+(publication|release))\s+(before|until)|julkaisuvapaa|"
+    r"ikke\s+til\s+offentliggørelse\s+før)\b", re.I)
+_EMBARGO_ALONE = re.compile(r"^\W*(under\s+)?(embargo(ed)?|spärrad|spärrat|sperrefrist)\b\W*(till|until|to|före|before|"
+                            r"tom|t\.o\.m\.?|:|$)", re.I)
 
 
-def embargo_line(text: str) -> bool:
-    """Whether the line announces an embargo ('EMBARGO: 26 november 2026 kl. 10.00', 'Spärrad till …')."""
-    return len(text) <= 160 and bool(_EMBARGO.match(text))
+def embargo_line(text: str, lang: str = "en") -> bool:
+    """Whether a short line announces an embargo: it says so and gives a date, or starts as embargo lines start."""
+    if len(text) > 160 or not _EMBARGO_WORDS.search(text):
+        return False
+    return bool(_EMBARGO_ALONE.match(text)) or find_moment(text, lang) is not None
 
 
 # What a press office writes above the headline; the labels the pipeline prints, in every language, and more.
@@ -174,24 +200,35 @@ def is_list_heading(text: str) -> str | None:
 
 
 # Contact persons
-_CONTACT_HEADINGS = re.compile(
-    r"^(kontakt\w*|press\s?kontakt\w*|mediekontakt\w*|för\s+(mer|ytterligare)\s+information|mer\s+information|"
-    r"ytterligare\s+information|frågor|media\s+contacts?|press\s+contacts?|contacts?|contact\s+persons?|"
-    r"for\s+(more|further)\s+information|further\s+information|media\s+enquiries|press\s+enquiries|"
-    r"for\s+mere\s+information|flere\s+opplysninger|mer\s+informasjon|yhteyshenkilö\w*|lisätietoja\w*|"
-    r"kontaktperson\w*)\b",
-    re.I,
-)
+_MORE_INFORMATION = (r"(?:för\s+(?:mer|ytterligare)\s+information|mer\s+information|ytterligare\s+information|"
+                     r"for\s+(?:more|further)\s+information|further\s+information|for\s+mere\s+information|"
+                     r"flere\s+opplysninger|mer\s+informasjon|lisätietoja)")
+_CONTACT_WORDS = (r"(?:kontakt|kontakter|kontakta(?:\s+oss)?|kontaktperson(?:er)?|kontaktpersonar|kontaktuppgifter|"
+                  r"press\s?kontakt(?:er)?|mediekontakt(?:er)?|(?:press|media)\s+contacts?|contacts?|contact\s+persons?|"
+                  r"(?:media|press)\s+enquiries|yhteyshenkilö(?:t)?|yhteystiedot)")
+_ASK = r"(?:\s*[,:]?\s*(?:please\s+)?(?:kontakta|contact|kontakte|ring|call|ota\s+yhteyttä)(?:\s+gärna)?)"
+_CONTACT_HEADING = re.compile(rf"^(?:{_MORE_INFORMATION}{_ASK}?|{_CONTACT_WORDS})\s*:?$", re.I)
+_CONTACT_OPENING = re.compile(rf"^(?P<head>{_MORE_INFORMATION}{_ASK}?|{_CONTACT_WORDS}|kontakta|contact)\b\s*:?\s+"
+                              r"(?P<rest>\S.*)$", re.I)
 
 
 def contact_heading(text: str) -> bool:
-    return len(text) <= 120 and bool(_CONTACT_HEADINGS.match(text.strip()))
+    """Whether a heading heads a block of contact persons: 'Kontakt', 'För mer information, kontakta:'."""
+    return bool(_CONTACT_HEADING.match(" ".join(text.split())))
 
 
-_LABEL = r"[A-Za-zÅÄÖåäöÆØæøéü.\- ]{1,20}"
+def contact_opening(text: str) -> tuple[str, str] | None:
+    """('För mer information, kontakta', 'Anna Berg, 035-…') for a paragraph that opens with its heading."""
+    match = _CONTACT_OPENING.match(" ".join(text.split()))
+    return (match["head"], match["rest"]) if match else None
+
+
 _PHONE_LABEL = re.compile(r"^(tel(efon|ephone|\.)?|phone|mobil(e|telefon|nummer)?|mob\.?|cell|direkt|växel|tfn|tlf|"
                           r"puh(elin)?\.?|telefonnummer|ring)\b\.?\s*:?\s*", re.I)
 _EMAIL_LABEL = re.compile(r"^(e-?post(adress)?|e-?mail|mejl|mail|sähköposti|e-?postadresse)\s*:?\s*", re.I)
+_NAME_LABEL = re.compile(r"^(namn|name|navn|nimi)\s*:\s*", re.I)
+_ROLE_LABEL = re.compile(r"^(titel|title|roll|role|befattning|position|tittel|titteli)\s*:\s*", re.I)
+_CONNECTIVE = re.compile(r"^(på|on|at|via|eller|or|och|and|tel|or\s+by)\s+", re.I)
 _ENDS_IN_PHONE = re.compile(r"^(.*?\D)[\s,]+(\+?[\d(][\d\s\-()/]{5,22}\d)$")
 PHONE = re.compile(r"^\+?[\d(][\d\s\-()/.]{4,22}\d$")
 EMAIL = re.compile(r"^[^@\s,;:<>()\[\]]+@[^@\s,;:<>()\[\]]+\.[A-Za-z]{2,}$")
@@ -209,10 +246,13 @@ class Person:
 
 
 def contact_parts(line: str) -> list[tuple[str, str]]:
-    """A line of a contact block as (kind, value) parts: 'phone', 'email' or 'text'."""
-    line = line.strip().strip(",;")
+    """A line of a contact block as (kind, value) parts: 'name', 'role', 'phone', 'email' or 'text'."""
+    line = _CONNECTIVE.sub("", line.strip().strip(",;.").strip())
     if not line:
         return []
+    for label, kind in ((_NAME_LABEL, "name"), (_ROLE_LABEL, "role")):
+        if label.match(line):
+            return [(kind, label.sub("", line, count=1).strip())]
     stripped = _PHONE_LABEL.sub("", line, count=1)
     if stripped != line and PHONE.match(stripped.strip()):
         return [("phone", " ".join(stripped.split()))]
@@ -223,58 +263,75 @@ def contact_parts(line: str) -> list[tuple[str, str]]:
         return [("phone", " ".join(line.split()))]
     if (ending := _ENDS_IN_PHONE.match(line)) and not re.search(r"\d", ending[1]):  # 'kommunikatör 0729-83 74 88'
         return [*contact_parts(ending[1]), ("phone", " ".join(ending[2].split()))]
-    pieces = [p.strip() for p in re.split(r",\s+|;\s*|\s+\|\s+|\s+[–—]\s+|\s+/\s+", line) if p.strip()]
+    pieces = [p.strip() for p in re.split(r",\s+|;\s*|\s+\|\s+|\s+[–—]\s+|\s+/\s+|\s+(?:eller|or)\s+", line) if p.strip()]
     if len(pieces) > 1:
-        parts: list[tuple[str, str]] = []
-        for piece in pieces:
-            parts += contact_parts(piece) if any(contact_parts(piece)[0][0] == k for k in ("phone", "email")) \
-                else [("text", piece)]
-        return parts
+        return [part for piece in pieces for part in contact_parts(piece)]
     return [("text", line)]
 
 
-def people(lines: list[str]) -> tuple[list[Person], list[str]]:
-    """The contact persons a contact block's lines name, and the lines that say something else."""
+def contact_like(line: str) -> bool:
+    """Whether a line reads as part of a contact block: a number, an address, a name or a role, a 'Kontakta:'."""
+    text = line.strip()
+    if not text or text.endswith(":"):
+        return True
+    if re.search(r"[.!?]$", text) and len(text.split()) > 4:
+        return False  # a sentence: 'Ring gärna om du har frågor.'
+    parts = contact_parts(text)
+    return all(kind != "text" or (len(value) <= 80 and not re.search(r"[.!?]$", value) and len(value.split()) <= 10)
+               for kind, value in parts)
+
+
+def people(paragraphs: list[list[str]]) -> tuple[list[Person], list[str]]:
+    """The contact persons in a contact block's paragraphs (each a list of lines), and the lines that name none
+    of theirs (a sentence, a second phone number)."""
     found: list[Person] = []
     other: list[str] = []
     current: Person | None = None
-    for line in lines:
-        text = line.strip()
-        if not text or (text.endswith(":") and not any(k != "text" for k, _ in contact_parts(text[:-1]))):
-            continue
-        parts = contact_parts(text)
-        texts = [v for k, v in parts if k == "text"]
-        if texts and not _name_like(texts[0]) and len(texts[0].split()) > 8:
-            other.append(text)  # a sentence: 'Ring gärna om du har frågor.'
-            continue
-        for kind, value in parts:
-            if kind == "text":
-                value = re.sub(r"^(kontakta|contact|kontakt)\s*:?\s*", "", value, flags=re.I).strip()
-                if not value:
-                    continue
-                role_in_brackets = re.match(r"^(.+?)\s*\((.+)\)$", value)
-                if current is None or (current.name and (current.phone or current.email or current.role)
-                                       and _name_like(value)):
-                    current = Person()
-                    found.append(current)
-                if current.name is None:
-                    if role_in_brackets:
-                        current.name, current.role = role_in_brackets[1], role_in_brackets[2]
+    for paragraph in paragraphs:
+        for number, line in enumerate(paragraph):
+            text = line.strip()
+            if not text or (text.endswith(":") and all(k == "text" for k, _ in contact_parts(text[:-1]))):
+                continue
+            if not contact_like(text):
+                other.append(text)
+                continue
+            parts = contact_parts(text)
+            for position, (kind, value) in enumerate(parts):
+                if kind == "text":
+                    value = re.sub(r"^(kontakta|contact|kontakt)\s*:?\s*", "", value, flags=re.I).strip()
+                    if not value:
+                        continue
+                    in_brackets = re.match(r"^(.+?)\s*\((.+)\)$", value)
+                    # A name starts the next person when this one is complete, or a line (or paragraph) of its own
+                    # starts with it: 'Per Ek, kommunikatör'. An organisation after a role is the role's.
+                    starts = name_like(in_brackets[1] if in_brackets else value) and position == 0 and (
+                        number == 0 or len(parts) > 1 or (current is not None and bool(current.phone or current.email)))
+                    if current is None or (current.name and starts):
+                        current = Person()
+                        found.append(current)
+                    if current.name is None:
+                        current.name, current.role = (in_brackets[1], in_brackets[2]) if in_brackets else (value, current.role)
+                    elif current.role is None:
+                        current.role = value
                     else:
-                        current.name = value
-                elif current.role is None:
-                    current.role = value
+                        current.role += ", " + value
+                elif kind in ("name", "role"):
+                    if current is None or (kind == "name" and current.name):
+                        current = Person()
+                        found.append(current)
+                    setattr(current, kind, value)
                 else:
-                    current.role += ", " + value
-            else:
-                if current is None or getattr(current, kind):
-                    current = Person()
-                    found.append(current)
-                setattr(current, kind, value)
-    return [p for p in found if p.name or p.phone or p.email], other
+                    if current is None:
+                        current = Person()
+                        found.append(current)
+                    if getattr(current, kind):
+                        other.append(value)  # a second number: a contact has one
+                    else:
+                        setattr(current, kind, value)
+    return [p for p in found if p.name], other
 
 
-def _name_like(text: str) -> bool:
+def name_like(text: str) -> bool:
     """Two to five words that start with capitals, and no digits: 'Caroline Bengtsson', 'Anna-Karin af Ekström'."""
     words = text.split()
     return 2 <= len(words) <= 5 and not re.search(r"\d", text) and words[0][:1].isupper() and words[-1][:1].isupper()

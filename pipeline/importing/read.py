@@ -38,7 +38,24 @@ class Document:
     changes: int = 0  # tracked changes, odt only (a .docx has them in its AST)
 
 
-def read_document(path: Path, seconds: int = 60) -> Document:
+_NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "Table", "Note", "Figure", "DefinitionList"})
+
+
+def nesting(ast: dict) -> int:
+    """How deep lists, quotes, tables and notes sit inside each other in the document."""
+    deepest, stack = 0, [(ast.get("blocks", []), 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            depth += node.get("t") in _NESTING
+            deepest = max(deepest, depth)
+            stack.extend((child, depth) for child in node.values() if isinstance(child, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((child, depth) for child in node if isinstance(child, (dict, list)))
+    return deepest
+
+
+def read_document(path: Path, seconds: int = 60, most_nesting: int = 30) -> Document:
     kind = KINDS.get(path.suffix.lower())
     if kind is None:
         raise Unreadable(_unknown_kind(path))
@@ -67,6 +84,9 @@ def read_document(path: Path, seconds: int = 60) -> Document:
         ast, uris = document_to_ast(data, kind, seconds)
     except PandocFailed as exc:
         raise Unreadable(f"the document cannot be read: {exc}; open it and save it again") from None
+    if nesting(ast) > most_nesting:
+        raise Unreadable(f"the document nests lists, tables or quotes more than {most_nesting} deep, the limit; make "
+                         "it flatter")
     media = {}
     for name, uri in uris.items():
         try:

@@ -10,6 +10,7 @@ names what was taken, so that the communicator can check it.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -32,14 +33,18 @@ _AUTO_ALT = re.compile(r"\s*(beskrivning|description|beskrivelse|kuvaus)\s+(auto
                        r"automaattisesti)\s+\w+\.?\s*$|\s*(automatiskt|automatically|automatisk)\s+(genererad|generated|"
                        r"generert|genereret)\s+\w+\.?\s*$", re.I)
 _DASHES = re.compile(r"^(--|[-–—―])\s*(?=[^\W\d_]|[”“\"'«])")
-_STOPWORDS = {
-    "sv": "och att det är som för med på inte har till av om en ett den vi kommer kan också säger under efter när",
-    "en": "the and to of is that for with on are this will have from by says said it at be as",
-    "nb": "og at det er som for med på ikke har til av om en et den vi kommer kan også sier etter når",
-    "nn": "og at det er som for med på ikkje har til av om ein eit den vi kjem kan òg seier etter når",
-    "da": "og at det er som for med på ikke har til af om en et den vi kommer kan også siger efter når",
+# Words frequent in one of these languages and rare in the others, which look so much alike.
+_STOPWORDS = {lang: frozenset(words.split()) for lang, words in {
+    "sv": "och är inte för säger också kommer ett till hade när efter mycket där vad blir också från sedan kan",
+    "en": "the and is that for with on are this will have from by says said it at be as which",
+    "nb": "og ikke sier av hadde etter mye hva bli ble nå fra også kan være mer",
+    "nn": "og ikkje seier av hadde etter mykje kva bli vart no frå òg kan vere meir",
+    "da": "og ikke siger af havde efter meget hvad blive blev nu fra også kan være mere",
     "fi": "ja on että se ei ovat oli kun mutta myös sanoo tämä joka jotka mukaan",
-}
+}.items()}
+
+
+TOP, END = "top", "end"  # where a note on the document as a whole goes: the file's first line, or its last
 
 
 @dataclass
@@ -48,8 +53,9 @@ class Note:
 
     severity: str  # "note", "warning" or "error"
     message: str
-    field: str | None = None  # a key of the front matter ('title', 'contacts')
-    text: str | None = None  # else a piece of the body's text
+    field: str | None = None  # a key of the front matter ('title', 'image.alt'), or TOP or END
+    text: str | None = None  # else a piece of the body's text, found first
+    checked: bool = False  # press check says it too: said by the import only when the check does not run
 
 
 @dataclass
@@ -86,11 +92,10 @@ class Recognised:
 
 @dataclass
 class Item:
-    """A top-level block, with the Word style it had and the number of the block it came from."""
+    """A top-level block, with the name of the paragraph style Word gave it."""
 
     block: Node
     style: str = ""
-    origin: int = 0
 
     @property
     def text(self) -> str:
@@ -98,12 +103,17 @@ class Item:
 
 
 def block_text(block: Node) -> str:
+    """A paragraph's or heading's text on one line; its non-breaking spaces ('105 000') kept."""
     kind = block["t"]
     if kind in ("Para", "Plain"):
-        return " ".join(stringify(block["c"]).split())
+        return _one_line(stringify(block["c"]))
     if kind == "Header":
-        return " ".join(stringify(block["c"][2]).split())
+        return _one_line(stringify(block["c"][2]))
     return ""
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def recognise(document: Document, site, lang: str | None) -> Recognised:
@@ -112,20 +122,21 @@ def recognise(document: Document, site, lang: str | None) -> Recognised:
     meta = ast.get("meta", {})
     styled = _styled_blocks(ast.get("blocks", []), document)
     cleaned_blocks, cleaned = clean([block for block, _ in styled])
-    items = [Item(block, styled[origin][1], origin) for blocks, origin in cleaned_blocks for block in blocks]
+    items = [Item(block, styled[origin][1]) for blocks, origin in cleaned_blocks for block in blocks]
     text = " ".join(i.text for i in items)
-    found = Recognised(lang or _language(text, site.lang))
+    found = Recognised(lang or site.lang)
+    if lang is None:
+        found.lang = _language(text, site.lang, found.note)
     if lang is None and found.lang != site.lang:
         found.note(f"the text reads as {_language_name(found.lang)}, so the release is in '{found.lang}'; give --lang if "
                    "it is not", field="lang")
     _meta_fields(meta, found)
-    items = _preamble(items, found)
+    items = _preamble(items, found, site)
     items = _closing(items, found, site)
-    items = _captions(_headings(items, found))
-    _quotes(items, found)
+    items = _quotes(_captions(_headings(items, found)), found)
     found.body = Unbreak().blocks([item.block for item in items])
     _pictures(found, document)
-    _cleaning_notes(cleaned, document, styled, cleaned_blocks, found)
+    _cleaning_notes(cleaned, document, cleaned_blocks, found)
     return found
 
 
@@ -176,69 +187,86 @@ def _meta_fields(meta: dict, found: Recognised) -> None:
 
 # The top: label, dateline, embargo, headline, lead
 
-def _preamble(items: list[Item], found: Recognised) -> list[Item]:
+_TOP = 10  # blocks: how far down the headline and what goes above it are looked for
+_IMMEDIATE = re.compile(r"^\W*(for\s+immediate\s+release|för\s+omedelbar\s+publicering|fri\s+för\s+publicering)\W*$", re.I)
+
+
+def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
+    """The top of the document: the headline (Title style, else the first heading, else a short first line), and
+    what stands around it: a type label, a dateline, an embargo line, a letterhead; then the lead."""
+    title_at = None
+    if found.title is None:
+        top = [(i, item) for i, item in enumerate(items[:_TOP]) if item.text]
+        title_at = next((i for i, item in top if item.style.lower() == "title"), None)
+        if title_at is None:
+            title_at = next((i for i, item in top if item.block["t"] == "Header"), None)
     body: list[Item] = []
-    for index, item in enumerate(items):
+    index = 0
+    while index < len(items):
+        item = items[index]
         text = item.text
-        style = item.style.lower()
-        if not text and item.block["t"] not in ("Para", "Plain", "Figure"):
-            body += items[index:]
-            break
+        if title_at is not None and index == title_at:
+            found.title = text
+            found.note("the title is the document's " + ("Title paragraph" if item.style.lower() == "title" else
+                                                         "first heading"), field="title")
+            index += 1
+            continue
         if not text and _picture_only(item.block):
             body.append(item)  # a picture at the top: the key image, found later
+            index += 1
             continue
+        if not text and item.block["t"] != "Para" and (title_at is not None and index < title_at):
+            body.append(item)
+            found.note("a table or list above the headline (a letterhead?) is kept at the top of the text; remove it "
+                       "if it is no part of the release", text=next(iter(_lines_of_block(item.block)), None),
+                       severity="warning")
+            index += 1
+            continue
+        if not text:
+            break
         if not found.type and (label := lines.type_label(text)):
             found.type = label
             found.note(f"'{text}' above the headline is the release's type", field="type")
-            continue
-        if not found.type and (found.moment is None) and (split := _label_and_dateline(text, found.lang)):
+        elif found.moment is None and not found.type and (split := _label_and_dateline(text, found.lang)):
             found.type, (place, moment) = split
             _take_dateline(found, text, place, moment)
             found.note(f"'{found.type}' above the headline is the release's type", field="type")
-            continue
-        if found.moment is None and (dateline := lines.dateline(text, found.lang)):
-            _take_dateline(found, text, *dateline)
-            continue
-        if lines.embargo_line(text):
+        elif lines.embargo_line(text, found.lang):
             _take_embargo(found, text)
-            continue
-        if found.title is None and (item.block["t"] == "Header" or style in ("title", "heading 1", "rubrik")):
-            found.title = text
-            found.note("the title is the document's " + ("Title paragraph" if style == "title" else "first heading"),
-                       field="title")
-            continue
-        if found.title is None and item.block["t"] == "Para" and len(text) <= 200 and not text.endswith((".", ":")):
+        elif found.moment is None and (dateline := lines.dateline(text, found.lang)):
+            _take_dateline(found, text, *dateline)
+        elif _IMMEDIATE.match(text):
+            found.note(f"'{text}' is left out: a release with no embargo is published at its date", field="date")
+        elif title_at is not None and index < title_at:
+            if " ".join(text.split()).casefold() != " ".join(site.name.split()).casefold():
+                found.note(f"the line '{text}' above the headline is left out (a letterhead?); put it in the text if it "
+                           "belongs to the release", field=TOP, severity="warning")
+        elif found.title is None and item.block["t"] in ("Para", "Header") and len(text) <= 200 \
+                and not text.endswith((".", ":")):
             found.title = text
             found.note("the title is the document's first line: it has no Title or Heading style; check it is the "
                        "headline", field="title")
-            continue
-        if found.lead is None and found.title is not None and item.block["t"] == "Para":
-            if style in LEAD_STYLES or style.startswith(("ingress", "lead", "intro")):
-                found.lead = _lead_text(item, found)
-                found.note(f"the lead is the paragraph styled '{item.style}'", field="lead")
-                continue
-            if _all_of(item.block["c"], "Strong") or _all_of(item.block["c"], "Emph"):
-                found.lead = _lead_text(item, found)
-                kind = "bold" if _all_of(item.block["c"], "Strong") else "italic"
-                found.note(f"the lead is the first paragraph, which is {kind}", field="lead")
-                continue
-            if item.style and style not in ("normal", "body text", "text body", "brödtext", "default") and not \
-                    any(i.style == item.style for i in items[index + 1 : index + 4]):
-                found.lead = _lead_text(item, found)
-                found.note(f"the lead is the first paragraph, set apart in the style '{item.style}'", field="lead")
-                continue
-        if found.moment is None and item.block["t"] == "Para" and (prefix := _dateline_prefix(text, found.lang)):
-            place, moment, rest = prefix
-            _take_dateline(found, text[: len(text) - len(rest)], place, moment)
-            _drop_prefix(item.block, len(text) - len(rest))
-        body += items[index:]
-        break
-    for item in body:  # a dateline or an embargo further down, as some templates have them
-        if found.moment is None and (dateline := lines.dateline(item.text, found.lang)):
-            _take_dateline(found, item.text, *dateline)
-            item.block = {"t": "Null"}
-        elif found.embargo is None and found.embargo_text is None and lines.embargo_line(item.text):
+        else:
+            break
+        index += 1
+    if index < len(items) and found.title is not None and found.lead is None:
+        item = items[index]
+        if (lead := _lead(item, items[index + 1 : index + 4], found)) is not None:
+            found.lead = lead
+            index += 1
+    if found.moment is None and index < len(items) and items[index].block["t"] == "Para" and \
+            (prefix := _dateline_prefix(items[index].text, found.lang)):
+        place, moment, rest = prefix
+        _take_dateline(found, items[index].text[: len(items[index].text) - len(rest)], place, moment)
+        _drop_prefix(items[index].block, len(items[index].text) - len(rest))
+    body += items[index:]
+    for number, item in enumerate(body):  # an embargo line further down; a dateline closing the release
+        if found.embargo is None and found.embargo_text is None and lines.embargo_line(item.text, found.lang):
             _take_embargo(found, item.text)
+            item.block = {"t": "Null"}
+        elif found.moment is None and number >= len(body) - 3 and (dateline := lines.dateline(item.text, found.lang)) \
+                and dateline[0]:
+            _take_dateline(found, item.text, *dateline)
             item.block = {"t": "Null"}
     if found.title is None:
         found.note("no headline was found: the document has no Title, no heading and no short first line; write it "
@@ -246,7 +274,24 @@ def _preamble(items: list[Item], found: Recognised) -> list[Item]:
     return [item for item in body if item.block["t"] != "Null"]
 
 
-def _lead_text(item: Item, found: Recognised) -> str:
+def _lead(item: Item, following: list[Item], found: Recognised) -> str | None:
+    """The paragraph after the headline as the lead, when it is set apart: a lead style, bold or italic, or a style
+    of its own; its dateline, if it starts with one, is taken too."""
+    if item.block["t"] != "Para":
+        return None
+    style = item.style.lower()
+    if style in LEAD_STYLES or style.startswith(("ingress", "lead", "intro")):
+        how = f"the paragraph styled '{item.style}'"
+    elif _all_of(item.block["c"], "Strong"):
+        how = "the first paragraph, which is bold"
+    elif _all_of(item.block["c"], "Emph"):
+        how = "the first paragraph, which is italic"
+    elif item.style and style not in ("normal", "body text", "text body", "brödtext", "default", "first paragraph") \
+            and not any(i.style == item.style for i in following):
+        how = f"the first paragraph, set apart in the style '{item.style}'"
+    else:
+        return None
+    found.note(f"the lead is {how}", field="lead")
     text = item.text
     if found.moment is None and (prefix := _dateline_prefix(text, found.lang)):
         place, moment, rest = prefix
@@ -303,20 +348,24 @@ def _take_dateline(found: Recognised, text: str, place: str | None, moment: line
 
 
 def _take_embargo(found: Recognised, text: str) -> None:
-    moment = lines.find_moment(text, found.lang)
+    moment = lines.find_moment(text, found.lang, time_before=True)
     if moment is None:
         found.embargo_text = text
         found.note(f"the document says '{text}', but no date and time could be read from it; write the embargo as "
                    "a time, e.g. embargo: 2026-11-26T10:00", field="embargo", severity="error")
         return
     found.embargo = moment[0]
-    found.note(f"the embargo is taken from '{text}'" + (
-        "" if moment[0].time else "; it gives no time, so it lifts at 00:00 that day: add the time"), field="embargo")
+    if moment[0].time is None:
+        found.note(f"the embargo is taken from '{text}', which gives no time, so it lifts at 00:00 that day; write the "
+                   "time it lifts", field="embargo", severity="warning")
+    else:
+        found.note(f"the embargo is taken from '{text}'", field="embargo")
 
 
 # The end: contacts, boilerplate, topics; fact boxes anywhere
 
 def _closing(items: list[Item], found: Recognised, site) -> list[Item]:
+    """Contact persons, topics and regions, the boilerplate, and fact boxes, out of the body into their fields."""
     out: list[Item] = []
     index = 0
     while index < len(items):
@@ -327,41 +376,41 @@ def _closing(items: list[Item], found: Recognised, site) -> list[Item]:
             index += 1
             continue
         if (single := _single_cell(item.block)) is not None:
-            out += _boxed(single, item, found)
+            out += _boxed(single, found)
             index += 1
             continue
         heading = _heading_text(item.block)
-        if heading is None and lines.contact_heading(text) and item.block["t"] == "Para":
-            head, rest = _split_heading(text)
-            if rest is not None:  # 'För mer information, kontakta Anna Berg, 035-…' in one paragraph
-                _take_contacts(found, [rest, *stringify_lines(item.block["c"])[1:]], text, site)
+        if heading is None:
+            opening = lines.contact_opening(text) if item.block["t"] == "Para" else None
+            # 'För mer information, kontakta Anna Berg, 035-…': the heading and the contact in one paragraph
+            if opening and _take_contacts(found, [[opening[1], *stringify_lines(item.block["c"])[1:]]], opening[0], site):
                 index += 1
                 continue
-        if heading is None:
             out.append(item)
             index += 1
             continue
         end = _section_end(items, index)
         section = items[index + 1 : end]
-        if field_name := lines.is_list_heading(heading):
-            entries = [e for i in section for e in re.split(r"[,;]\s*|\n", "\n".join(stringify_lines(i.block["c"]))
-                                                              if i.block["t"] in ("Para", "Plain") else i.text) if e.strip()]
-            if entries:
-                _take_list(found, field_name, [e.strip(" .") for e in entries], heading)
-            index = end
+        paragraphs = list(itertools.takewhile(lambda i: i.block["t"] in ("Para", "Plain"), section))
+        if (field_name := lines.is_list_heading(heading)) and paragraphs:
+            entries = [e.strip(" .") for i in paragraphs for line in stringify_lines(i.block["c"])
+                       for e in re.split(r"[,;]\s*", line) if e.strip(" .")]
+            _take_list(found, field_name, entries, heading)
+            index += 1 + len(paragraphs)
             continue
         if lines.contact_heading(heading):
-            section_lines = [line for i in section for line in _lines_of_block(i.block)]
-            if _take_contacts(found, section_lines, heading, site):
-                index = end
+            taken = list(itertools.takewhile(lambda i: all(map(lines.contact_like, stringify_lines(i.block["c"]))),
+                                             paragraphs))
+            if taken and _take_contacts(found, [stringify_lines(i.block["c"]) for i in taken], heading, site):
+                index += 1 + len(taken)  # what follows the contacts (a photo, a sentence) stays in the text
                 continue
-        if _is_boilerplate(heading, section, site):
+        if paragraphs and _is_boilerplate(heading, paragraphs, site):
             found.note(f"the closing text '{heading}' is the press room's boilerplate, which every release gets from "
-                       "site.yaml; it is left out" + _boilerplate_difference(section, site), field="end")
-            index = end
+                       "site.yaml; it is left out" + _boilerplate_difference(paragraphs, site), field=END)
+            index += 1 + len(paragraphs)
             continue
         if _FACT.match(heading) and section:
-            out.append(Item(_factbox(heading, [i.block for i in section]), "", item.origin))
+            out.append(Item(_factbox(heading, [i.block for i in section])))
             found.note(f"'{heading}' and the text under it are a fact box", text=f"### {heading}")
             index = end
             continue
@@ -370,7 +419,7 @@ def _closing(items: list[Item], found: Recognised, site) -> list[Item]:
     # A closing paragraph that is the boilerplate without its heading
     while out and out[-1].block["t"] == "Para" and _is_boilerplate(None, [out[-1]], site):
         found.note("the closing paragraph is the press room's boilerplate, which every release gets from site.yaml; "
-                   "it is left out", field="end")
+                   "it is left out", field=END)
         out.pop()
     return out
 
@@ -400,7 +449,7 @@ def _single_cell(block: Node) -> list | None:
     return rows[0][0] if len(rows) == 1 and len(rows[0]) == 1 else None
 
 
-def _boxed(blocks: list, item: Item, found: Recognised) -> list[Item]:
+def _boxed(blocks: list, found: Recognised) -> list[Item]:
     """A box drawn as a one-cell table: a fact box when its first line is a heading, else its text."""
     first = blocks[0] if blocks else None
     heading = _heading_text(first) if first else None
@@ -413,9 +462,9 @@ def _boxed(blocks: list, item: Item, found: Recognised) -> list[Item]:
         blocks = blocks[1:]
     if heading and blocks:
         found.note(f"the box '{heading}' (a table of one cell) is a fact box", text=f"### {heading}")
-        return [Item(_factbox(heading, blocks), "", item.origin)]
+        return [Item(_factbox(heading, blocks))]
     found.note("a box (a table of one cell) has no heading, so it is written as plain text", text=block_text(first) if first else None)
-    return [Item(b, "", item.origin) for b in ([first] if first else []) + blocks]
+    return [Item(b) for b in ([first] if first else []) + blocks]
 
 
 def _factbox(heading: str, blocks: list) -> Node:
@@ -453,18 +502,10 @@ def _section_end(items: list[Item], start: int) -> int:
     return len(items)
 
 
-def _split_heading(text: str) -> tuple[str, str | None]:
-    """'För mer information, kontakta Anna Berg, 035-…' -> ('För mer information, kontakta', 'Anna Berg, 035-…')."""
-    match = re.match(r"^(.*?(?:kontakta|contact|kontakt|ring|call|yhteyttä|kontakte)\b\s*:?)\s*(.+)$", text, re.I) or \
-        re.match(r"^([^:]{3,60}:)\s*(.+)$", text)
-    return (match[1], match[2]) if match else (text, None)
-
-
-def _take_contacts(found: Recognised, section_lines: list[str], heading: str, site) -> bool:
-    """The contact persons of a contact block into `contacts`; False when it names none."""
-    persons, other = lines.people(section_lines)
-    persons = [p for p in persons if p.name]
-    if not persons:
+def _take_contacts(found: Recognised, paragraphs: list[list[str]], heading: str, site) -> bool:
+    """The contact persons of a contact block into `contacts`; False when it names no one by name."""
+    persons, other = lines.people(paragraphs)
+    if not any(lines.name_like(p.name) for p in persons):
         return False
     from email_validator import EmailNotValidError, validate_email
 
@@ -486,8 +527,8 @@ def _take_contacts(found: Recognised, section_lines: list[str], heading: str, si
             "" if person.phone or person.email else "; no phone number or e-mail address was found: add one"),
             field="contacts")
     for line in other:
-        found.note(f"'{line}' under '{heading}' names no one, so it is left out; put it in the text if it is needed",
-                   field="contacts", severity="warning")
+        found.note(f"'{line}' under '{heading}' is left out (a contact has one name, role, phone number and e-mail "
+                   "address); put it in the text if it is needed", field="contacts", severity="warning")
     return True
 
 
@@ -563,30 +604,53 @@ def _captions(items: list[Item]) -> list[Item]:
     return out
 
 
-def _quotes(items: list[Item], found: Recognised) -> None:
-    """A quote opened with '-', '--', '—' or '―' opens with the language's dash, '– ' (pipeline.body reads it)."""
-    for item in items:
-        block = item.block
-        if block["t"] != "Para" or not block["c"] or block["c"][0]["t"] != "Str":
-            continue
-        first = block["c"][0]["c"]
-        text = item.text
-        match = _DASHES.match(text)
-        if not match or text.startswith("– ") or (found.lang.split("-")[0] not in DASH_QUOTE_LANGS and not _said(text)):
-            continue
-        opened = match.group(1)
-        if first == opened:
-            block["c"].pop(0)
-            if block["c"] and block["c"][0]["t"] == "Space":
-                block["c"].pop(0)
-        else:
-            block["c"][0]["c"] = first[len(opened):].lstrip()
-        block["c"][:0] = [{"t": "Str", "c": "–"}, {"t": "Space"}]
-        found.note(f"the quote's opening '{opened}' is written as the dash '–'", text="– " + text[len(match[0]):][:30])
+_SAID = re.compile(r"\b(says?|said|explains?|adds?|säger|sa|sade|berättar|menar|tycker|konstaterar|förklarar|framhåller|"
+                   r"sier|forteller|mener|siger|sagde|fortæller|sanoo|kertoo|toteaa|seier|fortel)\b", re.I)
 
 
-def _said(text: str) -> bool:
-    return bool(re.search(r",\s+(says?|said|sa|säger|sier|siger|sanoo|seier)\b", text, re.I))
+def _quotes(items: list[Item], found: Recognised) -> list[Item]:
+    """A quote opened with '-', '--', '—' or '―' opens with the dash '– ' (pipeline.body reads it as the quote);
+    paragraphs opened with a dash one after another, none of them saying who speaks, are a list typed by hand."""
+    out: list[Item] = []
+    index = 0
+    while index < len(items):
+        run = list(itertools.takewhile(lambda i: _dash_opened(i) is not None, items[index:]))
+        if not run:
+            out.append(items[index])
+            index += 1
+            continue
+        index += len(run)
+        if len(run) > 1 and not any(_SAID.search(i.text) for i in run):
+            entries = []
+            for item in run:
+                _open_with(item.block, _dash_opened(item), [])
+                entries.append([{"t": "Plain", "c": item.block["c"]}])
+            out.append(Item({"t": "BulletList", "c": entries}))
+            found.note(f"{len(run)} paragraphs opened with a dash are written as a list", text=stringify(entries[0][0]["c"]))
+            continue
+        nordic = found.lang.split("-")[0] in DASH_QUOTE_LANGS
+        for item in run:
+            opened = _dash_opened(item)
+            if opened != "– " and (nordic or _SAID.search(item.text)):
+                _open_with(item.block, opened, [{"t": "Str", "c": "–"}, {"t": "Space"}])
+                found.note(f"the quote's opening '{opened.strip()}' is written as the dash '–'", text=item.text[:40])
+            out.append(item)
+    return out
+
+
+def _dash_opened(item: Item) -> str | None:
+    """The dash a paragraph opens with ('-', '-- ', '— '), when text follows it; None for any other paragraph."""
+    block = item.block
+    if block["t"] != "Para" or not block["c"] or block["c"][0]["t"] != "Str":
+        return None
+    match = _DASHES.match(item.text)
+    return match[0] if match else None
+
+
+def _open_with(block: Node, opened: str, opening: list) -> None:
+    """The paragraph with `opened` (its first characters) replaced by the inlines `opening`."""
+    _drop_prefix(block, len(opened.rstrip()))
+    block["c"][:0] = opening
 
 
 def _pictures(found: Recognised, document: Document) -> None:
@@ -618,6 +682,7 @@ def _pictures(found: Recognised, document: Document) -> None:
             if caption and (credit := _CREDIT.search(caption)):
                 picture.credit = credit[1].strip()
                 picture.caption = caption[: credit.start(1)].strip() or None
+                found.note(f"'{picture.credit}' in the caption is the image's credit", text=media)
             pictures.append(picture)
             n["c"][1] = [{"t": "Str", "c": alt}] if alt else []
             n["c"][2] = [media, caption or ""]
@@ -661,35 +726,39 @@ def _all_of(inlines: list, kind: str) -> bool:
     return bool(words) and all(i["t"] == kind for i in words)
 
 
-def _cleaning_notes(cleaned: Cleaned, document: Document, styled, cleaned_blocks, found: Recognised) -> None:
+def _cleaning_notes(cleaned: Cleaned, document: Document, cleaned_blocks, found: Recognised) -> None:
     texts = {origin: next((block_text(b) for b in blocks if block_text(b)), None) for blocks, origin in cleaned_blocks}
     changes = cleaned.changes + document.changes
     if changes:
         found.note(f"{changes} tracked change{'s' if changes != 1 else ''} in the document {'were' if changes != 1 else 'was'} "
-                   "accepted: the text is the document as it reads with every change made", field="title")
+                   "accepted: the text is the document as it reads with every change made", field=TOP)
     for block, author, comment in cleaned.comments:
         found.note(f"the comment{' by ' + author if author else ''} '{comment}' is left out; act on it here if it still "
-                   "matters", text=texts.get(block), field=None if texts.get(block) else "title")
+                   "matters", text=texts.get(block), field=TOP)
     for author, comment in document.comments:
         found.note(f"the comment{' by ' + author if author else ''} '{comment}' is left out; act on it here if it still "
-                   "matters", field="title")
+                   "matters", field=TOP)
     for block, label, target in cleaned.unlinked:
         found.note(f"the link '{label}' led to '{target[:80]}', which is not a web or e-mail address; it is kept as "
                    "text: link it to a public address if it should be a link", text=texts.get(block), severity="warning")
 
 
-def _language(text: str, site_lang: str) -> str:
+def _language(text: str, site_lang: str, found_note) -> str:
     """The language the text reads as, among those with stop words here; the press room's when unsure."""
     words = re.findall(r"[^\W\d_]+", text.casefold())
     if len(words) < 30:
         return site_lang
-    counts = {lang: sum(w in set(stop.split()) for w in words) for lang, stop in _STOPWORDS.items()}
-    best = max(counts.values())
-    close = [lang for lang, n in counts.items() if n >= 0.85 * best]
+    counts = {lang: sum(w in _STOPWORDS[lang] for w in words) for lang in _STOPWORDS}
+    ranked = sorted(counts, key=counts.get, reverse=True)
+    best, second = ranked[0], ranked[1]
     primary = site_lang.split("-")[0]
-    if primary in close or best < 5:
+    if counts[best] < 5 or best == primary or counts[primary] >= 0.8 * counts[best]:
         return site_lang
-    return max(counts, key=counts.get) if len(close) == 1 else site_lang
+    if counts[second] >= 0.8 * counts[best]:
+        found_note(f"the text reads as {_language_name(best)} or {_language_name(second)}; it is taken to be in the "
+                   f"press room's language, '{site_lang}': give --lang {best} or --lang {second}", field="lang")
+        return site_lang
+    return best
 
 
 def _language_name(lang: str) -> str:
