@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, export, write_tree
+from conftest import ROOT, export
 from wordmaker import Word, as_odt, jpeg, png, seed_as_word
 
 from pipeline.cli import main

@@ -13,7 +13,6 @@ import difflib
 import itertools
 import re
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
 
 from pipeline.body.checks import DASH_QUOTE_LANGS
 from pipeline.body.tree import Node, Rewrite, stringify
@@ -165,7 +164,8 @@ def _styled_blocks(blocks: list, document: Document) -> list[tuple[Node, str]]:
 
 
 def _meta_fields(meta: dict, found: Recognised) -> None:
-    """Word's Title and Subtitle (and Abstract) paragraphs, which pandoc reads as the document's metadata."""
+    """Title, Subtitle and Abstract paragraphs that open the document, which pandoc reads as its metadata (further
+    down, they are paragraphs with their style, found by _preamble)."""
     def text(key: str) -> str | None:
         value = meta.get(key)
         if not value:
