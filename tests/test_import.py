@@ -473,3 +473,23 @@ def test_a_norwegian_release_is_found_to_be_norwegian(room):
     press_import("bergen.docx")
     release, _ = loaded("sources/2026/2026-12-01-nytt-bibliotek-apner-i-bergen.md")
     assert release.lang == "nb"
+
+
+def test_a_disk_that_fills_up_halfway_leaves_neither_the_release_nor_its_images(room, monkeypatch):
+    import errno
+    import os
+
+    swedish_document().save(room / "bibliotek.docx")
+    real_link, linked = os.link, []
+
+    def link(source, target, *args, **kwargs):
+        if linked:  # the first image goes in; then the disk is full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        linked.append(target)
+        return real_link(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", link)
+    result = press_import("bibliotek.docx", expect=1)
+    assert linked and "the disk is full" in result.stderr and "nothing was written" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (room / "sources").rglob("*") if p.is_file()) == ["logo.svg", "site.yaml"]

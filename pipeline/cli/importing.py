@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from pipeline.cli.options import Moment, shown
+from pipeline.cli.options import Moment, cannot_write, language_tag, shown
 
 
 @click.command("import", short_help="Make a release of a Word (.docx) or LibreOffice (.odt) document.")
@@ -37,19 +37,12 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
     release is checked as press check would. An existing file is never
     overwritten.
     """
-    from pipeline.build.output import MACHINE_FAULTS
     from pipeline.importing import ImportedBefore, Unreadable, import_document, write_all
-    from pipeline.source.fields import check_lang
     from pipeline.source.load import load_site
 
     if not sources.is_dir():
         raise click.UsageError(f"sources folder '{sources}' does not exist; run press import where it is, or give --sources")
-    if lang and (message := check_lang(lang)):
-        raise click.BadParameter(message, param_hint="--lang")
-    if lang:
-        import langcodes
-
-        lang = langcodes.standardize_tag(lang)
+    lang = language_tag(lang)
     if out is not None and not out.resolve().is_relative_to(sources.resolve()):
         raise click.BadParameter(f"'{out}' is not inside the sources folder {shown(sources)}; give a folder in it, "
                                  f"such as {shown(sources / '2026')}", param_hint="--out")
@@ -96,9 +89,7 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
                    "overwrites; nothing was written", err=True)
         sys.exit(1)
     except OSError as exc:
-        why = MACHINE_FAULTS.get(exc.errno, f"check that the folder is yours to write in ({exc.strerror})")
-        click.echo(f"{shown(written.path)}: error: the release cannot be written: {why.replace('export again', 'try again')}; "
-                   "nothing was written", err=True)
+        click.echo(cannot_write(written.path, exc), err=True)
         sys.exit(1)
     for path in [*written.files, written.path]:
         click.echo(shown(path))

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from pipeline.cli.options import Moment, shown
+from pipeline.cli.options import Moment, cannot_write, language_tag, shown
 
 
 @click.command(short_help="Start a release from the template, ready to fill in.")
@@ -36,9 +36,7 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
     overwritten. A title that starts with '-' goes after '--':
     press new -- "-5 grader i natt".
     """
-    from pipeline.source.fields import check_lang
     from pipeline.source.load import load_site, slugify
-    from pipeline.build.output import MACHINE_FAULTS
     from pipeline.source.template import ids_in_use, release_text, short_slug, slugs_in_use, unique_id, write_new
 
     title = " ".join(title.split())  # tabs and line breaks have no place in a headline
@@ -46,12 +44,7 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
         raise click.UsageError("give the headline as TITLE, on one line, e.g. press new \"Ny lekplats i Strandparken\"")
     if not sources.is_dir():
         raise click.UsageError(f"sources folder '{sources}' does not exist; run press new where it is, or give --sources")
-    if lang and (message := check_lang(lang)):
-        raise click.BadParameter(message, param_hint="--lang")
-    if lang:
-        import langcodes
-
-        lang = langcodes.standardize_tag(lang)  # 'SV-se' -> 'sv-SE', as the tag is written
+    lang = language_tag(lang)
     if folder is not None and (PurePosixPath(folder).is_absolute() or ".." in PurePosixPath(folder).parts):
         raise click.BadParameter(f"'{folder}' must be a folder inside the sources folder, such as 2026 or 2026/kultur",
                                  param_hint="--folder")
@@ -88,9 +81,7 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
                    "or give another title or --date", err=True)
         sys.exit(1)
     except OSError as exc:
-        why = MACHINE_FAULTS.get(exc.errno, f"check that the folder is yours to write in ({exc.strerror})")
-        click.echo(f"{shown(path)}: error: the release cannot be written: {why.replace('export again', 'try again')}; "
-                   "nothing was written", err=True)
+        click.echo(cannot_write(path, exc), err=True)
         sys.exit(1)
     click.echo(shown(path))
     click.echo("Replace the template's text in the lead, the body and the contact; an export refuses the release "

@@ -33,3 +33,24 @@ class Moment(click.ParamType):
         if moment is None:
             self.fail(f"'{value}' is not an ISO 8601 time; use e.g. 2026-11-26T10:00+01:00", param, ctx)
         return moment
+
+
+def language_tag(lang: str | None) -> str | None:
+    """A --lang option as the tag is written ('SV-se' -> 'sv-SE'); a usage error for a tag of no known language."""
+    if not lang:
+        return None
+    import langcodes
+
+    from pipeline.source.fields import check_lang
+
+    if message := check_lang(lang):
+        raise click.BadParameter(message, param_hint="--lang")
+    return langcodes.standardize_tag(lang)
+
+
+def cannot_write(path: Path, exc: OSError) -> str:
+    """The line that says a new release could not be written, and why, in the machine's terms."""
+    from pipeline.build.output import MACHINE_FAULTS
+
+    why = MACHINE_FAULTS.get(exc.errno, f"check that the folder is yours to write in ({exc.strerror})")
+    return f"{shown(path)}: error: the release cannot be written: {why.replace('export again', 'try again')}; nothing was written"
