@@ -160,12 +160,15 @@ def test_a_word_release_with_every_part_is_imported_field_by_field_and_exports_o
         assert left_out not in body, left_out
     said = notes(result)
     for note in ("the comment by Anna Berg 'Stämmer det för Getinge?' is left out",
-                 "2 tracked changes in the document were accepted", "'Fakta' (a table of one cell) is a fact box",
+                 "a tracked change is accepted here: inserted 'kultur- och fritidsnämnden'; deleted 'kommunstyrelsen'",
+                 "'Fakta' (a table of one cell) is a fact box",
                  "the lead is the first paragraph, which is bold", "Per Ek is a contact person",
                  "the quote's opening '--' is written as the dash '–'"):
         assert any(note in line for line in said), note
     assert any(line.startswith(f"{SWEDISH}:{line_of['Förändringen gäller alla filialer']}: note: the comment by")
                for line in said)
+    changed = line_of["Beslutet fattades av kultur- och fritidsnämnden i november."]
+    assert any(line.startswith(f"{SWEDISH}:{changed}: note: a tracked change is accepted here") for line in said)
 
     run = export("sources", "--now", "2026-12-03T12:00")
     assert run.problems == [], run.stderr

@@ -11,31 +11,35 @@ import click
 from pipeline.cli.options import Moment, cannot_write, language_tag, shown
 
 
-@click.command("import", short_help="Make a release of a Word (.docx) or LibreOffice (.odt) document.")
+@click.command("import", short_help="Make a release source of a Word (.docx) or LibreOffice (.odt) document.")
 @click.argument("document", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--sources", default="sources", type=click.Path(file_okay=False, path_type=Path), metavar="DIRECTORY",
               help="The sources folder (default: sources).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), metavar="DIRECTORY",
               help="The folder to write the release in, inside the sources folder (default: SOURCES/<year of its date>).")
-@click.option("--lang", metavar="TAG", help="Its language (en, sv, nb, fi…). Default: what the text reads as, "
-              "else the press room's.")
-@click.option("--date", type=Moment(), help="Its publication time (ISO 8601; without an offset, the press room's time "
-              "zone). Default: the document's dateline.")
-@click.option("--dry-run", is_flag=True, help="Print the source it would write, and write nothing.")
+@click.option("--lang", metavar="TAG", help="The language it is written in, as a language code: sv, en, nb, fi, ar… "
+              "Default: what the text reads as, else the press room's.")
+@click.option("--date", type=Moment(), help="Its publication time, e.g. 2026-12-03T09:00 (the press room's time zone) "
+              "or 2026-12-03T09:00+01:00. Default: the document's dateline.")
+@click.option("--dry-run", is_flag=True, help="Print the release it would write, and write nothing.")
 def import_(document: Path, sources: Path, out: Path | None, lang: str | None, date: datetime | None,
             dry_run: bool) -> None:
-    """Make a release of DOCUMENT, a press release written in Word or
-    LibreOffice, and write it with its images beside it.
+    """Make a release source of DOCUMENT, a press release written in Word or
+    LibreOffice: SOURCES/<year>/<date>-<title>.md, with its images beside it.
+    Nothing is published until press export.
 
-    Recognised: the title (Title style or first heading), the lead (Subtitle
-    style, or a bold first paragraph), a dateline such as 'Halmstad, 26
-    november 2026' (place and date), an embargo line, quotes, a fact box
-    ('Fakta', 'Om …'), the contact persons ('Kontakt', 'För mer
+    Recognised: the title (Title style, first heading or first line), the lead
+    (Subtitle style, or a first paragraph in bold or italics), a dateline such
+    as 'Halmstad, 26 november 2026' (place and date), an embargo line, quotes,
+    a fact box ('Fakta', 'Om …'), the contact persons ('Kontakt', 'För mer
     information'), 'Ämnen:' and 'Regioner:', the images with their alt text;
     the press room's boilerplate is left out. Tracked changes are accepted,
-    comments left out. Each guess is a note on the line it concerns; then the
-    release is checked as press check would. An existing file is never
-    overwritten.
+    comments left out. Each guess is a note on the line it concerns.
+
+    Then the release is checked as press check would: what is left to fix
+    (a missing date, an alt text) is an error on its line, and the exit status
+    is 1 until nothing is. An existing file is never overwritten, nor a
+    document imported twice.
     """
     from pipeline.importing import ImportedBefore, Unreadable, import_document, write_all
     from pipeline.source.load import load_site
@@ -93,7 +97,12 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
         sys.exit(1)
     for path in [*written.files, written.path]:
         click.echo(shown(path))
-    errors = counts["error"] + _check(sources, written.path, counts)
+    try:
+        errors = counts["error"] + _check(sources, written.path, counts)
+    except KeyboardInterrupt:
+        click.echo(f"\n{shown(written.path)}: the release is written, but its check was stopped; run press check on it",
+                   err=True)
+        sys.exit(130)
     click.echo(f"imported {shown(written.path)}: " + _counted(counts), err=True)
     if errors:
         click.echo("Fix the errors above in the written file (press check tells what is left); an export refuses the "

@@ -45,6 +45,7 @@ def import_document(document_path: Path, site, sources: Path, folder: Path | Non
     zone = ZoneInfo(site.timezone)
     if date is not None:
         date = date if date.tzinfo else date.replace(tzinfo=zone)
+        found.notes = [n for n in found.notes if not (n.field == "date" and n.severity == "note")]
         if found.moment is not None and found.moment.at(zone) != date:
             found.note(f"the document's dateline says {found.moment.at(zone):%Y-%m-%d %H:%M}; the date given with "
                        "--date is used", field="date")
@@ -104,15 +105,19 @@ def _same_release(sources: Path, title: str, lead: str | None, date: datetime | 
 
 def write_all(written: Written) -> None:
     """The source and its images, all or none: each is written beside its place and linked in, which fails when
-    the name is taken; what was linked is taken back when a later file fails (a full disk, a name taken)."""
+    the name is taken; what was linked is taken back when a later file fails (a full disk, a name taken, Ctrl-C).
+    They are readable as the user's other new files are (the umask), not only by their owner."""
     done: list[Path] = []
+    mode = 0o666 & ~_umask()
     try:
         for path, data in [*written.files.items(), (written.path, written.text.encode("utf-8"))]:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-", suffix=".tmp")
+            _forget_killed(path.parent)
+            fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{_TEMPORARY}{os.getpid()}-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:
                     handle.write(data)
+                os.chmod(temporary, mode)
                 try:
                     os.link(temporary, path)
                 except OSError as exc:
@@ -127,6 +132,34 @@ def write_all(written: Written) -> None:
         for path in done:
             path.unlink(missing_ok=True)
         raise
+
+
+_TEMPORARY = ".import-"
+
+
+def _forget_killed(folder: Path) -> None:
+    """Remove what an import killed while writing (kill -9, a power cut) left in `folder`: its temporary files
+    are named after its process, which is gone."""
+    for leftover in folder.glob(f"{_TEMPORARY}*-*.tmp"):
+        pid = leftover.name[len(_TEMPORARY):].split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _created(path: Path, data: bytes) -> Path:

@@ -23,7 +23,7 @@ class Cleaned:
     """What cleaning took out that the communicator should hear about."""
 
     comments: list[tuple[int, str, str]] = field(default_factory=list)  # (top-level block, author, text)
-    changes: int = 0  # tracked insertions and deletions accepted
+    changes: list[tuple[int, str, str]] = field(default_factory=list)  # (block, 'inserted' or 'deleted', text)
     unlinked: list[tuple[int, str, str]] = field(default_factory=list)  # (block, link text, target) kept as text
 
 
@@ -126,14 +126,14 @@ class Cleaner(Rewrite):
     def Span(self, n: Node) -> list:
         classes = n["c"][0][1]
         if "deletion" in classes:
-            self.cleaned.changes += 1
+            self.cleaned.changes.append((self.block, "deleted", " ".join(stringify(n["c"][1]).split())))
             return []
         if "comment-start" in classes:
             author = dict(n["c"][0][2]).get("author", "")
             self.cleaned.comments.append((self.block, author, " ".join(stringify(n["c"][1]).split())))
             return []
         if "insertion" in classes:
-            self.cleaned.changes += 1
+            self.cleaned.changes.append((self.block, "inserted", " ".join(stringify(n["c"][1]).split())))
         if "paragraph-insertion" in classes or "paragraph-deletion" in classes or "comment-end" in classes:
             return []
         return self.inlines(n["c"][1])

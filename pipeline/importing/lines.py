@@ -302,10 +302,13 @@ def people(paragraphs: list[list[str]]) -> tuple[list[Person], list[str]]:
                     if not value:
                         continue
                     in_brackets = re.match(r"^(.+?)\s*\((.+)\)$", value)
-                    # A name starts the next person when this one is complete, or a line (or paragraph) of its own
-                    # starts with it: 'Per Ek, kommunikatör'. An organisation after a role is the role's.
-                    starts = name_like(in_brackets[1] if in_brackets else value) and position == 0 and (
-                        number == 0 or len(parts) > 1 or (current is not None and bool(current.phone or current.email)))
+                    # A name starts the next person when this one has a number or an address, or a role and the
+                    # name opens a paragraph or a line of parts ('Per Ek, kommunikatör'). An organisation after a role
+                    # is the role's.
+                    # 'Sofia Andersson' / 'Press Officer, Halmstad Municipality': a name alone is followed by a role.
+                    starts = name_like(in_brackets[1] if in_brackets else value) and position == 0 and \
+                        current is not None and bool(current.phone or current.email or (
+                            current.role and (number == 0 or len(parts) > 1)))
                     if current is None or (current.name and starts):
                         current = Person()
                         found.append(current)

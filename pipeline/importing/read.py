@@ -36,6 +36,7 @@ class Document:
     image_texts: dict[str, str] = field(default_factory=dict)  # media path -> alt text, odt only
     comments: list[tuple[str, str]] = field(default_factory=list)  # (author, text), odt only
     changes: int = 0  # tracked changes, odt only (a .docx has them in its AST)
+    text_boxes: int = 0  # Word text boxes, whose text pandoc reads only in part
 
 
 _NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "Table", "Note", "Figure", "DefinitionList"})
@@ -66,7 +67,7 @@ def read_document(path: Path, seconds: int = 60, most_nesting: int = 30) -> Docu
     styles: list[tuple[str, str]] = []
     texts: dict[str, str] = {}
     comments: list[tuple[str, str]] = []
-    changes = 0
+    changes = boxes = 0
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -76,6 +77,9 @@ def read_document(path: Path, seconds: int = 60, most_nesting: int = 30) -> Docu
             if kind == "odt":
                 with archive.open("content.xml") as content:
                     styles, texts, comments, changes = _odt_extras(content.read())
+            else:
+                with archive.open("word/document.xml") as content:
+                    boxes = content.read().count(b"<w:txbxContent")
     except (zipfile.BadZipFile, KeyError, OSError, EOFError):
         raise Unreadable(f"the file is not a {'Word' if kind == 'docx' else 'OpenDocument'} document (it may be damaged, "
                          "or an older format with a new name); open it and save it again as "
@@ -93,7 +97,7 @@ def read_document(path: Path, seconds: int = 60, most_nesting: int = 30) -> Docu
             media[name] = base64.b64decode(uri.split(",", 1)[1])
         except (IndexError, ValueError):
             continue
-    return Document(ast, media, kind, styles, texts, comments, changes)
+    return Document(ast, media, kind, styles, texts, comments, changes, boxes)
 
 
 def _unknown_kind(path: Path) -> str:

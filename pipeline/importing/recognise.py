@@ -66,6 +66,7 @@ class Picture:
     caption: str | None = None
     credit: str | None = None
     key: bool = False  # the release's key image
+    credit_note: bool = False  # the credit was split off the caption: said in a note where it is written
 
 
 @dataclass
@@ -102,10 +103,11 @@ class Item:
 
 
 def block_text(block: Node) -> str:
-    """A paragraph's or heading's text on one line; its non-breaking spaces ('105 000') kept."""
+    """A paragraph's or heading's text on one line, without its images' alt texts; its non-breaking spaces
+    ('105 000') kept."""
     kind = block["t"]
     if kind in ("Para", "Plain"):
-        return _one_line(stringify(block["c"]))
+        return _one_line(stringify([i for i in block["c"] if i["t"] != "Image"]))
     if kind == "Header":
         return _one_line(stringify(block["c"][2]))
     return ""
@@ -131,6 +133,7 @@ def recognise(document: Document, site, lang: str | None) -> Recognised:
                    "it is not", field="lang")
     _meta_fields(meta, found)
     items = _preamble(items, found, site)
+    _dated_at_embargo(found)
     items = _closing(items, found, site)
     items = _quotes(_captions(_headings(items, found)), found)
     found.body = Unbreak().blocks([item.block for item in items])
@@ -187,19 +190,20 @@ def _meta_fields(meta: dict, found: Recognised) -> None:
 
 # The top: label, dateline, embargo, headline, lead
 
+_CLOSING = re.compile(r"^(med\s+)?(vänliga|bästa)\s+hälsningar\W*$|^(best|kind)\s+regards\W*$|^(yours\s+)?sincerely\W*$|"
+                      r"^(med\s+)?vennlig\s+hilsen\W*$|^(med\s+)?venlig\s+hilsen\W*$|^ystävällisin\s+terveisin\W*$|"
+                      r"^[-–#* ]*(ends?|slut|-?30-?|###)[-–#* ]*$", re.I)
 _TOP = 10  # blocks: how far down the headline and what goes above it are looked for
 _IMMEDIATE = re.compile(r"^\W*(for\s+immediate\s+release|för\s+omedelbar\s+publicering|fri\s+för\s+publicering)\W*$", re.I)
 
 
 def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
-    """The top of the document: the headline (Title style, else the first heading, else a short first line), and
-    what stands around it: a type label, a dateline, an embargo line, a letterhead; then the lead."""
+    """The top of the document: the headline (Title style, else the first heading or short line), and what stands
+    around it: a type label, a dateline, an embargo line, a letterhead, a logo; then the lead."""
     title_at = None
     if found.title is None:
-        top = [(i, item) for i, item in enumerate(items[:_TOP]) if item.text]
-        title_at = next((i for i, item in top if item.style.lower() == "title"), None)
-        if title_at is None:
-            title_at = next((i for i, item in top if item.block["t"] == "Header"), None)
+        title_at = next((i for i, item in enumerate(items[:_TOP]) if item.text and item.style.lower() == "title"), None)
+    guessed: str | None = None  # a headline taken for want of a style: a label below it shows it was a letterhead
     body: list[Item] = []
     index = 0
     while index < len(items):
@@ -207,15 +211,19 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
         text = item.text
         if title_at is not None and index == title_at:
             found.title = text
-            found.note("the title is the document's " + ("Title paragraph" if item.style.lower() == "title" else
-                                                         "first heading"), field="title")
+            found.note("the title is the document's Title paragraph", field="title")
             index += 1
             continue
         if not text and _picture_only(item.block):
-            body.append(item)  # a picture at the top: the key image, found later
+            alt = " ".join(stringify(item.block["c"]).split()) if item.block["t"] == "Para" else ""
+            if found.title is None and re.search(r"logo", alt, re.I):
+                found.note(f"the logo above the headline ('{alt}') is left out: the press room's logo is on every page",
+                           field=TOP)
+            else:
+                body.append(item)  # a picture at the top: the key image, found later
             index += 1
             continue
-        if not text and item.block["t"] != "Para" and (title_at is not None and index < title_at):
+        if not text and item.block["t"] != "Para" and found.title is None and index < _TOP:
             body.append(item)
             found.note("a table or list above the headline (a letterhead?) is kept at the top of the text; remove it "
                        "if it is no part of the release", text=next(iter(_lines_of_block(item.block)), None),
@@ -227,24 +235,28 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
         if not found.type and (label := lines.type_label(text)):
             found.type = label
             found.note(f"'{text}' above the headline is the release's type", field="type")
+            if guessed is not None and found.title == guessed:  # the line above the label was a letterhead
+                found.notes = [n for n in found.notes if not (n.field == "title" and n.severity == "note")]
+                _letterhead(found, guessed, site)
+                found.title = guessed = None
         elif found.moment is None and not found.type and (split := _label_and_dateline(text, found.lang)):
             found.type, (place, moment) = split
             _take_dateline(found, text, place, moment)
             found.note(f"'{found.type}' above the headline is the release's type", field="type")
         elif lines.embargo_line(text, found.lang):
             _take_embargo(found, text)
-        elif found.moment is None and (dateline := lines.dateline(text, found.lang)):
+        elif (found.moment is None or found.place is None) and (dateline := lines.dateline(text, found.lang)) \
+                and (found.moment is None or dateline[0]):
             _take_dateline(found, text, *dateline)
         elif _IMMEDIATE.match(text):
-            found.note(f"'{text}' is left out: a release with no embargo is published at its date", field="date")
+            found.note(f"'{text}' is left out: a release with no embargo is published at its date", field=TOP)
         elif title_at is not None and index < title_at:
-            if " ".join(text.split()).casefold() != " ".join(site.name.split()).casefold():
-                found.note(f"the line '{text}' above the headline is left out (a letterhead?); put it in the text if it "
-                           "belongs to the release", field=TOP, severity="warning")
+            _letterhead(found, text, site)
         elif found.title is None and item.block["t"] in ("Para", "Header") and len(text) <= 200 \
                 and not text.endswith((".", ":")):
-            found.title = text
-            found.note("the title is the document's first line: it has no Title or Heading style; check it is the "
+            found.title = guessed = text
+            found.note("the title is the document's first heading" if item.block["t"] == "Header" else
+                       "the title is the document's first line: it has no Title or Heading style; check it is the "
                        "headline", field="title")
         else:
             break
@@ -254,6 +266,9 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
         if (lead := _lead(item, items[index + 1 : index + 4], found)) is not None:
             found.lead = lead
             index += 1
+        elif item.block["t"] == "Para":
+            found.note("no lead was found (no Subtitle or lead style, no first paragraph in bold or italics); if the "
+                       "first paragraph is the lead, move it to 'lead:'", text=item.text)
     if found.moment is None and index < len(items) and items[index].block["t"] == "Para" and \
             (prefix := _dateline_prefix(items[index].text, found.lang)):
         place, moment, rest = prefix
@@ -272,6 +287,14 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
         found.note("no headline was found: the document has no Title, no heading and no short first line; write it "
                    "as 'title'", field="title", severity="error")
     return [item for item in body if item.block["t"] != "Null"]
+
+
+def _letterhead(found: Recognised, text: str, site) -> None:
+    """A line above the headline that is none of its parts: a letterhead, left out with a warning (unless it is
+    the press room's name, which every page shows)."""
+    if " ".join(text.split()).casefold() != " ".join(site.name.split()).casefold():
+        found.note(f"the line '{text}' above the headline is left out (a letterhead?); put it in the text if it "
+                   "belongs to the release", field=TOP, severity="warning")
 
 
 def _lead(item: Item, following: list[Item], found: Recognised) -> str | None:
@@ -338,6 +361,9 @@ def _drop_prefix(block: Node, characters: int) -> None:
 
 
 def _take_dateline(found: Recognised, text: str, place: str | None, moment: lines.Moment) -> None:
+    if found.moment is not None and found.moment.time is not None and moment.time is None:
+        moment = found.moment  # 'Pressmeddelande 3 december 2026 kl. 10' above 'Halmstad, 3 december 2026'
+    found.notes = [n for n in found.notes if not (n.field == "date" and n.message.startswith("the date is taken"))]
     found.moment = moment
     if place:
         found.place = place
@@ -345,6 +371,16 @@ def _take_dateline(found: Recognised, text: str, place: str | None, moment: line
     found.note(f"the date is taken from the dateline '{text.strip()}'" + (
         "" if moment.time else "; it gives no time, so the release is public from 00:00 that day: add the time it "
                                "goes out (e.g. T09:00)"), field="date")
+
+
+def _dated_at_embargo(found: Recognised) -> None:
+    """A dateline without a time, on the day the embargo lifts: the release is dated when the embargo lifts, not
+    at 00:00 before it."""
+    if found.moment and found.moment.time is None and found.embargo and found.embargo.time and \
+            found.embargo.day == found.moment.day:
+        found.moment = found.embargo
+        found.notes = [n for n in found.notes if not (n.field == "date" and n.message.startswith("the date is taken"))]
+        found.note("the date is the dateline's day at the time the embargo lifts", field="date")
 
 
 def _take_embargo(found: Recognised, text: str) -> None:
@@ -379,7 +415,15 @@ def _closing(items: list[Item], found: Recognised, site) -> list[Item]:
             out += _boxed(single, found)
             index += 1
             continue
-        heading = _heading_text(item.block)
+        if _CLOSING.match(text):  # 'Med vänliga hälsningar' and the signature under it; 'ENDS'
+            taken = [i.text for i in itertools.takewhile(lambda i: i.block["t"] == "Para" and len(i.text) <= 80
+                                                         and not i.text.endswith("."), items[index + 1 : index + 4])]
+            shown = " / ".join([text, *taken])
+            found.note(f"the closing '{shown}' is left out: a release ends with its text", field=END,
+                       severity="note" if not taken else "warning")
+            index += 1 + len(taken)
+            continue
+        heading = _section_heading(item)
         if heading is None:
             opening = lines.contact_opening(text) if item.block["t"] == "Para" else None
             # 'För mer information, kontakta Anna Berg, 035-…': the heading and the contact in one paragraph
@@ -468,6 +512,7 @@ def _boxed(blocks: list, found: Recognised) -> list[Item]:
 
 
 def _factbox(heading: str, blocks: list) -> Node:
+    heading = heading.rstrip(":").strip()
     inner = []
     for block in blocks:
         if (text := _heading_text(block)) is not None and block["t"] != "Header":
@@ -489,17 +534,29 @@ def _heading_text(block: Node) -> str | None:
 
 
 def _section_end(items: list[Item], start: int) -> int:
-    """Where the section under the heading at `start` ends: at the next heading as high or higher."""
+    """Where the section under the heading at `start` ends: at the next heading as high or higher, and before
+    what is never part of a section: contact persons, 'Ämnen:', a quote, the closing greeting."""
     def level(block: Node) -> int:
         return block["c"][0] if block["t"] == "Header" else 7  # a bold line is below every heading style
     own = level(items[start].block)
     for index in range(start + 1, len(items)):
-        block = items[index].block
-        if _heading_text(block) is not None and (level(block) <= own or own == 7):
+        item = items[index]
+        if (heading := _section_heading(item)) is not None and (level(item.block) <= own or own == 7
+                                                                 or lines.contact_heading(heading)):
             return index
-        if lines.list_field(items[index].text):
+        if lines.list_field(item.text) or lines.contact_opening(item.text) or _dash_opened(item) or \
+                _CLOSING.match(item.text):
             return index
     return len(items)
+
+
+def _section_heading(item: Item) -> str | None:
+    """The heading of a section: a heading, a bold line, or a line of its own that heads contact persons
+    ('Kontakt:', 'För mer information kontakta:'), bold or not."""
+    heading = _heading_text(item.block)
+    if heading is None and item.block["t"] == "Para" and lines.contact_heading(item.text):
+        heading = item.text
+    return heading.rstrip(":").strip() if heading is not None else None
 
 
 def _take_contacts(found: Recognised, paragraphs: list[list[str]], heading: str, site) -> bool:
@@ -590,18 +647,32 @@ def _headings(items: list[Item], found: Recognised) -> list[Item]:
 
 
 def _captions(items: list[Item]) -> list[Item]:
-    """A paragraph in a caption style under an image is its caption (pandoc's .docx reader finds these itself)."""
+    """A paragraph in a caption style under an image is its caption (pandoc's .docx reader finds these itself), and
+    a line 'Foto: …' under an image or its caption is the end of the caption, where the credit is looked for."""
     out: list[Item] = []
     for item in items:
         previous = out[-1].block if out else None
-        if previous is not None and _picture_only(previous) and previous["t"] != "Figure" and \
-                re.search(r"caption|bildtext|beskrivning|kuvateksti|illustration", item.style, re.I) and item.text:
-            images = [i for i in previous["c"] if i["t"] == "Image"]
-            if len(images) == 1 and not images[0]["c"][2][1]:
+        images = _images_of(previous) if previous is not None and _picture_only(previous) else []
+        if len(images) == 1 and item.text:
+            title = images[0]["c"][2][1]
+            if not title and previous["t"] != "Figure" and \
+                    re.search(r"caption|bildtext|beskrivning|kuvateksti|illustration", item.style, re.I):
                 images[0]["c"][2][1] = item.text
+                continue
+            if _CREDIT.fullmatch(item.text.rstrip(".")) and len(item.text) <= 100:
+                if previous["t"] == "Figure" and previous["c"][1][1]:
+                    previous["c"][1][1].append({"t": "Plain", "c": [{"t": "Str", "c": item.text}]})
+                else:
+                    images[0]["c"][2][1] = f"{title} {item.text}".strip()
                 continue
         out.append(item)
     return out
+
+
+def _images_of(block: Node) -> list[Node]:
+    if block["t"] == "Figure":
+        return [i for b in block["c"][2] if b["t"] in ("Para", "Plain") for i in b["c"] if i["t"] == "Image"]
+    return [i for i in block.get("c", []) if isinstance(i, dict) and i.get("t") == "Image"]
 
 
 _SAID = re.compile(r"\b(says?|said|explains?|adds?|säger|sa|sade|berättar|menar|tycker|konstaterar|förklarar|framhåller|"
@@ -682,7 +753,7 @@ def _pictures(found: Recognised, document: Document) -> None:
             if caption and (credit := _CREDIT.search(caption)):
                 picture.credit = credit[1].strip()
                 picture.caption = caption[: credit.start(1)].strip() or None
-                found.note(f"'{picture.credit}' in the caption is the image's credit", text=media)
+                picture.credit_note = True
             pictures.append(picture)
             n["c"][1] = [{"t": "Str", "c": alt}] if alt else []
             n["c"][2] = [media, caption or ""]
@@ -699,6 +770,10 @@ def _pictures(found: Recognised, document: Document) -> None:
     key = pictures[0]
     key.key = True
     found.pictures = pictures
+    for picture in pictures:
+        if picture.credit_note:
+            found.note(f"'{picture.credit}' at the end of the caption is the image's credit",
+                       field="image.credit" if picture.key else None, text=None if picture.key else picture.media)
 
     class Remove(Rewrite):
         done = False
@@ -717,21 +792,30 @@ def _pictures(found: Recognised, document: Document) -> None:
 def _picture_only(block: Node) -> bool:
     if block["t"] == "Figure":
         return True
-    return block["t"] in ("Para", "Plain") and any(i["t"] == "Image" for i in block["c"]) and not block_text(block)
+    shown = [i for i in block["c"] if i["t"] not in ("Space", "LineBreak")] if block["t"] in ("Para", "Plain") else []
+    return bool(shown) and all(i["t"] == "Image" for i in shown)
 
 
 def _all_of(inlines: list, kind: str) -> bool:
     """Whether every word of the paragraph is in `kind` (Strong, Emph)."""
-    words = [i for i in inlines if i["t"] not in ("Space", "LineBreak")]
+    words = [i for i in inlines if i["t"] not in ("Space", "LineBreak", "Note")]  # a footnote's mark is no word
     return bool(words) and all(i["t"] == kind for i in words)
 
 
 def _cleaning_notes(cleaned: Cleaned, document: Document, cleaned_blocks, found: Recognised) -> None:
     texts = {origin: next((block_text(b) for b in blocks if block_text(b)), None) for blocks, origin in cleaned_blocks}
-    changes = cleaned.changes + document.changes
-    if changes:
-        found.note(f"{changes} tracked change{'s' if changes != 1 else ''} in the document {'were' if changes != 1 else 'was'} "
-                   "accepted: the text is the document as it reads with every change made", field=TOP)
+    if document.text_boxes:
+        found.note("the document has text boxes, whose text is read only in part: check that their text is in the "
+                   "release, and copy in what is missing", field=TOP, severity="warning")
+    if document.changes:
+        found.note(f"{document.changes} tracked change{'s' if document.changes != 1 else ''} in the document "
+                   f"{'were' if document.changes != 1 else 'was'} accepted: the text reads as with every change made",
+                   field=TOP)
+    for block, changes in itertools.groupby(cleaned.changes, key=lambda change: change[0]):
+        said = [f"{kind} '{text[:60]}'" for _, kind, text in changes if text]
+        if said:
+            found.note("a tracked change is accepted here: " + "; ".join(said[:4]) + ("; …" if len(said) > 4 else ""),
+                       text=texts.get(block), field=TOP)
     for block, author, comment in cleaned.comments:
         found.note(f"the comment{' by ' + author if author else ''} '{comment}' is left out; act on it here if it still "
                    "matters", text=texts.get(block), field=TOP)

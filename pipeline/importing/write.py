@@ -64,7 +64,8 @@ def compose(found: Recognised, document: Document, site, path: Path, release_id:
     version = document.ast.get("pandoc-api-version", [1, 23, 1])
     markdown = ast_to_markdown({"pandoc-api-version": version, "meta": {}, "blocks": body}).strip("\n")
     markdown = re.sub(r"^(\s*)-(\s+)" + _ONE_ITEM, r"\1*\2", markdown, flags=re.M)
-    markdown = markdown.replace(_ONE_ITEM, "").replace(_ESCAPED, "\\")
+    # Where pandoc's writer escaped the character itself ('\*'), the mark goes; elsewhere it becomes the backslash.
+    markdown = re.sub(_ESCAPED + r"(?=\\)", "", markdown.replace(_ONE_ITEM, "")).replace(_ESCAPED, "\\")
     zone = ZoneInfo(site.timezone)
     front = _front_matter(found, site, release_id, date, zone, names)
     text = "---\n" + "\n".join(front) + "\n---\n\n" + (markdown + "\n" if markdown else "")

@@ -240,6 +240,9 @@ def write_new(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)  # as the user's other new files, not only the owner's (mkstemp's 0600)
         os.link(temporary, path)
     finally:
         os.unlink(temporary)
