@@ -496,3 +496,59 @@ def test_a_disk_that_fills_up_halfway_leaves_neither_the_release_nor_its_images(
     assert linked and "the disk is full" in result.stderr and "nothing was written" in result.stderr
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (room / "sources").rglob("*") if p.is_file()) == ["logo.svg", "site.yaml"]
+
+
+def test_a_plain_document_with_a_letterhead_a_box_heading_and_a_signature_comes_out_as_a_person_would_write_it(room):
+    w = Word()
+    w.para("Halmstads kommun | Teknik- och fastighetsförvaltningen")
+    w.para("Pressmeddelande")
+    w.para("Ny gångbro över Nissan öppnar i december")
+    w.para("Halmstad 3 december 2026")
+    w.para("EMBARGO: 3 december 2026 kl. 10.00")
+    w.bold("Den nya gångbron mellan Slottsmöllan och Östra stranden invigs på lördag.")
+    w.para("* Preliminära siffror.")
+    w.picture(jpeg(), alt="Gångbron i kvällsljus.", caption="Bron sedd från norr.")
+    w.para("Foto: Anna Svensson")
+    w.heading("Fakta", 2)
+    w.items("Längd: 120 meter", "Kostnad: 48 miljoner kronor")
+    w.para("För mer information, kontakta: Erik Nilsson, projektledare, 035-13 71 20, erik.nilsson@halmstad.se")
+    w.para("Kontakt:")
+    w.para("Sofia Andersson")
+    w.para("Presschef, Halmstads kommun")
+    w.para("035-13 70 10")
+    w.para("Med vänliga hälsningar")
+    w.para("Kommunikationsavdelningen")
+    w.para("ENDS")
+    w.save(room / "gangbro.docx")
+    result = press_import("gangbro.docx")
+    path = "sources/2026/2026-12-03-ny-gangbro-over-nissan-oppnar-i-december.md"
+    release, problems = loaded(path)
+    assert problems == []
+    assert (release.title, release.type, release.place) == ("Ny gångbro över Nissan öppnar i december", "Pressmeddelande",
+                                                            "Halmstad")
+    assert release.date == release.embargo == datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)  # dated when the embargo lifts
+    assert release.lead == "Den nya gångbron mellan Slottsmöllan och Östra stranden invigs på lördag."
+    assert (release.image.caption, release.image.credit) == ("Bron sedd från norr.", "Foto: Anna Svensson")
+    assert [(c.name, c.role, c.phone) for c in release.contacts] == [
+        ("Erik Nilsson", "projektledare", "035-13 71 20"), ("Sofia Andersson", "Presschef, Halmstads kommun", "035-13 70 10")]
+    assert release.body == ("\n\\* Preliminära siffror.\n\n::: factbox\n### Fakta\n\n- Längd: 120 meter\n"
+                            "- Kostnad: 48 miljoner kronor\n:::\n")
+    for left in ("Halmstads kommun | Teknik", "Med vänliga hälsningar / Kommunikationsavdelningen"):
+        assert any(left in line for line in result.stderr.splitlines()), left
+    assert (room / path).stat().st_mode & 0o044 == 0o044  # readable by colleagues, as the user's other files
+    export("sources", "--now", "2026-12-03T10:00")
+    page = (room / "dist/2026/ny-gangbro-over-nissan-oppnar-i-december/index.html").read_text("utf-8")
+    assert "<p>* Preliminära siffror.</p>" in page and "ENDS" not in page
+
+
+def test_an_import_killed_while_writing_leaves_a_temporary_file_the_next_import_removes(room):
+    import subprocess
+
+    seed_as_word().save(room / "qm.docx")
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftover = room / f"sources/2026/.import-{dead.pid}-abc.tmp"  # what kill -9 left: its process is gone
+    leftover.parent.mkdir(parents=True)
+    leftover.write_bytes(b"half a photo")
+    press_import("qm.docx")
+    assert not leftover.exists()
