@@ -552,3 +552,63 @@ def test_an_import_killed_while_writing_leaves_a_temporary_file_the_next_import_
     leftover.write_bytes(b"half a photo")
     press_import("qm.docx")
     assert not leftover.exists()
+
+
+@pytest.mark.parametrize("line, lifts", [
+    ("EMBARGO: 2026-12-03T10:00", datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)),
+    ("Embargo: kl. 10.00 onsdagen den 3 december 2026", datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)),
+    ("Under embargo till 3 december 2026 – klockan 10", datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)),
+    ("Embargoed until 3 December 2026 at 1000 GMT-5", datetime(2026, 12, 3, 16, 0, tzinfo=ZONE)),
+    ("Embargoed until 12:01 a.m. ET Thursday, December 3, 2026", None),  # a zone not known here: not guessed
+])
+def test_an_embargo_is_read_in_any_wording_or_stops_the_release(room, line, lifts):
+    w = Word()
+    w.title("Budgeten för 2027 är klar")
+    w.para("Halmstad, 3 december 2026")
+    w.para(line)
+    w.para("Kommunstyrelsen föreslår en budget med mer pengar till skolan.")
+    w.save(room / "budget.docx")
+    press_import("budget.docx", expect=0 if lifts else 1)
+    path = "sources/2026/2026-12-03-budgeten-for-2027-ar-klar.md"
+    if lifts:
+        release, _ = loaded(path)
+        assert release.embargo == lifts and line not in release.body
+    else:
+        assert export("sources", "--now", "2026-12-05T12:00", expect=1).problems[0].startswith(f"{path}:")
+        assert not (room / "dist/2026/budgeten-for-2027-ar-klar").exists()
+
+
+def test_an_embargo_in_the_page_header_is_the_embargo(room):
+    w = Word()
+    w.document.sections[0].header.paragraphs[0].text = "EMBARGO: 3 december 2026 kl. 10.00"
+    w.title("Budgeten för 2027 är klar")
+    w.para("Halmstad, 2 december 2026")
+    w.para("Kommunstyrelsen föreslår en budget med mer pengar till skolan.")
+    w.save(room / "budget.docx")
+    press_import("budget.docx")
+    release, _ = loaded("sources/2026/2026-12-02-budgeten-for-2027-ar-klar.md")
+    assert release.embargo == datetime(2026, 12, 3, 10, 0, tzinfo=ZONE)
+
+
+def test_words_that_only_resemble_the_parts_of_a_release_stay_what_they_are(room):
+    w = Word()
+    w.para("Halmstads kommun")
+    w.heading("Ny lekplats i Strandparken", 1)
+    w.para("Halmstad, 3 december 2026 kl. 09.00")
+    w.picture(png(), alt="Skiss som visar den nya logotypen för lekplatsen.")
+    w.para("Strandvägen är spärrad till 15 januari 2027 medan bygget pågår.")
+    w.para("Område: Strandparken, cirka 2 000 kvadratmeter, intill stranden.")
+    w.para("ENDS")
+    w.bold("Kontakt")
+    w.para("Anna Berg")
+    w.para("Per Ek")
+    w.para("Tecken som \ue000 och \ue001# inte är text.")
+    w.save(room / "lekplats.docx")
+    press_import("lekplats.docx")
+    release, problems = loaded("sources/2026/2026-12-03-ny-lekplats-i-strandparken.md")
+    assert problems == [] and release.title == "Ny lekplats i Strandparken" and release.embargo is None
+    assert release.image is not None and "logotypen" in release.image.alt
+    assert "Strandvägen är spärrad till 15 januari 2027 medan bygget pågår." in release.body
+    assert "Område: Strandparken, cirka 2 000 kvadratmeter, intill stranden." in release.body and not release.regions
+    assert [c.name for c in release.contacts] == ["Anna Berg", "Per Ek"]
+    assert "\ue000" not in release.body and "\ue001" not in release.body and "\n#" not in release.body

@@ -70,6 +70,12 @@ def import_document(document_path: Path, site, sources: Path, folder: Path | Non
         written = compose(found, document, site, path, unique_id(path.stem, ids_in_use(sources)), date)
     except PandocFailed as exc:
         raise Unreadable(f"the document cannot be written as a release: {exc}") from None
+    _forget_killed(path.parent)
+    for image, data in list(written.files.items()):
+        # An image already there with these very bytes is this document's, from an import stopped before the
+        # release was written (kill -9): it is used as it is.
+        if image.exists() and image.is_file() and image.read_bytes() == data:
+            del written.files[image]
     for taken in [written.path, *written.files]:
         if taken.exists():
             raise FileExistsError(taken)
@@ -112,7 +118,6 @@ def write_all(written: Written) -> None:
     try:
         for path, data in [*written.files.items(), (written.path, written.text.encode("utf-8"))]:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _forget_killed(path.parent)
             fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f"{_TEMPORARY}{os.getpid()}-", suffix=".tmp")
             try:
                 with os.fdopen(fd, "wb") as handle:

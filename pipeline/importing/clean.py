@@ -14,7 +14,10 @@ from pipeline.body.tree import Node, Rewrite, stringify
 
 SCHEMES = ("http://", "https://", "mailto:", "tel:")
 _SPACING = re.compile(r"[ \t\u00a0\u2007\u202f]{2,}|\t")  # spaces typed to push text along; one NBSP is kept
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters (a text pasted in a wrong encoding), the private-use marks the writer escapes with, and the
+# line and paragraph separators YAML would read as line breaks in the lead.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000\ue001]")
+_SEPARATORS = re.compile(r"[\u2028\u2029]")
 _SHORT_LINE = 60  # a paragraph of lines this short (an address, a list of times) keeps its line breaks
 
 
@@ -83,8 +86,8 @@ class Cleaner(Rewrite):
 
     # Inlines
     def Str(self, n: Node) -> list:
-        # Word's optional hyphens are no part of the word; control characters come of a text pasted in a wrong encoding.
-        parts = _SPACING.split(_CONTROL.sub("", n["c"].replace("\u00ad", "")))
+        # Word's optional hyphens are no part of the word.
+        parts = _SPACING.split(_SEPARATORS.sub(" ", _CONTROL.sub("", n["c"].replace("\u00ad", ""))))
         out: list = []
         for i, part in enumerate(parts):
             if i:

@@ -65,20 +65,27 @@ def _date_pattern(lang: str) -> re.Pattern:
     )
 
 
-# A time of day: '09.00', 'kl. 9', '9:30 a.m.', '9am', with a zone perhaps ('10:00 CET').
-_CLOCK = (r"(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)?"
-          r"(?:\s*\(?(?P<zone>UTC|GMT|CET|CEST|EET|EEST|WET|WEST|BST|EST|EDT|PST|PDT|Z)\)?)?(?![\w.:])")
-_AFTER = re.compile(r"\s*(?:,\s*)?(?P<said>kl\.?|klo\.?|klockan|at|um|à)?\s*(?:[-–]\s*)?" + _CLOCK, re.I)
-_BEFORE = re.compile(r"(?:(?P<said>kl\.?|klo\.?|klockan|at)\s*)?" + _CLOCK + r"[\s,]*(?:(?:on|den|the|på)\s+)?[\w.]*[\s,]*$", re.I)
+# A time of day: '09.00', 'kl. 9', '9:30 a.m.', '9am', '1000 GMT', with a zone perhaps ('10:00 CET', 'UTC+1').
+_CLOCK = (r"(?P<hour>\d{1,2})(?:(?P<sep>[.:])(?P<minute>\d{2})|(?<=\d\d)(?P<joined>\d{2}))?\s*(?P<half>a\.?m\.?|p\.?m\.?)?"
+          r"(?:\s*\(?(?P<zone>UTC|GMT|CET|CEST|EET|EEST|WET|WEST|BST|EST|EDT|PST|PDT|Z)"
+          r"(?:\s*(?P<offset>[+\-−]\s*\d{1,2}(?::?\d{2})?))?\)?)?(?![\w.:+\-−])")
+_AFTER = re.compile(r"\s*(?:T|[,–-])?\s*(?P<said>kl\.?|klo\.?|klockan|at|um|à)?\s*(?:[-–]\s*)?" + _CLOCK, re.I)
+_ANYWHERE = re.compile(r"(?:(?P<said>kl\.?|klo\.?|klockan|at)\s*)?" + _CLOCK, re.I)
 _ZONES = {"UTC": 0, "GMT": 0, "Z": 0, "WET": 0, "WEST": 1, "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3,
           "EST": -5, "EDT": -4, "PST": -8, "PDT": -7}
+# What says a time the patterns above do not read: then an embargo's time is not guessed.
+_TIME_LIKE = re.compile(r"\d{1,2}[.:]\d{2}|\b\d{1,2}\s*[ap]\.?m\b|\b(kl|klo|klockan)\.?\s*\d|\b\d{3,4}\s*(h|hrs|hours)\b|"
+                        r"\b(ET|CT|MT|PT|Eastern|Central|Mountain|Pacific|AEST|AEDT|IST|JST|HKT|SGT|MSK)\b", re.I)
 
 
 def _clock(match: re.Match | None) -> tuple[Time, timedelta | None] | None:
-    """The time a clock match names; None when it is no time (a bare number without 'kl.', ':', am or pm)."""
-    if match is None or not (match["minute"] or match["half"] or match["said"]):
+    """The time a clock match names; None when it is no time (a bare number without 'kl.', ':', am or pm; four
+    digits without 'kl.' or a zone)."""
+    if match is None or not (match["minute"] or match["half"] or match["said"] or (match["joined"] and match["zone"])):
         return None
-    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["joined"] and not (match["said"] or match["zone"]):
+        return None
+    hour, minute = int(match["hour"]), int(match["minute"] or match["joined"] or 0)
     half = (match["half"] or "").lower()
     if half.startswith("p") and hour < 12:
         hour += 12
@@ -86,13 +93,20 @@ def _clock(match: re.Match | None) -> tuple[Time, timedelta | None] | None:
         hour = 0
     if hour > 23 or minute > 59:
         return None
-    zone = match["zone"]
-    return Time(hour, minute), (timedelta(hours=_ZONES[zone.upper()]) if zone else None)
+    offset = None
+    if match["zone"]:
+        offset = timedelta(hours=_ZONES[match["zone"].upper()])
+        if shift := match["offset"]:
+            sign = -1 if shift.strip()[0] in "-−" else 1
+            digits = re.sub(r"\D", "", shift)
+            hours, minutes = (int(digits[:-2] or 0), int(digits[-2:])) if len(digits) > 2 else (int(digits), 0)
+            offset += sign * timedelta(hours=hours, minutes=minutes)
+    return Time(hour, minute), offset
 
 
 def find_moment(text: str, lang: str, time_before: bool = False) -> tuple[Moment, int, int] | None:
-    """The first date in `text` with the time that follows it (or, with `time_before`, precedes it: '00.01 den 3
-    december'), and where the date and its time start and end; None without a date."""
+    """The first date in `text` with the time that follows it (or, with `time_before`, the last time before it:
+    '00.01 den 3 december'), and where the date and its time start and end; None without a date."""
     months, _ = _names(lang)
     for match in _date_pattern(lang).finditer(text):
         g = match.groupdict()
@@ -111,11 +125,18 @@ def find_moment(text: str, lang: str, time_before: bool = False) -> tuple[Moment
         after = _AFTER.match(text, end)
         if (clock := _clock(after)) is not None:
             return Moment(day, *clock), start, after.end()
-        before = _BEFORE.search(text[:start]) if time_before else None
-        if (clock := _clock(before)) is not None:
-            return Moment(day, *clock), before.start(), end
+        if time_before:
+            before = [m for m in _ANYWHERE.finditer(text[:start]) if _clock(m) is not None]
+            if before:
+                return Moment(day, *_clock(before[-1])), before[-1].start(), end
         return Moment(day, None), start, end
     return None
+
+
+def unread_time(text: str, start: int, end: int) -> bool:
+    """Whether the line says a time outside what was read of it (start to end), or names a zone not known here."""
+    return bool(_TIME_LIKE.search(text[:start] + " " + text[end:])) or bool(re.search(
+        r"\b(ET|CT|MT|PT|Eastern|Central|Mountain|Pacific|AEST|AEDT|IST|JST|HKT|SGT|MSK)\b", text))
 
 
 def dateline(text: str, lang: str) -> tuple[str | None, Moment] | None:
@@ -145,20 +166,18 @@ def dateline(text: str, lang: str) -> tuple[str | None, Moment] | None:
     return " ".join(w.title() if w.isupper() and len(w) > 2 else w for w in place.split(" ")), moment
 
 
-# An embargo line: 'EMBARGO: 3 december 2026 kl. 10.00', 'Under embargo till …', 'Spärrad till …', 'Embargoed until …'.
-_EMBARGO_WORDS = re.compile(
-    r"\b(embargo(ed)?|spärrad|spärrat|spärrtid|sperrefrist|publiceras\s+(inte|ej)\s+före|får\s+(inte|ej)\s+publiceras|"
+# An embargo line starts as one: 'EMBARGO: 3 december 2026 kl. 10.00', 'Under embargo till …', 'Spärrad till …',
+# 'Embargoed until …', 'Publiceras inte före …'. A sentence that mentions an embargo ('EU:s embargo mot …') is text.
+_EMBARGO = re.compile(
+    r"^\W*((under\s+)?(embargo(ed)?|spärrad|spärrat|spärrtid|sperrefrist|sperret)\b\W*(till|until|to|före|before|tom|"
+    r"t\.o\.m\.?|:|$|\d)|publiceras\s+(inte|ej)\s+före|får\s+(inte|ej)\s+publiceras|"
     r"not\s+(to\s+be\s+published|for\s+(publication|release))\s+(before|until)|julkaisuvapaa|"
-    r"ikke\s+til\s+offentliggørelse\s+før)\b", re.I)
-_EMBARGO_ALONE = re.compile(r"^\W*(under\s+)?(embargo(ed)?|spärrad|spärrat|sperrefrist)\b\W*(till|until|to|före|before|"
-                            r"tom|t\.o\.m\.?|:|$)", re.I)
+    r"ikke\s+til\s+offentliggørelse)", re.I)
 
 
 def embargo_line(text: str, lang: str = "en") -> bool:
-    """Whether a short line announces an embargo: it says so and gives a date, or starts as embargo lines start."""
-    if len(text) > 160 or not _EMBARGO_WORDS.search(text):
-        return False
-    return bool(_EMBARGO_ALONE.match(text)) or find_moment(text, lang) is not None
+    """Whether a line announces an embargo: it starts as embargo lines start, and is no long sentence."""
+    return len(text.split()) <= 40 and bool(_EMBARGO.match(text))
 
 
 # What a press office writes above the headline; the labels the pipeline prints, in every language, and more.
@@ -188,9 +207,17 @@ def list_field(text: str) -> tuple[str, list[str]] | None:
     if not colon or not rest.strip():
         return None
     for field, words in _LIST_FIELDS.items():
-        if key.strip().casefold() in words:
-            return field, [e.strip(" .") for e in re.split(r"[,;]|\s+\|\s+", rest) if e.strip(" .")]
+        if key.strip().casefold() in words and (entries := list_entries(rest)):
+            return field, entries
     return None
+
+
+def list_entries(text: str) -> list[str] | None:
+    """The entries of a list of topics or regions; None for text that is no such list (a sentence, an area)."""
+    entries = [e.strip(" .") for e in re.split(r"[,;]|\s+\|\s+", text) if e.strip(" .")]
+    if not entries or len(entries) > 12 or any(len(e) > 40 or re.search(r"\d", e) or len(e.split()) > 4 for e in entries):
+        return None
+    return entries
 
 
 def is_list_heading(text: str) -> str | None:
@@ -302,13 +329,9 @@ def people(paragraphs: list[list[str]]) -> tuple[list[Person], list[str]]:
                     if not value:
                         continue
                     in_brackets = re.match(r"^(.+?)\s*\((.+)\)$", value)
-                    # A name starts the next person when this one has a number or an address, or a role and the
-                    # name opens a paragraph or a line of parts ('Per Ek, kommunikatör'). An organisation after a role
-                    # is the role's.
-                    # 'Sofia Andersson' / 'Press Officer, Halmstad Municipality': a name alone is followed by a role.
-                    starts = name_like(in_brackets[1] if in_brackets else value) and position == 0 and \
-                        current is not None and bool(current.phone or current.email or (
-                            current.role and (number == 0 or len(parts) > 1)))
+                    # A person's name starts the next person once this one has a name; a title or an organisation
+                    # ('Press Officer', 'Region Halland') is the role.
+                    starts = person_name(in_brackets[1] if in_brackets else value)
                     if current is None or (current.name and starts):
                         current = Person()
                         found.append(current)
@@ -332,6 +355,22 @@ def people(paragraphs: list[list[str]]) -> tuple[list[Person], list[str]]:
                     else:
                         setattr(current, kind, value)
     return [p for p in found if p.name], other
+
+
+_ROLE_WORDS = re.compile(
+    r"(chef|ledare|ansvarig|samordnare|kommunikatör|handläggare|direktör|ordförande|sekreterare|strateg|rådgivare|"
+    r"assistent|koordinator|talesperson|pressekreterare|kommunalråd|officer|manager|director|head|chair|coordinator|"
+    r"spokes|advis|councillor|mayor|secretary|president|editor|press|media|kommunikation|leder|sjef|johtaja|"
+    r"päällikkö|sihteeri)", re.I)
+_ORGANISATION_WORDS = re.compile(
+    r"\b(ab|ltd|inc|gmbh|as|asa|oy|kommun|region|municipality|council|förvaltning(en)?|universitet|university|stad|"
+    r"city|museum|bolag(et)?|förening(en)?|förbund(et)?|department|avdelning(en)?|enhet(en)?|kontor(et)?|"
+    r"kaupunki|kunta)\b", re.I)
+
+
+def person_name(text: str) -> bool:
+    """A person's name: name-like, and no title or organisation ('Press Officer', 'Region Halland')."""
+    return name_like(text) and not _ROLE_WORDS.search(text) and not _ORGANISATION_WORDS.search(text)
 
 
 def name_like(text: str) -> bool:

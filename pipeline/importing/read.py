@@ -8,7 +8,9 @@ entity and fetches nothing), so that an .odt is recognised as well as a .docx.
 from __future__ import annotations
 
 import base64
+import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +39,7 @@ class Document:
     comments: list[tuple[str, str]] = field(default_factory=list)  # (author, text), odt only
     changes: int = 0  # tracked changes, odt only (a .docx has them in its AST)
     text_boxes: int = 0  # Word text boxes, whose text pandoc reads only in part
+    header: str = ""  # the text of the page headers and footers, .docx only: pandoc reads none, an embargo may be there
 
 
 _NESTING = frozenset({"BulletList", "OrderedList", "BlockQuote", "Div", "Table", "Note", "Figure", "DefinitionList"})
@@ -68,6 +71,7 @@ def read_document(path: Path, seconds: int = 60, most_nesting: int = 30) -> Docu
     texts: dict[str, str] = {}
     comments: list[tuple[str, str]] = []
     changes = boxes = 0
+    header = ""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -78,9 +82,10 @@ def read_document(path: Path, seconds: int = 60, most_nesting: int = 30) -> Docu
                 with archive.open("content.xml") as content:
                     styles, texts, comments, changes = _odt_extras(content.read())
             else:
-                with archive.open("word/document.xml") as content:
-                    boxes = content.read().count(b"<w:txbxContent")
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+                boxes = _count(archive, "word/document.xml", b"<w:txbxContent")
+                header = " ".join(_texts(archive, name) for name in archive.namelist()
+                                  if re.fullmatch(r"word/(header|footer)\d*\.xml", name))
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, zlib.error, NotImplementedError, RuntimeError, ValueError):
         raise Unreadable(f"the file is not a {'Word' if kind == 'docx' else 'OpenDocument'} document (it may be damaged, "
                          "or an older format with a new name); open it and save it again as "
                          f"{'Word Document (.docx)' if kind == 'docx' else 'ODF Text Document (.odt)'}") from None
@@ -97,7 +102,35 @@ def read_document(path: Path, seconds: int = 60, most_nesting: int = 30) -> Docu
             media[name] = base64.b64decode(uri.split(",", 1)[1])
         except (IndexError, ValueError):
             continue
-    return Document(ast, media, kind, styles, texts, comments, changes, boxes)
+    return Document(ast, media, kind, styles, texts, comments, changes, boxes, " ".join(header.split()))
+
+
+def _count(archive: zipfile.ZipFile, name: str, needle: bytes) -> int:
+    """How often `needle` occurs in a member, read a megabyte at a time."""
+    count, tail = 0, b""
+    with archive.open(name) as member:
+        while chunk := member.read(1 << 20):
+            window = tail + chunk
+            count += window.count(needle)
+            tail = window[-(len(needle) - 1):]
+            count -= tail.count(needle)  # counted again with the next chunk
+    return count + tail.count(needle)
+
+
+def _texts(archive: zipfile.ZipFile, name: str) -> str:
+    """The text of a small part of a .docx (a page header): its w:t elements, parsed with nothing expanded."""
+    from lxml import etree
+
+    info = archive.getinfo(name)
+    if info.file_size > 1_000_000:
+        return ""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.fromstring(archive.read(info), parser)
+    except etree.XMLSyntaxError:
+        return ""
+    paragraphs = root.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p")
+    return " ".join("".join(p.itertext()) for p in paragraphs)
 
 
 def _unknown_kind(path: Path) -> str:

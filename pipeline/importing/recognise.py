@@ -107,10 +107,21 @@ def block_text(block: Node) -> str:
     ('105 000') kept."""
     kind = block["t"]
     if kind in ("Para", "Plain"):
-        return _one_line(stringify([i for i in block["c"] if i["t"] != "Image"]))
+        return _one_line(stringify(_without_images(block["c"])))
     if kind == "Header":
-        return _one_line(stringify(block["c"][2]))
+        return _one_line(stringify(_without_images(block["c"][2])))
     return ""
+
+
+def _without_images(inlines: list) -> list:
+    """The inlines with every image taken out, in links and emphasis too: an alt text is no part of the text."""
+    class Drop(Rewrite):
+        def Image(self, n: Node) -> list:
+            return []
+
+    import copy
+
+    return Drop().inlines(copy.deepcopy(inlines))
 
 
 def _one_line(text: str) -> str:
@@ -132,6 +143,10 @@ def recognise(document: Document, site, lang: str | None) -> Recognised:
         found.note(f"the text reads as {_language_name(found.lang)}, so the release is in '{found.lang}'; give --lang if "
                    "it is not", field="lang")
     _meta_fields(meta, found)
+    if document.header and re.search(r"embargo|spärr|sperre", document.header, re.I):
+        # pandoc reads no page header: an embargo there is taken from it, or stops the release until it is written
+        embargo = next((m[0] for m in re.finditer(r"(?:under\s+)?(?:embargo|spärr|sperre).{0,100}", document.header, re.I)), "")
+        _take_embargo(found, embargo.strip(), "in the page header: ")
     items = _preamble(items, found, site)
     _dated_at_embargo(found)
     items = _closing(items, found, site)
@@ -173,6 +188,11 @@ def _meta_fields(meta: dict, found: Recognised) -> None:
         value = meta.get(key)
         if not value:
             return None
+        if value["t"] == "MetaList":  # authors
+            return "; ".join(t for item in value["c"] if (t := text_of(item))) or None
+        return text_of(value)
+
+    def text_of(value: dict) -> str | None:
         if value["t"] == "MetaInlines":
             return " ".join(stringify(value["c"]).split()) or None
         if value["t"] == "MetaBlocks":
@@ -186,10 +206,23 @@ def _meta_fields(meta: dict, found: Recognised) -> None:
         if (lead := text(key)) and not found.lead:
             found.lead = lead
             found.note(f"the lead is the document's {key.capitalize()} paragraph", field="lead")
+    if dated := text("date"):  # Word's Date style: a dateline, an embargo, or a date pandoc took out of the text
+        if lines.embargo_line(dated, found.lang):
+            _take_embargo(found, dated)
+        elif dateline := lines.dateline(dated, found.lang):
+            _take_dateline(found, dated, *dateline)
+        else:
+            found.note(f"the paragraph '{dated}' in the Date style is left out; put it in the text if it is needed",
+                       field=TOP, severity="warning")
+    if author := text("author"):
+        found.note(f"the paragraph '{author}' in the Author style is left out; if it names a contact, add it under "
+                   "'contacts'", field=TOP, severity="warning")
 
 
 # The top: label, dateline, embargo, headline, lead
 
+_GREETING = re.compile(r"^(med\s+)?(vänliga|bästa)\s+hälsningar|^(best|kind)\s+regards|^(yours\s+)?sincerely|"
+                       r"^(med\s+)?venn?lig\s+hilsen|^ystävällisin", re.I)
 _CLOSING = re.compile(r"^(med\s+)?(vänliga|bästa)\s+hälsningar\W*$|^(best|kind)\s+regards\W*$|^(yours\s+)?sincerely\W*$|"
                       r"^(med\s+)?vennlig\s+hilsen\W*$|^(med\s+)?venlig\s+hilsen\W*$|^ystävällisin\s+terveisin\W*$|"
                       r"^[-–#* ]*(ends?|slut|-?30-?|###)[-–#* ]*$", re.I)
@@ -202,8 +235,13 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
     around it: a type label, a dateline, an embargo line, a letterhead, a logo; then the lead."""
     title_at = None
     if found.title is None:
-        title_at = next((i for i, item in enumerate(items[:_TOP]) if item.text and item.style.lower() == "title"), None)
-    guessed: str | None = None  # a headline taken for want of a style: a label below it shows it was a letterhead
+        top = items[:_TOP]
+        title_at = next((i for i, item in enumerate(top) if item.text and item.style.lower() == "title"), None)
+        if title_at is None:  # a heading above any sentence of text ('Halmstads kommun' / Heading 1 …)
+            before_text = list(itertools.takewhile(lambda i: not i.text.endswith((".", "!", "?")), top))
+            title_at = next((i for i, item in enumerate(before_text) if item.block["t"] == "Header"), None)
+    guessed: str | None = None  # a headline taken for want of a style: a second one below a label shows it was a letterhead
+    after_label = False
     body: list[Item] = []
     index = 0
     while index < len(items):
@@ -215,8 +253,8 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
             index += 1
             continue
         if not text and _picture_only(item.block):
-            alt = " ".join(stringify(item.block["c"]).split()) if item.block["t"] == "Para" else ""
-            if found.title is None and re.search(r"logo", alt, re.I):
+            alt = " ".join(stringify(item.block["c"]).split()) if item.block["t"] in ("Para", "Plain") else ""
+            if found.title is None and len(alt.split()) <= 5 and re.search(r"\blogo(typ|type|tyyppi)?\b", alt, re.I):
                 found.note(f"the logo above the headline ('{alt}') is left out: the press room's logo is on every page",
                            field=TOP)
             else:
@@ -224,6 +262,9 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
             index += 1
             continue
         if not text and item.block["t"] != "Para" and found.title is None and index < _TOP:
+            for line in _lines_of_block(item.block):  # a letterhead table may hold the embargo
+                if found.embargo is None and found.embargo_text is None and lines.embargo_line(line, found.lang):
+                    _take_embargo(found, line, "in a table above the headline: ")
             body.append(item)
             found.note("a table or list above the headline (a letterhead?) is kept at the top of the text; remove it "
                        "if it is no part of the release", text=next(iter(_lines_of_block(item.block)), None),
@@ -235,10 +276,7 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
         if not found.type and (label := lines.type_label(text)):
             found.type = label
             found.note(f"'{text}' above the headline is the release's type", field="type")
-            if guessed is not None and found.title == guessed:  # the line above the label was a letterhead
-                found.notes = [n for n in found.notes if not (n.field == "title" and n.severity == "note")]
-                _letterhead(found, guessed, site)
-                found.title = guessed = None
+            after_label = guessed is not None
         elif found.moment is None and not found.type and (split := _label_and_dateline(text, found.lang)):
             found.type, (place, moment) = split
             _take_dateline(found, text, place, moment)
@@ -252,6 +290,14 @@ def _preamble(items: list[Item], found: Recognised, site) -> list[Item]:
             found.note(f"'{text}' is left out: a release with no embargo is published at its date", field=TOP)
         elif title_at is not None and index < title_at:
             _letterhead(found, text, site)
+        elif after_label and found.title == guessed and item.block["t"] in ("Para", "Header") and len(text) <= 200 \
+                and not text.endswith((".", ":", "!", "?")):
+            # 'Halmstads kommun | Förvaltningen' / 'Pressmeddelande' / the headline: the first was a letterhead
+            found.notes = [n for n in found.notes if not (n.field == "title" and n.severity == "note")]
+            _letterhead(found, guessed, site)
+            found.title, guessed, after_label = text, None, False
+            found.note("the title is the line under the type label: it has no Title or Heading style; check it is "
+                       "the headline", field="title")
         elif found.title is None and item.block["t"] in ("Para", "Header") and len(text) <= 200 \
                 and not text.endswith((".", ":")):
             found.title = guessed = text
@@ -361,7 +407,8 @@ def _drop_prefix(block: Node, characters: int) -> None:
 
 
 def _take_dateline(found: Recognised, text: str, place: str | None, moment: lines.Moment) -> None:
-    if found.moment is not None and found.moment.time is not None and moment.time is None:
+    if found.moment is not None and found.moment.time is not None and moment.time is None and \
+            found.moment.day == moment.day:
         moment = found.moment  # 'Pressmeddelande 3 december 2026 kl. 10' above 'Halmstad, 3 december 2026'
     found.notes = [n for n in found.notes if not (n.field == "date" and n.message.startswith("the date is taken"))]
     found.moment = moment
@@ -383,19 +430,21 @@ def _dated_at_embargo(found: Recognised) -> None:
         found.note("the date is the dateline's day at the time the embargo lifts", field="date")
 
 
-def _take_embargo(found: Recognised, text: str) -> None:
+def _take_embargo(found: Recognised, text: str, where: str = "") -> None:
+    """The embargo a line gives; one whose time is not read with certainty is written as the line, which the
+    loader refuses, so that the release cannot go out before someone writes the time."""
     moment = lines.find_moment(text, found.lang, time_before=True)
-    if moment is None:
+    if moment is None or lines.unread_time(text, moment[1], moment[2]):
         found.embargo_text = text
-        found.note(f"the document says '{text}', but no date and time could be read from it; write the embargo as "
-                   "a time, e.g. embargo: 2026-11-26T10:00", field="embargo", severity="error")
+        found.note(f"{where}the document says '{text}', but no date and time could be read from it with certainty; "
+                   "write the embargo as a time, e.g. embargo: 2026-11-26T10:00", field="embargo", severity="error")
         return
     found.embargo = moment[0]
     if moment[0].time is None:
-        found.note(f"the embargo is taken from '{text}', which gives no time, so it lifts at 00:00 that day; write the "
-                   "time it lifts", field="embargo", severity="warning")
+        found.note(f"the embargo is taken from '{text}'{where and ' (' + where.strip(': ') + ')'}, which gives no "
+                   "time, so it lifts at 00:00 that day; write the time it lifts", field="embargo", severity="warning")
     else:
-        found.note(f"the embargo is taken from '{text}'", field="embargo")
+        found.note(f"the embargo is taken from '{text}'{where and ' (' + where.strip(': ') + ')'}", field="embargo")
 
 
 # The end: contacts, boilerplate, topics; fact boxes anywhere
@@ -416,8 +465,10 @@ def _closing(items: list[Item], found: Recognised, site) -> list[Item]:
             index += 1
             continue
         if _CLOSING.match(text):  # 'Med vänliga hälsningar' and the signature under it; 'ENDS'
-            taken = [i.text for i in itertools.takewhile(lambda i: i.block["t"] == "Para" and len(i.text) <= 80
-                                                         and not i.text.endswith("."), items[index + 1 : index + 4])]
+            signature = list(itertools.takewhile(
+                lambda i: i.block["t"] == "Para" and len(i.text) <= 80 and not i.text.endswith(".") and not
+                lines.contact_heading(i.text) and _section_heading(i) is None, items[index + 1 : index + 4]))
+            taken = [i.text for i in signature] if _GREETING.match(text) else []
             shown = " / ".join([text, *taken])
             found.note(f"the closing '{shown}' is left out: a release ends with its text", field=END,
                        severity="note" if not taken else "warning")
@@ -436,11 +487,10 @@ def _closing(items: list[Item], found: Recognised, site) -> list[Item]:
         end = _section_end(items, index)
         section = items[index + 1 : end]
         paragraphs = list(itertools.takewhile(lambda i: i.block["t"] in ("Para", "Plain"), section))
-        if (field_name := lines.is_list_heading(heading)) and paragraphs:
-            entries = [e.strip(" .") for i in paragraphs for line in stringify_lines(i.block["c"])
-                       for e in re.split(r"[,;]\s*", line) if e.strip(" .")]
+        if (field_name := lines.is_list_heading(heading)) and paragraphs and \
+                (entries := lines.list_entries(" , ".join(stringify_lines(paragraphs[0].block["c"])))):
             _take_list(found, field_name, entries, heading)
-            index += 1 + len(paragraphs)
+            index += 2
             continue
         if lines.contact_heading(heading):
             taken = list(itertools.takewhile(lambda i: all(map(lines.contact_like, stringify_lines(i.block["c"]))),
@@ -659,11 +709,13 @@ def _captions(items: list[Item]) -> list[Item]:
                     re.search(r"caption|bildtext|beskrivning|kuvateksti|illustration", item.style, re.I):
                 images[0]["c"][2][1] = item.text
                 continue
-            if _CREDIT.fullmatch(item.text.rstrip(".")) and len(item.text) <= 100:
+            if _CREDIT.fullmatch(item.text.rstrip(".")) and len(item.text.split(":", 1)[1].split()) <= 5:
                 if previous["t"] == "Figure" and previous["c"][1][1]:
-                    previous["c"][1][1].append({"t": "Plain", "c": [{"t": "Str", "c": item.text}]})
+                    caption = " ".join(block_text(b) for b in previous["c"][1][1])
+                    stop = "" if caption.endswith((".", "!", "?")) else "."
+                    previous["c"][1][1] = [{"t": "Plain", "c": [{"t": "Str", "c": f"{caption}{stop} {item.text}"}]}]
                 else:
-                    images[0]["c"][2][1] = f"{title} {item.text}".strip()
+                    images[0]["c"][2][1] = f"{title}{'' if not title or title.endswith(('.', '!', '?')) else '.'} {item.text}".strip()
                 continue
         out.append(item)
     return out
@@ -784,6 +836,10 @@ def _pictures(found: Recognised, document: Document) -> None:
                 return []
             return n
 
+        def Link(self, n: Node) -> Node | list:
+            n = super().Link(n)
+            return n if n["c"][1] else []  # a link around the key image alone goes with it
+
     found.body = [b for b in Remove().blocks(found.body) if not (b["t"] == "Para" and not b["c"])]
     found.note("the first image is the key image, shown at the top; if it belongs in the text, move it back into "
                "the body as ![alt text](file)", field="image")
@@ -792,8 +848,9 @@ def _pictures(found: Recognised, document: Document) -> None:
 def _picture_only(block: Node) -> bool:
     if block["t"] == "Figure":
         return True
-    shown = [i for i in block["c"] if i["t"] not in ("Space", "LineBreak")] if block["t"] in ("Para", "Plain") else []
-    return bool(shown) and all(i["t"] == "Image" for i in shown)
+    if block["t"] not in ("Para", "Plain") or block_text(block):
+        return False
+    return any(i["t"] == "Image" or (i["t"] == "Link" and any(x["t"] == "Image" for x in i["c"][1])) for i in block["c"])
 
 
 def _all_of(inlines: list, kind: str) -> bool:
