@@ -323,7 +323,7 @@ def people(paragraphs: list[list[str]]) -> tuple[list[Person], list[str]]:
                 other.append(text)
                 continue
             parts = contact_parts(text)
-            for position, (kind, value) in enumerate(parts):
+            for kind, value in parts:
                 if kind == "text":
                     value = re.sub(r"^(kontakta|contact|kontakt)\s*:?\s*", "", value, flags=re.I).strip()
                     if not value:
@@ -357,11 +357,12 @@ def people(paragraphs: list[list[str]]) -> tuple[list[Person], list[str]]:
     return [p for p in found if p.name], other
 
 
+# A title is a Nordic compound ending in one of these ('bibliotekschef', 'cityledare'), or holds an English one.
 _ROLE_WORDS = re.compile(
     r"(chef|ledare|ansvarig|samordnare|kommunikatör|handläggare|direktör|ordförande|sekreterare|strateg|rådgivare|"
-    r"assistent|koordinator|talesperson|pressekreterare|kommunalråd|officer|manager|director|head|chair|coordinator|"
-    r"spokes|advis|councillor|mayor|secretary|president|editor|press|media|kommunikation|leder|sjef|johtaja|"
-    r"päällikkö|sihteeri)", re.I)
+    r"assistent|koordinator|talesperson|kommunalråd|leder|sjef|johtaja|päällikkö|sihteeri)\b|"
+    r"\b(officer|manager|director|head|chair|chairman|chairwoman|coordinator|spokesperson|spokesman|adviser|advisor|"
+    r"councillor|mayor|secretary|president|editor|press|media|communications?)\b", re.I)
 _ORGANISATION_WORDS = re.compile(
     r"\b(ab|ltd|inc|gmbh|as|asa|oy|kommun|region|municipality|council|förvaltning(en)?|universitet|university|stad|"
     r"city|museum|bolag(et)?|förening(en)?|förbund(et)?|department|avdelning(en)?|enhet(en)?|kontor(et)?|"
