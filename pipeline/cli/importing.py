@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 
 import click
 
-from pipeline.cli.options import Moment, cannot_write, language_tag, shown
+from pipeline.cli.options import Moment, cannot_write, language_tag, press_room, shown
 
 
 @click.command("import", short_help="Make a release source of a Word (.docx) or LibreOffice (.odt) document.")
@@ -42,7 +42,6 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
     document imported twice.
     """
     from pipeline.importing import ImportedBefore, Unreadable, import_document, write_all
-    from pipeline.source.load import load_site
 
     if not sources.is_dir():
         raise click.UsageError(f"sources folder '{sources}' does not exist; run press import where it is, or give --sources")
@@ -53,12 +52,7 @@ def import_(document: Path, sources: Path, out: Path | None, lang: str | None, d
     if out is not None and any(p.startswith(".") for p in PurePosixPath(out.resolve().relative_to(sources.resolve())).parts):
         raise click.BadParameter(f"'{out}' is a hidden folder, which an export never reads; use a folder whose name "
                                  "does not start with '.'", param_hint="--out")
-    site, problems = load_site(sources / "site.yaml")
-    for problem in problems.items:
-        click.echo(problem.format(shown(problem.path)), err=True)
-    if site is None:
-        click.echo("nothing was imported: correct site.yaml first", err=True)
-        sys.exit(1)
+    site = press_room(sources, "nothing was imported")
     click.echo(f"reading {shown(document)}…", err=True)
     try:
         written = import_document(document, site, sources, out, lang, date)

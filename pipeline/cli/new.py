@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from pipeline.cli.options import Moment, cannot_write, language_tag, shown
+from pipeline.cli.options import Moment, cannot_write, language_tag, press_room, shown
 
 
 @click.command(short_help="Start a release from the template, ready to fill in.")
@@ -36,7 +36,7 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
     overwritten. A title that starts with '-' goes after '--':
     press new -- "-5 grader i natt".
     """
-    from pipeline.source.load import load_site, slugify
+    from pipeline.source.load import slugify
     from pipeline.source.template import ids_in_use, release_text, short_slug, slugs_in_use, unique_id, write_new
 
     title = " ".join(title.split())  # tabs and line breaks have no place in a headline
@@ -54,12 +54,7 @@ def new(title: str, sources: Path, folder: str | None, lang: str | None, date: d
     if any(not " ".join(topic.split()) for topic in topics):
         raise click.BadParameter("a topic is empty; give its name, e.g. --topic Kultur", param_hint="--topic")
     topics = tuple(" ".join(topic.split()) for topic in topics)
-    site, problems = load_site(sources / "site.yaml")
-    for problem in problems.items:
-        click.echo(problem.format(shown(problem.path)), err=True)
-    if site is None:
-        click.echo("no release was written: correct site.yaml first", err=True)
-        sys.exit(1)
+    site = press_room(sources, "no release was written")
     zone = ZoneInfo(site.timezone)
     date = (date or datetime.now(zone).replace(second=0, microsecond=0))
     date = date if date.tzinfo else date.replace(tzinfo=zone)

@@ -54,3 +54,18 @@ def cannot_write(path: Path, exc: OSError) -> str:
 
     why = MACHINE_FAULTS.get(exc.errno, f"check that the folder is yours to write in ({exc.strerror})")
     return f"{shown(path)}: error: the release cannot be written: {why.replace('export again', 'try again')}; nothing was written"
+
+
+def press_room(sources: Path, nothing_done: str):
+    """The press room's settings from SOURCES/site.yaml, its problems said; exit 1 when it cannot be read."""
+    import sys
+
+    from pipeline.source.load import load_site
+
+    site, problems = load_site(sources / "site.yaml")
+    for problem in problems.items:
+        click.echo(problem.format(shown(problem.path)), err=True)
+    if site is None:
+        click.echo(f"{nothing_done}: correct site.yaml first", err=True)
+        sys.exit(1)
+    return site
