@@ -281,3 +281,17 @@ def test_a_file_of_a_release_not_public_yet_is_not_published_early_by_another(pr
     (project / "sources/2026/2026-11-26-lacka.md").write_text(release("title: Läcka\ndate: 2026-11-26\n", "Se [planen](plan.pdf).\n"))
     export("sources", "--now", "2026-12-01T10:00", "-q")
     assert (project / "dist/2026/lacka/plan.pdf").is_file() and (project / "dist/2026/fusion/plan.pdf").is_file()
+
+
+def test_the_export_says_when_the_next_release_goes_out(project):
+    write_tree(project, {
+        "sources/2026/2026-12-01-budget-2027.md": BUDGET,
+        "sources/2026/2026-12-02-lekplats.md": release("title: Ny lekplats\ndate: 2026-12-02T08:00\n"),
+        "sources/2026/2026-11-20-jul.md": release("title: Julmarknad\ndate: 2026-11-20T08:00\n"),
+    })
+    run = export("sources", "--now", NOW)
+    assert run.stdout.splitlines()[-2] == "next publication: tisdag 1 december 2026 kl. 10.00 (budget-2027)"
+    run = export("sources", "--now", "2026-12-01T10:00")
+    assert run.stdout.splitlines()[-2] == "next publication: onsdag 2 december 2026 kl. 08.00 (lekplats)"
+    run = export("sources", "--now", "2026-12-02T08:00")
+    assert "next publication" not in run.stdout + run.stderr

@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -52,6 +52,8 @@ class Summary:
     errors: int = 0
     warnings: int = 0
     press_copies: int = 0  # written for agencies, of releases under embargo
+    upcoming: list[tuple[datetime, str]] = field(default_factory=list)  # (public time, address) of those not public yet
+    next_publication: str | None = None  # 'tisdag 1 december 2026 kl. 10.00 (budget-2027)': when the next goes out
 
     published_nothing: bool = False  # the press room's settings could not be read
 
@@ -285,6 +287,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         run.reporter.advance()
     run.reporter.end()
     entries, item_keys = _report_all(outcomes, before, index, settings, run)
+    run.summary.next_publication = next_publication(run.summary.upcoming, settings.site)
     manifest = build_collection(entries, _feed_items(item_keys, cache, settings, index), settings.site, settings.theme,
                                 settings.dist, previous, cache)
     if manifest != previous or not (settings.dist / MANIFEST).is_file() or not (cache.folder / MANIFEST).is_file():
@@ -435,6 +438,18 @@ def _feed_items(item_keys: dict[str, tuple[str, Path]], cache: Cache, settings: 
     return item_of
 
 
+def next_publication(upcoming: list[tuple[datetime, str]], site: Site) -> str | None:
+    """When the next release not public yet goes out, as the press room's language says it, and which."""
+    if not upcoming:
+        return None
+    from pipeline.labels import weekday_date_time
+
+    first = min(moment for moment, _ in upcoming)
+    names = sorted(name for moment, name in upcoming if moment == first)
+    which = names[0] + (f" and {len(names) - 1} more" if len(names) > 1 else "")
+    return f"{weekday_date_time(first, site.lang, site.timezone)} ({which})"
+
+
 def _tidy_press_copies(folder: Path, outcomes: dict[str, Outcome]) -> None:
     """The press-copy folder holds the releases under embargo now: a copy whose embargo lifted, or whose
     release was withdrawn, failed or deleted, is removed. Its own list, press-copies.json, says which files
@@ -501,6 +516,7 @@ def _report(outcome: Outcome, earlier: dict | None, kept: bool, site: Site, run:
         public = outcome.release.public_time.astimezone(ZoneInfo(site.timezone))
         run.said("embargo", path, "; ".join(x for x in (public.strftime("until %Y-%m-%d %H:%M %Z"), took_down) if x))
         run.summary.press_copies += bool(outcome.press_copy)
+        run.summary.upcoming.append((outcome.release.public_time, outcome.release.folder.rsplit("/", 1)[-1]))
     elif status == Status.DRAFT:
         run.said("removed", path, f"now a draft; {took_down}") if earlier else run.said("draft", path)
 

@@ -170,6 +170,8 @@ def export(
     line = summary_line(summary)
     if embargoed is not None:
         line = f"{plural(summary.press_copies, 'embargoed press copy', 'embargoed press copies')} in {embargoed}; " + line
+    if summary.next_publication:  # above the summary, which stays the last line
+        click.echo(f"next publication: {summary.next_publication}", err=not summary.ok)
     click.echo(line, err=not summary.ok)
     if not summary.ok:
         sys.exit(1)
