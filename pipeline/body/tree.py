@@ -244,6 +244,11 @@ class _Text(Fold):
     def Div(self, n): return self.blocks(n["c"][1])
 
 
-def stringify(inlines: list) -> str:
-    """Plain text of inlines (like pandoc's stringify); footnotes and raw markup left out."""
-    return _Text().inlines(inlines)
+class _TextWithoutImages(_Text):
+    def Image(self, n): return ""
+
+
+def stringify(inlines: list, alt_texts: bool = True) -> str:
+    """Plain text of inlines (like pandoc's stringify); footnotes and raw markup left out, and images' alt texts
+    too without `alt_texts`."""
+    return (_Text() if alt_texts else _TextWithoutImages()).inlines(inlines)

@@ -114,7 +114,9 @@ def write_all(written: Written) -> None:
     the name is taken; what was linked is taken back when a later file fails (a full disk, a name taken, Ctrl-C).
     They are readable as the user's other new files are (the umask), not only by their owner."""
     done: list[Path] = []
-    mode = 0o666 & ~_umask()
+    from pipeline.source.template import new_file_mode
+
+    mode = new_file_mode()
     try:
         for path, data in [*written.files.items(), (written.path, written.text.encode("utf-8"))]:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -159,12 +161,6 @@ def _alive(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _created(path: Path, data: bytes) -> Path:

@@ -107,21 +107,10 @@ def block_text(block: Node) -> str:
     ('105 000') kept."""
     kind = block["t"]
     if kind in ("Para", "Plain"):
-        return _one_line(stringify(_without_images(block["c"])))
+        return _one_line(stringify(block["c"], alt_texts=False))
     if kind == "Header":
-        return _one_line(stringify(_without_images(block["c"][2])))
+        return _one_line(stringify(block["c"][2], alt_texts=False))
     return ""
-
-
-def _without_images(inlines: list) -> list:
-    """The inlines with every image taken out, in links and emphasis too: an alt text is no part of the text."""
-    class Drop(Rewrite):
-        def Image(self, n: Node) -> list:
-            return []
-
-    import copy
-
-    return Drop().inlines(copy.deepcopy(inlines))
 
 
 def _one_line(text: str) -> str:

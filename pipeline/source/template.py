@@ -240,12 +240,18 @@ def write_new(path: Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # as the user's other new files, not only the owner's (mkstemp's 0600)
+        os.chmod(temporary, new_file_mode())  # as the user's other new files, not only the owner's (mkstemp's 0600)
         os.link(temporary, path)
     finally:
         os.unlink(temporary)
+
+
+def new_file_mode() -> int:
+    """The permissions a new file of the user's gets (0o666 less the umask): what a file made by mkstemp, which
+    only its owner may read, is given before it takes its place."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def slugs_in_use(sources: Path) -> set[str]:
