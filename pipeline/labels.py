@@ -52,6 +52,9 @@ LABELS: dict[str, dict[str, str]] = {
         "all_releases": "All press releases",
         "listing_topic": "Topic: {name}",
         "listing_region": "Region: {name}",
+        "press_copies": "Press copies under embargo",
+        "press_copies_note": "Not for publication before the time given for each release. Not to be passed on.",
+        "image_file": "Image",
     },
     "sv": {
         "type": "Pressmeddelande",
@@ -92,6 +95,9 @@ LABELS: dict[str, dict[str, str]] = {
         "all_releases": "Alla pressmeddelanden",
         "listing_topic": "Ämne: {name}",
         "listing_region": "Region: {name}",
+        "press_copies": "Presskopior under embargo",
+        "press_copies_note": "Får inte publiceras före den tid som anges för varje pressmeddelande. Får inte spridas vidare.",
+        "image_file": "Bild",
     },
     "nb": {
         "type": "Pressemelding",

@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import shutil
+import subprocess
 import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 
+import pikepdf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from lxml import etree
+from lxml import etree, html
 
-from conftest import NOW, ROOT, export, release, tree, write_tree
+from conftest import NOW, ROOT, export, png, release, tree, write_tree
 from pipeline.render.wiretext import fold_ascii, wrap
 from pipeline.verify import published
+from pipeline.verify.pdf_check import Expected, check_pdf, check_with_tools
 
 SCHEMAS = ROOT / "pipeline" / "verify" / "schemas"
 G2 = {"g": "http://iptc.org/std/nar/2006-10-01/"}
@@ -124,7 +128,53 @@ def test_a_press_copy_is_removed_once_its_embargo_lifts_or_its_release_goes(proj
     (project / "sources/2026/later.md").unlink()
     assert export("sources", "--now", "2026-11-27T12:00:00+01:00", "--embargoed", "press-copy", "-q").exit_code == 0
     left = sorted(tree(project / "press-copy"))
-    assert left == ["agency-notes.txt", "press-copies.json"]
+    assert left == ["agency-notes.txt", "index.html", "press-copies.json"]
+    assert "<h2>" not in (project / "press-copy/index.html").read_text("utf-8"), "the index lists no copy any more"
+
+
+def test_a_press_copy_holds_everything_a_journalist_gets(project):
+    """The PDF (marked with the embargo on its first page and in its metadata, an archival PDF like any other), the
+    images, and an index a reader opens; a second export prints nothing again."""
+    write_tree(project, {
+        "sources/2026/sv.md": release(EMBARGOED + "image: {src: bild.png, alt: En bild}\n",
+                                      "Text.\n\n![Karta över platsen](karta.png)\n"),
+        "sources/2026/bild.png": png(), "sources/2026/karta.png": png(60, 40),
+        "sources/2026/later.md": release(EMBARGOED.replace("26T10", "27T10").replace("Nyhet under", "En <b>annan</b>")),
+    })
+    run = export("sources", "--now", "2026-11-25T12:00:00+01:00", "--embargoed", "press-copy")
+    assert run.exit_code == 0, run.stderr
+    copy = project / "press-copy/2026/sv"
+    assert sorted(tree(copy)) == ["bild.png", "karta.png", "sv.newsml.xml", "sv.ninjs.json", "sv.pdf", "sv.txt"]
+    assert (copy / "bild.png").read_bytes() == png()
+    pdf = (copy / "sv.pdf").read_bytes()
+    first_page = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert "Får publiceras tidigast torsdag 26 november 2026 kl. 10.00" in first_page.split("Nyhet under embargo")[0]
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True).stdout.decode()
+    assert re.search(r"Subject: +Får publiceras tidigast torsdag 26 november 2026 kl. 10.00", info)
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        record = next(spec.EF.F.read_bytes() for spec in document.Root.AF if str(spec.UF) == "release.json")
+    assert json.loads(record)["embargo"] == "2026-11-26T10:00:00+01:00"
+    source = project / "sources/2026/sv.md"
+    expected = Expected(title="Nyhet under embargo", lang="sv", headings=(1,), source_name="sv.md",
+                        source=source.read_bytes())
+    assert check_pdf(pdf, expected) + check_with_tools(copy / "sv.pdf") == []
+
+    index = html.fromstring((project / "press-copy/index.html").read_bytes())
+    assert [h.text_content() for h in index.iter("h2")] == ["Nyhet under embargo", "En <b>annan</b> embargo"], "by embargo"
+    links = index.xpath("//section[1]//a/@href")
+    assert sorted(links) == sorted(f"2026/sv/{name}" for name in tree(copy))
+    assert index.xpath("string(//section[2]//p)") == "Får publiceras tidigast fredag 27 november 2026 kl. 10.00"
+
+    before = {path: path.stat().st_mtime_ns for path in (project / "press-copy").rglob("*")}
+    again = export("sources", "--now", "2026-11-25T13:00:00+01:00", "--embargoed", "press-copy", "-q")
+    assert again.exit_code == 0 and {path: path.stat().st_mtime_ns for path in before} == before
+
+    # An index.html of the operator's own is never overwritten.
+    (project / "other").mkdir()
+    (project / "other/index.html").write_text("<p>ours</p>")
+    run = export("sources", "--now", "2026-11-25T13:00:00+01:00", "--embargoed", "other", "-q")
+    assert (project / "other/index.html").read_text() == "<p>ours</p>"
+    assert "other/index.html: warning: this file is not the press copies' index" in run.stderr
 
 
 def test_the_press_copy_may_not_be_published(project):

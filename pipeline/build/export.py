@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from pipeline.build.cache import STAMP, Cache, FileDigests, Remembered, digest, file_digest, stamp, touched_since, unchanged
-from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, InPlace, OutputRefused, Snapshot, read_manifest,
-                                   remove_stale, write_manifest)
+from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, PRESS_COPIES_INDEX, InPlace, OutputRefused, Snapshot,
+                                   read_manifest, remove_stale, write_bytes, write_manifest)
 from pipeline.build.printer import Printer
 from pipeline.problems import Problem, Problems, file_lines, line_starting
 from pipeline.render.theme import Theme, find_theme
@@ -295,7 +295,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
         write_manifest(cache.folder, manifest)
     remove_stale(settings.dist, previous, manifest)
     if settings.embargoed is not None:
-        _tidy_press_copies(settings.embargoed, outcomes)
+        _tidy_press_copies(settings, outcomes, run)
     return run.summary
 
 
@@ -450,16 +450,31 @@ def next_publication(upcoming: list[tuple[datetime, str]], site: Site) -> str | 
     return f"{weekday_date_time(first, site.lang, site.timezone)} ({which})"
 
 
-def _tidy_press_copies(folder: Path, outcomes: dict[str, Outcome]) -> None:
+def _tidy_press_copies(settings: Settings, outcomes: dict[str, Outcome], run: _Run) -> None:
     """The press-copy folder holds the releases under embargo now: a copy whose embargo lifted, or whose
     release was withdrawn, failed or deleted, is removed. Its own list, press-copies.json, says which files
-    are copies; nothing else in the folder is touched (it may be any folder an operator names)."""
+    are copies, and its index.html shows them to a reader; nothing else in the folder is touched (it may be
+    any folder an operator names)."""
+    from pipeline.render.pages import environment_for, render_press_copies
+
+    folder = settings.embargoed
     copies = [o.press_copy for o in outcomes.values() if o.status == Status.NOT_PUBLIC_YET and o.press_copy]
     manifest = {"releases": sorted(copies, key=lambda c: c["source"])}
     previous = read_manifest(folder, PRESS_COPIES)
     if manifest != previous or not (folder / PRESS_COPIES).is_file():
         write_manifest(folder, manifest, PRESS_COPIES)
     remove_stale(folder, previous, manifest)
+    index = folder / PRESS_COPIES_INDEX
+    if index.exists() and GENERATED_INDEX not in index.read_bytes():
+        run.problems([Problem(index, 0, "warning", "this file is not the press copies' index, and is left as it is; "
+                              "move it away for the index to be written here")])
+        return
+    by_embargo = sorted(manifest["releases"], key=lambda c: (c["embargo"], c["source"]))
+    write_bytes(folder, PRESS_COPIES_INDEX, render_press_copies(by_embargo, settings.site,
+                                                                environment_for(settings.theme, settings.compiled)))
+
+
+GENERATED_INDEX = b'<meta name="generator" content="press-pipeline press copies">'  # marks an index written here
 
 
 def load(path: Path, site: Site, debug: bool, preview: bool = False) -> tuple[Release | None, Problems]:
@@ -683,8 +698,10 @@ def _still_good(cached: Outcome, dist: Path, now: datetime, embargoed: Path | No
         return False
     if cached.status == Status.DRAFT:
         return True
-    if cached.status == Status.NOT_PUBLIC_YET:
-        return cached.release.public_time > now and embargoed is None  # once public, or for a press copy, it is rendered
+    if cached.status == Status.NOT_PUBLIC_YET:  # once public it is rendered; a press copy stands while its files do
+        copy = cached.press_copy
+        return cached.release.public_time > now and (embargoed is None or copy is not None and all(
+            unchanged(os.path.join(embargoed, f["path"]), f["sha256"], None) for f in copy["files"]))
     if cached.status != Status.PUBLISHED or not _still_public(cached.entry, now):
         return False  # published once, but public state is judged afresh at every --now
     folder = str(dist)

@@ -16,6 +16,7 @@ from pipeline.render.artifact import Artifact
 
 MANIFEST = "manifest.json"
 PRESS_COPIES = "press-copies.json"  # the manifest of a folder of embargoed press copies
+PRESS_COPIES_INDEX = "index.html"  # what a reader of that folder opens
 
 # Faults of the machine, not of a release: the export stops, says what to do, and publishes nothing.
 MACHINE_FAULTS = {

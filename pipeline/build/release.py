@@ -33,6 +33,7 @@ from pipeline.render.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError, Problem, file_lines, first_text_line, line_holding
 from pipeline.render.theme import PRINT_STYLESHEETS, Theme
 from pipeline.render.wiretext import text_of
+from pipeline.labels import labels, weekday_date_time
 
 
 @dataclass(slots=True)
@@ -43,6 +44,7 @@ class Prepared:
     warnings: tuple[ProblemLine, ...]  # the body's, said once it is published
     doc: Document
     job: PrintJob
+    press_copy: bool = False  # printed for the embargoed press copy, not for dist/
 
 
 def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index: dict[str, list]) -> list[Prepared | Outcome]:
@@ -66,8 +68,11 @@ def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index
             if settings.preview or release.is_public(settings.now):
                 out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme, _banner(doc, settings))))
                 continue
-            out.append(replace(outcome, status=Status.NOT_PUBLIC_YET, press_copy=_press_copy(doc, settings)
-                               ).with_problems(*warnings))
+            if wants_press_copy(release, settings):  # printed too: agencies get everything a journalist gets
+                job = print_job(doc, env, settings.theme, embargo_notice(doc), press_copy=True)
+                out.append(Prepared(outcome, warnings, doc, job, press_copy=True))
+                continue
+            out.append(replace(outcome, status=Status.NOT_PUBLIC_YET).with_problems(*warnings))
         except Exception as exc:
             out.append(_failed(outcome, exc, settings))
     return out
@@ -85,13 +90,27 @@ def editorial_review(doc: Document, debug: bool = False) -> dict | None:
         return None
 
 
-def _press_copy(doc: Document, settings: Settings) -> dict | None:
-    """With --embargoed, a release under embargo gets its wire outputs, marked with the embargo, in that folder."""
-    release = doc.release
-    if settings.embargoed is None or not release.embargo or release.embargo <= settings.now:
-        return None  # no press copies asked for, or only dated later: nothing to send ahead
-    files = [{"path": a.path, "sha256": write(settings.embargoed, a)} for a in wire_artifacts(doc, settings.now)]
-    return {"source": release.source, "embargo": release.embargo.isoformat(), "files": files}
+def wants_press_copy(release: Release, settings: Settings) -> bool:
+    """With --embargoed, a release under embargo (not one only dated later) gets a press copy for agencies."""
+    return settings.embargoed is not None and bool(release.embargo) and release.embargo > settings.now
+
+
+def embargo_notice(doc: Document) -> str:
+    """'Får publiceras tidigast tisdag 1 december 2026 kl. 10.00': the line above a press copy's first page."""
+    r, site = doc.release, doc.site
+    return labels(r.lang)["embargo"].format(when=weekday_date_time(r.embargo, r.lang, site.timezone))
+
+
+def _press_copy(prepared: Prepared, pdf: Artifact, settings: Settings) -> Outcome:
+    """The press copy of a release under embargo, written to the --embargoed folder: its PDF (marked with the
+    embargo on its first page and in its metadata), wire text, NewsML-G2, ninjs (marked too) and images."""
+    doc, r = prepared.doc, prepared.doc.release
+    artifacts = [pdf, *wire_artifacts(doc, settings.now), *media_artifacts(doc)]
+    files = [{"path": a.path, "sha256": write(settings.embargoed, a), "bytes": len(a.data)}
+             | ({"kind": a.kind} if a.kind else {}) for a in artifacts]
+    copy = {"source": r.source, "id": r.id, "title": r.title, "lang": r.lang, "embargo": r.embargo.isoformat(),
+            "notice": embargo_notice(doc), "files": files}
+    return replace(prepared.outcome, status=Status.NOT_PUBLIC_YET, press_copy=copy).with_problems(*prepared.warnings)
 
 
 def _convert_apart(releases: list[Release], settings: Settings, index: dict[str, list]) -> list:
@@ -122,6 +141,8 @@ def publish(prepared: Prepared, printed: Printed | BaseException, settings: Sett
         if printed.problems:
             raise ContentError(list(printed.problems))
         pdf = Artifact(prepared.job.path, printed.data, "pdf")
+        if prepared.press_copy:
+            return _press_copy(prepared, pdf, settings)
         fonts = coverage(settings.theme)
         artifacts = release_artifacts(doc, environment_for(settings.theme, settings.compiled), settings.now, pdf, printed.pages,
                                       _banner(doc, settings), fonts)
@@ -177,9 +198,11 @@ def _banner(doc: Document, settings: Settings) -> str | None:
     return preview_banner(release, settings.now, doc.site.timezone)
 
 
-def print_job(doc: Document, env, theme: Theme, banner: str | None = None) -> PrintJob:
+def print_job(doc: Document, env, theme: Theme, banner: str | None = None, press_copy: bool = False) -> PrintJob:
     """The release's printable page (without its own PDF link) and the files it may load: of the theme's fonts, only
-    those of the scripts the page is written in. A character none of them has is an error here, said once."""
+    those of the scripts the page is written in. A character none of them has is an error here, said once.
+
+    A `banner` is printed above the release; a `press_copy`'s PDF also names its embargo in the record it embeds."""
     r, site = doc.release, doc.site
     base = public_url(site, r)
     printable = render_release_page(doc, env, banner=banner).data.decode("utf-8")
@@ -195,18 +218,22 @@ def print_job(doc: Document, env, theme: Theme, banner: str | None = None) -> Pr
     files |= {base + file_href(name): path for name, path in doc.files.items()}
     stylesheets = tuple(site.url + "theme/" + name for name in with_scripts(PRINT_STYLESHEETS, needed, printed=True)
                         if site.url + "theme/" + name in theme_files)
-    return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r), stylesheets, theme_files,
+    return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r, press_copy), stylesheets,
+                    theme_files,
                     doc.site.limits.pdf_seconds, fonts.font_list(needed))
 
 
 def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_pages: int,
                       banner: str | None = None, fonts: FontCoverage | None = None) -> list[Artifact]:
     """Everything one release publishes, in memory first (a failure writes nothing); the page links the other formats."""
-    r = doc.release
     wire = wire_artifacts(doc, now)
     page = render_release_page(doc, env, Downloads(pdf_pages, (pdf, *wire)), banner, fonts)
-    media = [Artifact(f"{r.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
-    return [page, pdf] + wire + media
+    return [page, pdf] + wire + media_artifacts(doc)
+
+
+def media_artifacts(doc: Document) -> list[Artifact]:
+    """The files the release uses (images, attachments), published beside its page."""
+    return [Artifact(f"{doc.release.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
 
 
 def wire_artifacts(doc: Document, now: datetime) -> list[Artifact]:

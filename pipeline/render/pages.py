@@ -258,3 +258,32 @@ def render_release_page(doc: Document, env: jinja2.Environment, downloads: Downl
     gives a `banner` to show above it; `fonts` are the theme's, for the page to link those of its scripts."""
     html = render_with_fonts(env.get_template("release.html"), release_context(doc, downloads, banner), fonts)
     return Artifact(page_path(doc.release), html.encode("utf-8"), "html")
+
+
+def render_press_copies(copies: list[dict], site: Site, env: jinja2.Environment) -> bytes:
+    """The index.html of a folder of press copies: each release under embargo there, its embargo, its files.
+
+    `copies` are the entries of the folder's press-copies.json, in the order they are listed.
+    """
+    lang = site.lang
+    l = labels(lang)
+    names = {"pdf": "PDF", "txt": l["wire_text"], "newsml": f"NewsML-G2 {l['for_newsrooms']}",
+             "ninjs": f"ninjs {l['for_newsrooms']}"}
+    listed = []
+    for copy in copies:
+        files = []
+        for f in copy["files"]:
+            kind = f.get("kind")
+            media_type, format_name = DOWNLOAD_TYPES.get(kind, (None, None))
+            what = names.get(kind) or (l["image_file"] if f["path"].lower().endswith(IMAGE_SUFFIXES) else None)
+            name = f["path"].rsplit("/", 1)[-1]
+            size = size_text(f.get("bytes", 0), lang)
+            text = f"{what}: {name} ({size})" if what else f"{name} ({size})"
+            files.append({"href": file_href(f["path"]), "type": media_type, "text": text})
+        listed.append({"title": copy["title"], "lang": None if copy["lang"] == lang else copy["lang"],
+                       "notice": copy["notice"], "files": files})
+    context = {"site": site, "lang": lang, "dir": direction(lang), "l": l, "copies": listed}
+    return env.get_template("press-copies.html").render(context).encode("utf-8")
+
+
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")

@@ -25,8 +25,9 @@ class Embedded:
     modified: datetime
 
 
-def embedded_for(release) -> list[Embedded]:
-    """The canonical source, byte for byte, and a small record to check it against."""
+def embedded_for(release, press_copy: bool = False) -> list[Embedded]:
+    """The canonical source, byte for byte, and a small record to check it against (with, in a `press_copy`, the
+    embargo it is under)."""
     changed = release.updated or release.date
     record = {
         "id": release.id,
@@ -36,6 +37,8 @@ def embedded_for(release) -> list[Embedded]:
         "source": release.source,
         "sha256": hashlib.sha256(release.source_bytes).hexdigest(),
     }
+    if press_copy:
+        record["embargo"] = release.embargo.isoformat()
     return [
         Embedded(release.path.name, release.source_bytes, "text/markdown", "Canonical source of this press release",
                  "Source", changed),
