@@ -94,9 +94,14 @@ def export(*args: str, expect: int | None = 0) -> Run:
 
     Checked on every call, so that a test exporting several times cannot go on from a failed step.
     """
-    result = CliRunner().invoke(main, ["export", *args], catch_exceptions=False)
+    return press("export", *args, expect=expect)
+
+
+def press(command: str, *args: str, expect: int | None = 0) -> Run:
+    """Run `press COMMAND ARGS` here, as export() does."""
+    result = CliRunner().invoke(main, [command, *args], catch_exceptions=False)
     if expect is not None:
-        assert result.exit_code == expect, f"press export {' '.join(args)} exited {result.exit_code}:\n{result.stderr}"
+        assert result.exit_code == expect, f"press {command} {' '.join(args)} exited {result.exit_code}:\n{result.stderr}"
     return Run(result.exit_code, result.stdout, result.stderr)
 
 

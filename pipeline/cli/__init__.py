@@ -12,12 +12,13 @@ from pipeline.cli.check import check
 from pipeline.cli.export import export
 from pipeline.cli.importing import import_
 from pipeline.cli.new import new
+from pipeline.cli.schedule import schedule
 from pipeline.cli.serve import serve
 from pipeline.cli.verify import verify
 
 
 class _DailyOrder(click.Group):
-    """Commands listed in the order of a day's work (new, import, check, export, verify), not alphabetically."""
+    """Commands listed in the order of a day's work (new, import, check, serve, export, schedule, verify), not alphabetically."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
@@ -34,4 +35,5 @@ main.add_command(import_)
 main.add_command(check)
 main.add_command(serve)
 main.add_command(export)
+main.add_command(schedule)
 main.add_command(verify)

@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from typing import NoReturn
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -81,7 +82,7 @@ class _Stopped(KeyboardInterrupt):
 
 
 @contextmanager
-def _stopped_by(*signals: int) -> Iterator[None]:
+def stopped_by(*signals: int) -> Iterator[None]:
     def stop(signal_number, frame) -> None:
         raise _Stopped(signal_number)
 
@@ -114,8 +115,8 @@ def summary_line(summary) -> str:
 @click.option("--now", type=Moment(), help="Judge embargoes as if it were this time (ISO 8601; without an offset, the press room's time zone). Default: now.")
 @click.option(
     "--embargoed", type=click.Path(file_okay=False, path_type=Path), metavar="DIR",
-    help="Also write the releases still under embargo (wire text, NewsML-G2, ninjs, marked with the embargo) to DIR, "
-    "a folder for agencies that must not be inside the output folder.",
+    help="Also write a press copy of each release still under embargo (PDF, wire text, NewsML-G2, ninjs, marked with "
+    "the embargo, and its images) to DIR, a folder for agencies that must not be inside the output folder.",
 )
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
               help="Print PDFs in this many worker processes.")
@@ -134,6 +135,23 @@ def export(
     NewsML-G2 and ninjs; the press room gets its listing pages, feeds and
     manifest.json.
     """
+    check_folders(sources, dist, embargoed)
+    now = now or datetime.now(timezone.utc)
+    reporter = ConsoleReporter(quiet)
+    try:
+        summary = locked_export(sources, dist, now, reporter, debug, embargoed, jobs, force, wait=not no_wait)
+    except Busy as exc:
+        click.echo(f"press export: {exc}", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt as exc:
+        stopped(exc, dist, debug)
+    say_summary(summary, embargoed)
+    if not summary.ok:
+        sys.exit(1)
+
+
+def check_folders(sources: Path, dist: Path, embargoed: Path | None) -> None:
+    """A usage error unless the sources are there, and the output and press-copy folders may take an export."""
     if not sources.is_dir():
         raise click.UsageError(f"sources folder '{sources}' does not exist")
     if embargoed is not None:
@@ -146,32 +164,37 @@ def export(
         check_output(dist, sources)
     except OutputRefused as exc:
         raise click.UsageError(str(exc)) from None
-    now = now or datetime.now(timezone.utc)
-    reporter = ConsoleReporter(quiet)
+
+
+def locked_export(sources: Path, dist: Path, now: datetime, reporter: ConsoleReporter, debug: bool,
+                  embargoed: Path | None, jobs: int, force: bool = False, wait: bool = True):
+    """One export, once no other export of these folders runs; a kill or a hang-up stops it as Ctrl-C does."""
     try:
-        with exclusive(sources, dist, wait=not no_wait, say=lambda message: click.echo(message, err=True)), \
-                _stopped_by(signal.SIGTERM, signal.SIGHUP):
-            summary = run_export(sources, dist, now, reporter, debug=debug, embargoed=embargoed, jobs=jobs, force=force)
+        with exclusive(sources, dist, wait=wait, say=lambda message: click.echo(message, err=True)), \
+                stopped_by(signal.SIGTERM, signal.SIGHUP):
+            return run_export(sources, dist, now, reporter, debug=debug, embargoed=embargoed, jobs=jobs, force=force)
     except OSError as exc:  # the locks beside the folders could not be made: a read-only folder, say
         if debug or exc.errno not in MACHINE_FAULTS:
             raise
-        summary = machine_fault(exc, dist, reporter)
-    except Busy as exc:
-        click.echo(f"press export: {exc}", err=True)
-        sys.exit(2)
-    except KeyboardInterrupt as exc:
-        if debug:
-            raise
-        try:
-            click.echo(f"\nstopped; nothing of this export was published: {dist} is as it was", err=True)
-        except OSError:  # the terminal that was hung up
-            pass
-        sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
+        return machine_fault(exc, dist, reporter)
+
+
+def stopped(exc: KeyboardInterrupt, dist: Path, debug: bool) -> NoReturn:
+    """Ctrl-C or a signal during an export: say that nothing of it was published, and exit as the signal asks."""
+    if debug:
+        raise exc
+    try:
+        click.echo(f"\nstopped; nothing of this export was published: {dist} is as it was", err=True)
+    except OSError:  # the terminal that was hung up
+        pass
+    sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
+
+
+def say_summary(summary, embargoed: Path | None) -> None:
+    """When the next release goes out, then the summary line: on stderr when something failed."""
     line = summary_line(summary)
     if embargoed is not None:
         line = f"{plural(summary.press_copies, 'embargoed press copy', 'embargoed press copies')} in {embargoed}; " + line
     if summary.next_publication:  # above the summary, which stays the last line
         click.echo(f"next publication: {summary.next_publication}", err=not summary.ok)
     click.echo(line, err=not summary.ok)
-    if not summary.ok:
-        sys.exit(1)

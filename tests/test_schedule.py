@@ -1,0 +1,140 @@
+"""press schedule: an export at every moment a release becomes public and whenever the sources change, with a clock
+that may jump; and --once, for cron. The clock and the sleep are injected; the exports are real."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import press, release, write_tree
+from pipeline.build.export import export as run_export
+from pipeline.build.schedule import Schedule
+
+PUBLIC = "title: Redan ute\ndate: 2026-11-26T09:00:00+01:00\n"
+EMBARGOED = "title: Budget 2027\ndate: 2026-11-26T09:00:00+01:00\nembargo: 2026-11-26T10:00:00+01:00\n"
+LATER = "title: Nästa vecka\ndate: 2026-12-03T08:00:00+01:00\n"
+
+
+class Quiet:
+    def problem(self, problem): raise AssertionError(problem)
+    def begin(self, total): pass
+    def advance(self): pass
+    def end(self): pass
+    def release(self, status, path, detail=""): pass
+
+
+class Finished(Exception):
+    pass
+
+
+class FakeTime:
+    """A clock that moves only when slept on. `events` (clock time, action), in the order they happen, happen as the
+    clock passes their time; once all have, the clock runs on to `until`."""
+
+    def __init__(self, start: datetime, until: datetime, events: list):
+        self.now, self.until, self.events = start, until, events
+        self.naps: list[float] = []
+
+    def clock(self) -> datetime:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.naps.append(seconds)
+        self.now += timedelta(seconds=seconds)
+        while self.events and self.events[0][0] <= self.now:
+            self.events.pop(0)[1](self)
+        if not self.events and self.now >= self.until:
+            raise Finished
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def page(project: Path, name: str) -> Path:
+    return project / f"dist/2026/{name}/index.html"
+
+
+def test_the_schedule_exports_at_the_embargo_on_a_change_and_through_a_clock_set_back(project):
+    write_tree(project, {"sources/2026/ute.md": release(PUBLIC), "sources/2026/budget.md": release(EMBARGOED),
+                         "sources/2026/later.md": release(LATER)})
+    seen = []  # (the --now of each export, whether the embargoed release was published after it)
+
+    def export_at(now: datetime):
+        summary = run_export(Path("sources"), Path("dist"), now, Quiet(), jobs=1)
+        seen.append((now, page(project, "budget").is_file(), page(project, "ny").is_file()))
+        return summary
+
+    def new_release(fake):
+        write_tree(project, {"sources/2026/ny.md": release("title: Ny\ndate: 2026-11-26T09:30:00+01:00\n")})
+
+    def clock_back(fake):
+        fake.now = at("2026-11-26T09:50:00+01:00")
+
+    def edit(fake):
+        (project / "sources/2026/ute.md").write_text(release(PUBLIC, "Rättad text.\n"))
+
+    fake = FakeTime(at("2026-11-26T09:58:00+01:00"), at("2026-11-26T09:57:00+01:00"), [
+        (at("2026-11-26T10:01:05+01:00"), new_release),
+        (at("2026-11-26T10:02:00+01:00"), clock_back),  # the clock now reads 09:50
+        (at("2026-11-26T09:53:00+01:00"), edit),
+    ])
+    logged: list[str] = []
+    plan = Schedule(Path("sources"), project / ".cache", export_at, fake.clock, fake.sleep, logged.append, interval=10)
+    with pytest.raises(Finished):
+        plan.run()
+
+    times = [now for now, _, _ in seen]
+    assert times[0] == at("2026-11-26T09:58:00+01:00")  # the first export
+    assert times[1] == at("2026-11-26T10:00:00+01:00"), "an export at the very moment the embargo lifts"
+    assert [published for _, published, _ in seen] == [False] + [True] * (len(seen) - 1)
+    # The new release is exported within one look (10 seconds) of being saved.
+    assert at("2026-11-26T10:01:05+01:00") <= times[2] <= at("2026-11-26T10:01:15+01:00") and seen[2][2]
+    # The clock set back to 09:50 took nothing down: the edit made then was exported as at the last export.
+    assert len(seen) == 4 and times[3] == times[2] and seen[3][1:] == (True, True)
+    assert any("the clock went back" in line for line in logged)
+    assert sum("the clock went back" in line for line in logged) == 1, "said once"
+    # Between the moments, it only looked: no export but those above, and no look longer than the interval.
+    assert max(fake.naps) <= 10
+
+
+def schedule(*args: str, expect: int = 0):
+    return press("schedule", *args, expect=expect)
+
+
+def test_once_exports_only_when_a_moment_passed_or_the_sources_changed(project):
+    write_tree(project, {"sources/2026/ute.md": release(PUBLIC), "sources/2026/budget.md": release(EMBARGOED)})
+    copied = project / "copied.txt"
+    once = ("sources", "--once", "-j", "1", "--then", f"echo copied >> {copied}", "--now")
+
+    first = schedule(*once, "2026-11-26T09:00:00+01:00")
+    assert "(first export)" in first.stdout and "next publication: torsdag 26 november 2026 kl. 10.00 (budget)" in first.stdout
+    assert not page(project, "budget").exists() and copied.read_text() == "copied\n"
+
+    idle = schedule(*once, "2026-11-26T09:59:00+01:00")
+    assert "nothing to publish; next publication at 2026-11-26T10:00+01:00" in idle.stdout
+    assert copied.read_text() == "copied\n", "nothing exported, nothing copied"
+
+    due = schedule(*once, "2026-11-26T10:00:30+01:00")
+    assert "(publication time 2026-11-26T10:00+01:00)" in due.stdout and page(project, "budget").is_file()
+    assert copied.read_text() == "copied\n" * 2
+    state = json.loads((project / ".cache/schedule.json").read_text())
+    assert state["upcoming"] == [] and state["last"] == "2026-11-26T10:00:30+01:00"
+
+    (project / "sources/2026/ute.md").write_text(release(PUBLIC, "Rättad.\n"))
+    changed = schedule(*once, "2026-11-26T10:05:00+01:00")
+    assert "(the sources changed)" in changed.stdout and "1 updated" in changed.stdout
+
+
+def test_a_failed_copy_is_said_and_a_failed_export_is_tried_again(project):
+    write_tree(project, {"sources/2026/ute.md": release(PUBLIC)})
+    run = schedule("--once", "-j", "1", "--then", "exit 3", "--now", "2026-11-26T09:00:00+01:00")
+    assert "'exit 3' failed (exit status 3)" in run.stderr
+    (project / "sources/site.yaml").write_text("name: [\n")
+    broken = schedule("--once", "-j", "1", "--now", "2026-11-26T09:01:00+01:00", expect=1)
+    assert "nothing was published" in broken.stderr
+    assert "nothing to publish" in schedule("--once", "--now", "2026-11-26T09:01:30+01:00").stdout
+    assert "(trying again)" in schedule("--once", "--now", "2026-11-26T09:02:01+01:00", expect=1).stdout
