@@ -55,6 +55,11 @@ LABELS: dict[str, dict[str, str]] = {
         "press_copies": "Press copies under embargo",
         "press_copies_note": "Not for publication before the time given for each release. Not to be passed on.",
         "image_file": "Image",
+        "mail_pdf": "The release is attached as a PDF ({name}).",
+        "mail_address": "It is published at",
+        "mail_address_after": "Once the embargo lifts, it is published at",
+        "mail_why": "You receive this because you are on the press list of {name}.",
+        "mail_unsubscribe": "Unsubscribe",
     },
     "sv": {
         "type": "Pressmeddelande",
@@ -98,6 +103,11 @@ LABELS: dict[str, dict[str, str]] = {
         "press_copies": "Presskopior under embargo",
         "press_copies_note": "Får inte publiceras före den tid som anges för varje pressmeddelande. Får inte spridas vidare.",
         "image_file": "Bild",
+        "mail_pdf": "Pressmeddelandet finns bifogat som PDF ({name}).",
+        "mail_address": "Det är publicerat på",
+        "mail_address_after": "När embargot har släppts är det publicerat på",
+        "mail_why": "Du får det här eftersom du finns på pressutskickslistan hos {name}.",
+        "mail_unsubscribe": "Avsluta prenumerationen",
     },
     "nb": {
         "type": "Pressemelding",

@@ -15,7 +15,7 @@ from conftest import NOW, export, release, write_tree
 
 PACKAGE = Path(pipeline.__file__).parent
 # Shared basics and the model come first; then each stage may use those before it, never one after.
-RANK = {"source": 0, "body": 1, "render": 2, "editorial": 2, "verify": 2, "importing": 2, "build": 3, "cli": 4}
+RANK = {"source": 0, "body": 1, "render": 2, "editorial": 2, "verify": 2, "importing": 2, "build": 3, "mail": 3, "cli": 4}
 SHARED = {"problems", "limits", "labels", "paths", "orphans", "__main__"}
 ONLY_IMPORTER = {"pypandoc": "pipeline.body.pandoc", "weasyprint": "pipeline.render.pdf", "feedgen": "pipeline.render.feeds",
                  "jsonschema": "pipeline.verify.published"}

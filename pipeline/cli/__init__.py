@@ -11,6 +11,7 @@ from pipeline import __version__
 from pipeline.cli.check import check
 from pipeline.cli.export import export
 from pipeline.cli.importing import import_
+from pipeline.cli.mail import mail
 from pipeline.cli.new import new
 from pipeline.cli.schedule import schedule
 from pipeline.cli.serve import serve
@@ -18,7 +19,7 @@ from pipeline.cli.verify import verify
 
 
 class _DailyOrder(click.Group):
-    """Commands listed in the order of a day's work (new, import, check, serve, export, schedule, verify), not alphabetically."""
+    """Commands listed in the order of a day's work (new, import, check, serve, export, schedule, mail, verify), not alphabetically."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.commands)
@@ -36,4 +37,5 @@ main.add_command(check)
 main.add_command(serve)
 main.add_command(export)
 main.add_command(schedule)
+main.add_command(mail)
 main.add_command(verify)

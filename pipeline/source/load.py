@@ -8,6 +8,7 @@ import re
 import unicodedata
 from functools import cache
 from pathlib import Path
+from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,6 +24,7 @@ from pipeline.source.model import (
     Contact,
     Correction,
     Image,
+    MailSettings,
     Release,
     Site,
 )
@@ -31,8 +33,9 @@ from pipeline.problems import Problems
 from pipeline.source.template import leftover_body, leftover_contact, leftover_example, leftover_lead
 
 SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds",
-             "wire", "limits", "check"]
+             "wire", "limits", "check", "mail"]
 FEEDS_KEYS = ["size"]
+MAIL_KEYS = ["from", "reply_to", "unsubscribe"]
 WIRE_KEYS = ["width", "ascii"]
 RELEASE_KEYS = [
     "title", "date", "type", "lang", "place", "lead", "topics", "regions", "contacts", "image",
@@ -102,15 +105,54 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     wire_ascii = wire.flag("ascii", False) if wire else False
     if not _ID.match(theme):
         problems.error(f.line("theme"), f"theme '{theme}' must be a folder name under themes/, such as 'default'")
+    mail = _mail_settings(f, problems)
     if problems.has_errors or tz is None:
         return None, problems
     site = Site(
         path=path, root=root, name=name, url=url, lang=lang, title=title,
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
         boilerplate=boilerplate, contacts=contacts, feed_size=feed_size, wire_width=wire_width, wire_ascii=wire_ascii,
-        limits=limits, check=_check_settings(f),
+        limits=limits, check=_check_settings(f), mail=mail,
     )
     return site, problems
+
+
+def _mail_settings(f: Fields, problems: Problems) -> MailSettings | None:
+    """site.yaml's `mail:` section: who the messages of press mail come from, where replies and unsubscriptions go.
+
+    Its problems are warnings: they stop press mail, never an export.
+    """
+    given = f.mapping("mail", MAIL_KEYS)
+    if given is None:
+        return None
+    addresses = {}
+    for key, example in (("from", "Halmstads kommun <press@halmstad.se>"), ("reply_to", "press@halmstad.se")):
+        value = given.text(key)
+        if value is None:
+            if key == "from":
+                problems.warning(f.line("mail"), f"'mail:' has no 'from'; add who the messages come from, e.g. "
+                                 f"'from: {example}', for press mail to send")
+            continue
+        name, address = parseaddr(value)
+        if not address or (why := check_email(address)) or "\n" in value or "\r" in value:
+            problems.warning(given.line(key), f"'mail: {key}' has '{value}', which is not an address a message can carry "
+                           f"({why or 'no address'}); write it as '{example}' for press mail to send")
+            continue
+        addresses[key] = formataddr((name, address)) if name else address
+    unsubscribe = given.text("unsubscribe")
+    if unsubscribe is not None:
+        scheme = urlsplit(unsubscribe).scheme
+        address = unsubscribe.removeprefix("mailto:") if scheme == "mailto" else unsubscribe
+        if scheme == "https" and urlsplit(unsubscribe).netloc or scheme in ("mailto", "") and not check_email(address.split("?")[0]):
+            unsubscribe = unsubscribe if scheme == "https" else f"mailto:{address}"
+        else:
+            problems.warning(given.line("unsubscribe"), f"'mail: unsubscribe' has '{unsubscribe}'; give the address that "
+                           "takes unsubscriptions, e.g. 'unsubscribe: mailto:press+avregistrera@halmstad.se', or an "
+                           "https:// page")
+            unsubscribe = None
+    if "from" not in addresses:
+        return None
+    return MailSettings(addresses["from"], addresses.get("reply_to"), unsubscribe)
 
 
 def _check_settings(f: Fields) -> CheckSettings:

@@ -47,6 +47,15 @@ class Boilerplate:
 
 
 @dataclass(frozen=True, slots=True)
+class MailSettings:
+    """How `press mail` signs its messages: site.yaml's `mail:` section."""
+
+    sender: str  # 'Halmstads kommun <press@halmstad.se>' or an address alone
+    reply_to: str | None = None
+    unsubscribe: str | None = None  # 'mailto:…' or 'https://…', for the List-Unsubscribe header
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     path: Path  # sources/site.yaml
     root: Path  # the sources folder
@@ -65,6 +74,7 @@ class Site:
     wire_ascii: bool = False  # fold wire text to ASCII for legacy systems
     limits: Limits = Limits()  # what one release may ask of the machine
     check: CheckSettings = CheckSettings()  # which editorial checks `press check` runs
+    mail: MailSettings | None = None  # for press mail; None: not set up
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""

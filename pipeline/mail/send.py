@@ -1,0 +1,165 @@
+"""Sending: one message per recipient to an SMTP server, at a steady pace, each recorded in the send log.
+
+Python's smtplib speaks SMTP (STARTTLS, implicit TLS on port 465, login); what is written here is what a
+press list needs around it: never twice, a refused address that stops no one else, a server that goes
+away said plainly, and a run that can always be started again.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.mail.compose import Letter, eml_name, message_for, sender_address, write_eml
+from pipeline.mail.recipients import Recipient
+from pipeline.mail.sendlog import SendLog
+from pipeline.problems import Problem
+
+
+@dataclass
+class Tally:
+    sent: int = 0
+    skipped: int = 0  # delivered before
+    failed: int = 0
+    written: int = 0  # .eml files, in a dry run
+
+
+class Stop(Exception):
+    """Sending cannot go on (the server went away, refused the login or the sender): the message says what to do."""
+
+
+@dataclass(frozen=True)
+class Server:
+    host: str
+    port: int
+    starttls: bool = False
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 60
+
+    def connect(self) -> smtplib.SMTP:
+        context = ssl.create_default_context()
+        try:
+            if self.port == 465:
+                smtp = smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout, context=context)
+            else:
+                smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+                if self.starttls:
+                    smtp.starttls(context=context)
+            if self.user:
+                smtp.login(self.user, self.password or "")
+        except smtplib.SMTPAuthenticationError as exc:
+            raise Stop(f"the server {self.host} refused the user name or password ({_reply(exc)}); check --user and "
+                       "the PRESS_SMTP_PASSWORD environment variable") from None
+        except smtplib.SMTPNotSupportedError:
+            raise Stop(f"the server {self.host} does not offer STARTTLS; leave out --starttls, or use port 465") from None
+        except (OSError, smtplib.SMTPException) as exc:
+            raise Stop(f"cannot reach the mail server {self.host}:{self.port} ({exc}); check --smtp and the network, "
+                       "then run again") from None
+        return smtp
+
+
+def send_all(letter: Letter, recipients: list[Recipient], server: Server, log: SendLog, now: datetime, again: bool,
+             per_minute: int, say: Callable[[Problem], None], progress: Callable[[Tally, int], None],
+             list_path: Path, sleep: Callable[[float], None] = time.sleep) -> Tally:
+    """Send the letter to every recipient not yet given it; stop (Stop) only when no one else can be reached."""
+    release = letter.doc.release
+    # Without --again, whoever got any version has it; with it, a new version goes to them once more.
+    done = log.delivered(release.id, release.version if again else None)
+    tally = Tally()
+    todo = []
+    for recipient in recipients:
+        if recipient.address.lower() in done:
+            tally.skipped += 1
+        else:
+            todo.append(recipient)
+    if not todo:
+        return tally
+    pace = 60 / per_minute
+    smtp = server.connect()
+    last = None
+    try:
+        for recipient in todo:
+            if last is not None:
+                sleep(max(0.0, last + pace - time.monotonic()))
+            last = time.monotonic()
+            message = message_for(letter, recipient, now)
+            log.handed(release.id, release.version, recipient.address, message["Message-ID"], letter.kind)
+            try:
+                smtp = _send(smtp, server, message, sender_address(letter.doc.site), recipient.address)
+            except smtplib.SMTPRecipientsRefused as exc:
+                log.refused(release.id, release.version, recipient.address)
+                code, text = next(iter(exc.recipients.values()))
+                say(_refusal(list_path, recipient, code, text))
+                tally.failed += 1
+            except smtplib.SMTPDataError as exc:
+                log.refused(release.id, release.version, recipient.address)
+                say(_refusal(list_path, recipient, exc.smtp_code, exc.smtp_error))
+                tally.failed += 1
+            except smtplib.SMTPSenderRefused as exc:
+                log.refused(release.id, release.version, recipient.address)
+                raise Stop(f"the server refused the sender {sender_address(letter.doc.site)} ({_reply(exc)}); use "
+                           "an address the server lets you send from in site.yaml 'mail: from'") from None
+            else:
+                log.accepted(release.id, release.version, recipient.address)
+                tally.sent += 1
+            progress(tally, len(todo))
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            pass
+    return tally
+
+
+def _send(smtp: smtplib.SMTP, server: Server, message, sender: str, address: str) -> smtplib.SMTP:
+    """Hand one message over; if the connection was lost, connect again once. The connection to go on with."""
+    for attempt in (1, 2):
+        try:
+            smtp.send_message(message, from_addr=sender, to_addrs=[address])
+            return smtp
+        except (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout) as exc:
+            if attempt == 2:
+                raise Stop(f"the mail server {server.host} went away ({exc or 'disconnected'}); run the same command "
+                           "again to send the rest: no one gets the release twice") from None
+            smtp = server.connect()
+        except smtplib.SMTPResponseException as exc:
+            if exc.smtp_code == 421:  # the server closes the connection: it may take more after a new one
+                if attempt == 2:
+                    raise Stop(f"the mail server {server.host} is not taking messages now ({_reply(exc)}); run the "
+                               "same command again later to send the rest") from None
+                smtp = server.connect()
+                continue
+            raise
+    return smtp
+
+
+def write_all(letter: Letter, recipients: list[Recipient], folder: Path, now: datetime,
+              progress: Callable[[Tally, int], None]) -> Tally:
+    """A dry run: each recipient's message as an .eml file in `folder`; nothing is sent or logged."""
+    tally = Tally()
+    for recipient in recipients:
+        write_eml(folder, eml_name(recipient), message_for(letter, recipient, now))
+        tally.written += 1
+        progress(tally, len(recipients))
+    return tally
+
+
+def _refusal(list_path: Path, recipient: Recipient, code: int, text) -> Problem:
+    """The server refused one recipient: said at the list's row, without repeating the address."""
+    reply = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    reply = " ".join(reply.replace(recipient.address, "the address").split())
+    fix = ("it may take it later: run the same command again" if 400 <= code < 500
+           else "check the address on this row, or remove the row")
+    return Problem(list_path, recipient.line, "error", f"the server refused this recipient ({code} {reply}); {fix}")
+
+
+def _reply(exc: smtplib.SMTPResponseException) -> str:
+    text = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else str(exc.smtp_error)
+    return f"{exc.smtp_code} {' '.join(text.split())}"
