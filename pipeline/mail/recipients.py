@@ -8,6 +8,7 @@ it is kept or said beyond what sending needs; a problem names its line, not the 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,8 +41,8 @@ def read_recipients(path: Path) -> tuple[list[Recipient], Problems]:
         problems.error(1, "the list is empty; its first row names the columns (email,name), then one recipient a row")
         return [], problems
     delimiter = max(",;\t", key=lines[0].count)
-    rows = csv.reader(lines, delimiter=delimiter)
-    header = [cell.strip().lower().lstrip("\ufeff") for cell in next(rows)]
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)  # a quoted cell may hold a line break
+    header = [cell.strip().lower() for cell in next(rows)]
     columns = {name: header.index(name) for name in ("email", "e-mail", "e-post", "epost", "mail", "name", "namn")
                if name in header}
     email_column = next((columns[c] for c in ("email", "e-mail", "e-post", "epost", "mail") if c in columns), None)
@@ -52,7 +53,9 @@ def read_recipients(path: Path) -> tuple[list[Recipient], Problems]:
         return [], problems
     seen: set[str] = set()
     recipients = []
-    for number, row in enumerate(rows, start=2):
+    after = rows.line_num
+    for row in rows:
+        number, after = after + 1, rows.line_num  # the row's first line
         if not any(cell.strip() for cell in row):
             continue
         address = row[email_column].strip() if email_column < len(row) else ""

@@ -1,0 +1,308 @@
+"""press mail against a real SMTP server on 127.0.0.1 (aiosmtpd): what each journalist gets, once, whatever happens."""
+
+from __future__ import annotations
+
+import asyncio
+import email
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+from email import policy
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from aiosmtpd.controller import Controller
+from lxml import html
+
+from conftest import ROOT, SITE, export, png, press, release, write_tree
+from pipeline.mail.recipients import read_recipients
+
+MAIL = """\
+mail:
+  from: Testkommunen <press@example.org>
+  reply_to: kommunikation@example.org
+  unsubscribe: mailto:press+avregistrera@example.org
+"""
+RELEASE = release(
+    "title: Ny bro över Nissan\ndate: 2026-11-26T09:00:00+01:00\nlead: En bro för gående.\n"
+    "image: {src: bro.png, alt: Bron en vinterdag, caption: Den nya bron., credit: 'Foto: Anna Berg'}\n"
+    "attachments: [{src: beslut.pdf, title: Beslutet}]\n"
+    "contacts: [{name: Per Ek, role: projektledare, phone: 035-13 70 00, email: per.ek@example.org}]\n",
+    "Bron öppnar i dag.\n\n![Karta över bron](karta.png)\n\n## Mer\n\nLäs [mer](https://example.org/bro).\n",
+)
+NOW = "2026-11-26T12:00:00+01:00"
+PEOPLE = [(f"person{n}@example.org", f"Person {n}") for n in range(1, 7)]
+
+
+class Inbox:
+    """What the server received; it can refuse addresses, and hold the n-th message until told to go on."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], bytes]] = []
+        self.refuse: set[str] = set()
+        self.hold_at: int | None = None
+        self.held, self.go_on = threading.Event(), threading.Event()
+
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if address in self.refuse:
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.hold_at is not None and len(self.messages) == self.hold_at:
+            self.held.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.go_on.wait, 60)
+            return "451 4.3.0 the client went away before the end of the message"
+        self.messages.append((list(envelope.rcpt_tos), envelope.original_content))
+        return "250 OK"
+
+    def parsed(self) -> list[email.message.EmailMessage]:
+        # Line ends are CRLF on the wire; a mail program stores the message with its own.
+        return [email.message_from_bytes(data.replace(b"\r\n", b"\n"), policy=policy.default) for _, data in self.messages]
+
+    def addresses(self) -> list[str]:
+        return [address for to, _ in self.messages for address in to]
+
+
+@pytest.fixture
+def smtp():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    inbox.address = f"127.0.0.1:{port}"
+    yield inbox
+    inbox.go_on.set()
+    controller.stop()
+
+
+@pytest.fixture
+def room(project):
+    """A press room with mail settings, one published release with images and an attachment, and a list."""
+    write_tree(project, {
+        "sources/site.yaml": SITE + MAIL,
+        "sources/2026/bro.md": RELEASE, "sources/2026/bro.png": png(80, 50), "sources/2026/karta.png": png(60, 40),
+        "sources/2026/beslut.pdf": b"%PDF-1.4\n%%EOF\n",
+        "list.csv": "email;name\n" + "".join(f"{a};{n}\n" for a, n in PEOPLE),
+    })
+    assert export("sources", "--now", NOW, "-q").exit_code == 0
+    return project
+
+
+def mail(*args: str, expect: int = 0):
+    return press("mail", *args, expect=expect)
+
+
+def test_each_journalist_gets_the_release_as_published_once(room, smtp):
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000", "--now", NOW)
+    assert run.stdout.strip().endswith("6 sent, 0 skipped (sent before), 0 failed")
+    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE), "one message to each, each to one"
+    published_pdf = (room / "dist/2026/bro/bro.pdf").read_bytes()
+    ids = set()
+    for message, (address, name) in zip(smtp.parsed(), PEOPLE, strict=True):
+        assert message["Subject"] == "Ny bro över Nissan"
+        assert message["To"].addresses[0].addr_spec == address and message["To"].addresses[0].display_name == name
+        assert message["From"] == "Testkommunen <press@example.org>"
+        assert message["Reply-To"] == "kommunikation@example.org"
+        assert message["Content-Language"] == "sv"
+        assert message["List-Unsubscribe"] == "<mailto:press+avregistrera@example.org>"
+        assert message["Message-ID"].strip().startswith("<bro.v1.") and message["Message-ID"].strip().endswith("@press.example.org>")
+        ids.add(message["Message-ID"])
+        assert message.get_content_type() == "multipart/mixed"
+        alternative, attachment = message.get_payload()
+        assert alternative.get_content_type() == "multipart/alternative"
+        plain, related = alternative.get_payload()
+        assert plain.get_content() == (room / "dist/2026/bro/bro.txt").read_text("utf-8"), "the wire text as published"
+        assert related.get_content_type() == "multipart/related"
+        assert attachment.get_filename() == "bro.pdf" and attachment.get_content() == published_pdf
+        page, *images = related.get_payload()
+        carried = {part["Content-ID"].strip().strip("<>"): part.get_content() for part in images}
+        assert sorted(carried.values()) == sorted([png(80, 50), png(60, 40)])
+        check_mail_html(page.get_content(), carried)
+    assert len(ids) == 6
+
+    again = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW)
+    assert again.stdout.strip().endswith("0 sent, 6 skipped (sent before), 0 failed") and len(smtp.messages) == 6
+
+    # The list is personal data: the send log keeps the addresses alone, for its owner; the cache keeps none.
+    log = room / ".mail-log.sqlite"
+    assert oct(log.stat().st_mode & 0o777) == "0o600"
+    rows = sqlite3.connect(log).execute("SELECT * FROM sent").fetchall()
+    assert len(rows) == 6 and not any("Person" in str(value) for row in rows for value in row)
+    for path in [*(room / ".cache").rglob("*"), *(room / "dist").rglob("*")]:
+        if path.is_file():
+            assert b"person1@example.org" not in path.read_bytes(), path
+
+
+def check_mail_html(text: str, carried: dict[str, bytes]) -> None:
+    """The rules of the pages, for a mail program: no script, no remote image, every image described, every link
+    one a reader can follow; styles on the elements, as mail programs drop style sheets."""
+    tree = html.fromstring(text)
+    assert not tree.xpath("//script|//style|//link|//iframe|//object|//embed|//form|//@*[starts-with(name(), 'on')]")
+    for image in tree.iter("img"):
+        assert image.get("src").startswith("cid:") and image.get("src")[4:] in carried, "carried in the message"
+        assert image.get("alt"), "described"
+    for link in tree.xpath("//a/@href"):
+        assert urlsplit(link).scheme in ("https", "http", "mailto", "tel"), link
+    hrefs = tree.xpath("//a/@href")
+    assert "https://press.example.org/2026/bro/beslut.pdf" in hrefs, "an attachment is linked where it is published"
+    assert "https://press.example.org/2026/bro/" in hrefs and "tel:035137000" in hrefs
+    assert tree.xpath("//h1")[0].text_content() == "Ny bro över Nissan" and tree.get("lang") == "sv"
+    assert all(p.get("style") for p in tree.iter("p", "h2", "table")), "styled on the element"
+
+
+def test_a_refused_address_stops_no_one_else_and_is_said_at_its_row(room, smtp):
+    smtp.refuse.add("person3@example.org")
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000",
+               "--now", NOW, expect=1)
+    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE if a != "person3@example.org")
+    assert "list.csv:4: error: the server refused this recipient (550 5.1.1 <the address>: Recipient address " \
+           "rejected: User unknown); check the address on this row, or remove the row" in run.stderr
+    assert "person3" not in run.stderr + run.stdout
+    assert "5 sent, 0 skipped (sent before), 1 failed" in run.stderr
+    smtp.refuse.clear()  # mended at the server: a second run sends to that one alone
+    again = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW)
+    assert "1 sent, 5 skipped" in again.stdout and smtp.addresses().count("person3@example.org") == 1
+
+
+def test_a_run_killed_mid_message_resumes_and_delivers_each_exactly_once(room, smtp):
+    smtp.hold_at = 3  # the fourth message: the sender is killed while the server reads it
+    command = [sys.executable, "-m", "pipeline", "mail", "sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address,
+               "--per-minute", "10000", "--now", NOW]
+    process = subprocess.Popen(command, cwd=room, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert smtp.held.wait(60), process.communicate()
+        smtp.hold_at = None  # only that one message is held
+        process.send_signal(signal.SIGKILL)
+        process.wait(30)
+    finally:
+        process.kill()
+        smtp.go_on.set()
+    assert len(smtp.messages) == 3
+    resumed = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000", "--now", NOW)
+    assert "3 sent, 3 skipped (sent before), 0 failed" in resumed.stdout
+    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE), "each exactly once"
+    first_try = sqlite3.connect(room / ".mail-log.sqlite").execute("SELECT count(*) FROM sent WHERE state = 'sent'")
+    assert first_try.fetchone()[0] == 6
+
+
+def test_the_pace_is_kept(room, smtp):
+    from datetime import datetime
+
+    from pipeline.mail.prepare import prepare
+    from pipeline.mail.send import Server, send_all
+    from pipeline.mail.sendlog import SendLog
+
+    now = datetime.fromisoformat(NOW)
+    letter = prepare(Path("sources/2026/bro.md"), Path("sources"), Path("dist"), None, now, room / ".cache")
+    recipients, _ = read_recipients(room / "list.csv")
+    naps: list[float] = []
+    log = SendLog(room / ".mail-log.sqlite")
+    host, port = smtp.address.split(":")
+    tally = send_all(letter, recipients, Server(host, int(port)), log, now, False, 30, print, lambda *a: None,
+                     room / "list.csv", sleep=naps.append)
+    assert tally.sent == 6 and len(naps) == 5
+    assert all(1.0 < nap <= 2.0 for nap in naps), naps  # 30 a minute: one every two seconds
+
+
+def test_an_embargoed_release_goes_only_as_its_marked_press_copy(project, smtp):
+    write_tree(project, {
+        "sources/site.yaml": SITE + MAIL,
+        "sources/2026/budget.md": release("title: Budget 2027\ndate: 2026-11-26T09:00:00+01:00\n"
+                                          "embargo: 2026-11-26T10:00:00+01:00\n"),
+        "sources/2026/utkast.md": release("title: Utkast\ndate: 2026-11-26T09:00:00+01:00\ndraft: true\n"),
+        "list.csv": "email\nanna@example.org\n",
+    })
+    before = "2026-11-25T12:00:00+01:00"
+    refused = mail("sources/2026/budget.md", "--to", "list.csv", "--smtp", smtp.address, "--now", before, expect=1)
+    assert ("sources/2026/budget.md:4: error: this release is under embargo until 2026-11-26 10:00 CET; to send the "
+            "press copy marked with the embargo, export it with press export --embargoed DIR") in refused.stderr
+    draft = mail("sources/2026/utkast.md", "--to", "list.csv", "--smtp", smtp.address, "--now", before, expect=1)
+    assert "sources/2026/utkast.md:4: error: this release is a draft, and a draft is never mailed" in draft.stderr
+    no_copy = mail("sources/2026/budget.md", "--to", "list.csv", "--smtp", smtp.address, "--now", before,
+                   "--embargoed", "agencies", expect=1)
+    assert "agencies holds no press copy of this release" in no_copy.stderr
+    assert smtp.messages == []
+
+    assert export("sources", "--now", before, "--embargoed", "agencies", "-q").exit_code == 0
+    mail("sources/2026/budget.md", "--to", "list.csv", "--smtp", smtp.address, "--now", before, "--embargoed", "agencies")
+    [message] = smtp.parsed()
+    assert message["Subject"] == "Under embargo till torsdag 26 november 2026 kl. 10.00: Budget 2027"
+    assert ".embargoed." in message["Message-ID"]
+    plain = message.get_body(("plain",)).get_content()
+    assert "EMBARGO: Får publiceras tidigast torsdag 26 november 2026 kl. 10.00" in plain
+    pdf = [part for part in message.iter_attachments() if part.get_content_type() == "application/pdf"][0]
+    assert pdf.get_content() == (project / "agencies/2026/budget/budget.pdf").read_bytes()
+    page = html.fromstring(message.get_body(("html",)).get_content())
+    assert "Under embargo till torsdag 26 november 2026 kl. 10.00" in page.text_content()
+    # The public release, once out, is not sent again to whoever got the press copy.
+    export("sources", "--now", NOW, "-q")
+    again = mail("sources/2026/budget.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW)
+    assert "0 sent, 1 skipped" in again.stdout and len(smtp.messages) == 1
+
+
+def test_only_what_was_exported_goes_out_and_a_correction_only_with_again(room, smtp):
+    source = room / "sources/2026/bro.md"
+    mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000", "--now", NOW)
+    corrected = RELEASE.replace("date: 2026-11-26T09:00:00+01:00\n", "date: 2026-11-26T09:00:00+01:00\n"
+                                "updated: 2026-11-26T11:00:00+01:00\ncorrections: [{date: 2026-11-26T11:00:00+01:00, "
+                                "text: Bron öppnar i morgon.}]\n")
+    source.write_text(corrected)
+    stale = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, expect=1)
+    assert ("sources/2026/bro.md:1: error: the PDF in dist was not made from this file as it is now: it was changed "
+            "since the last export; run press export (and copy dist/ to the web server) first") in stale.stderr
+    export("sources", "--now", NOW, "-q")
+    skipped = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW)
+    assert "0 sent, 6 skipped" in skipped.stdout and len(smtp.messages) == 6
+    again = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000",
+                 "--now", NOW, "--again")
+    assert "6 sent, 0 skipped" in again.stdout
+    assert all(m["Message-ID"].strip().startswith("<bro.v2.") for m in smtp.parsed()[6:])
+    twice = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, "--again")
+    assert "0 sent, 6 skipped" in twice.stdout and len(smtp.messages) == 12, "a version never goes twice"
+
+
+def test_without_a_server_the_messages_are_written_to_look_at(room):
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--now", NOW)
+    assert "6 messages written to outbox/bro-v1 (nothing was sent; give --smtp HOST:PORT to send)" in run.stdout
+    files = sorted((room / "outbox/bro-v1").iterdir())
+    assert [f.name for f in files] == [f"{line:06d}.eml" for line in range(2, 8)]
+    message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
+    assert message["To"].addresses[0].addr_spec == "person1@example.org"
+    assert not (room / ".mail-log.sqlite").exists(), "nothing was sent, so nothing is logged"
+
+
+def test_the_list_is_read_as_spreadsheets_write_it_and_its_mistakes_are_said_at_their_rows(project):
+    write_tree(project, {
+        "excel.csv": "\ufeffE-post;Namn\nanna@example.org;Anna Berg\n\nper@example.org;Per\n",
+        "bad.csv": "email,name\nnot-an-address,X\n,Y\nanna@example.org,A\nANNA@example.org,B\n",
+        "nocolumn.csv": "adress,namn\nanna@example.org,A\n",
+        "hostile.csv": 'email,name\nanna@example.org,"Anna\r\nBcc: all@example.org"\n',
+    })
+    listed, problems = read_recipients(project / "excel.csv")
+    assert [(r.line, r.address, r.name) for r in listed] == [(2, "anna@example.org", "Anna Berg"), (4, "per@example.org", "Per")]
+    assert not problems.items
+    listed, problems = read_recipients(project / "bad.csv")
+    said = [(p.line, p.severity, p.message.split(";")[0]) for p in problems.items]
+    assert said[0][:2] == (2, "error") and said[0][2].startswith("the e-mail address on this row is not valid")
+    assert said[1:] == [(3, "error", "this row has no e-mail address"), (5, "warning", "this address is on the list already")]
+    _, problems = read_recipients(project / "nocolumn.csv")
+    assert problems.items[0].message.startswith("the first row has no 'email' column (it names: adress, namn)")
+    [hostile], _ = read_recipients(project / "hostile.csv")
+    assert hostile.name == "Anna Bcc: all@example.org", "a line break in a name is a space: it cannot add a header"
+
+
+def test_a_list_with_mistakes_sends_nothing(room, smtp):
+    (room / "list.csv").write_text("email\nperson1@example.org\nnot-an-address\n")
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, expect=1)
+    assert "list.csv:3: error: the e-mail address on this row is not valid" in run.stderr
+    assert "nothing was sent: correct the list first" in run.stderr and smtp.messages == []
