@@ -78,10 +78,10 @@ def smtp():
     inbox = Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    inbox.address = f"127.0.0.1:{port}"
+    inbox.address, inbox.controller = f"127.0.0.1:{port}", controller
     yield inbox
     inbox.go_on.set()
-    controller.stop()
+    inbox.controller.stop(no_assert=True)
 
 
 @pytest.fixture
@@ -306,3 +306,54 @@ def test_a_list_with_mistakes_sends_nothing(room, smtp):
     run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, expect=1)
     assert "list.csv:3: error: the e-mail address on this row is not valid" in run.stderr
     assert "nothing was sent: correct the list first" in run.stderr and smtp.messages == []
+
+
+def test_a_server_that_goes_away_is_said_and_the_rest_is_sent_when_it_is_back(room, smtp):
+    smtp.hold_at = 2
+
+    def stop_when_held():
+        smtp.held.wait(60)
+        smtp.hold_at = None
+        smtp.controller.stop()  # the server goes away in the middle of the third message
+        smtp.go_on.set()
+
+    stopper = threading.Thread(target=stop_when_held)
+    stopper.start()
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000",
+               "--now", NOW, expect=1)
+    stopper.join()
+    assert "press mail: the mail server 127.0.0.1 went away" in run.stderr or "cannot reach the mail server" in run.stderr
+    assert "run the same command again" in run.stderr and "Traceback" not in run.stderr
+    assert len(smtp.messages) == 2
+    host, port = smtp.address.split(":")
+    smtp.controller = Controller(smtp, hostname=host, port=int(port))  # the server is back
+    smtp.controller.start()
+    resumed = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000", "--now", NOW)
+    assert "4 sent, 2 skipped (sent before), 0 failed" in resumed.stdout
+    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE)
+
+
+def test_two_runs_at_once_send_nothing_twice(room, smtp):
+    smtp.hold_at = 1
+    command = [sys.executable, "-m", "pipeline", "mail", "sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address,
+               "--per-minute", "10000", "--now", NOW]
+    first = subprocess.Popen(command, cwd=room, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert smtp.held.wait(60)
+        second = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, expect=1)
+        assert "another press mail is sending from this press room" in second.stderr
+        smtp.hold_at = None
+        smtp.go_on.set()
+        first.wait(60)
+    finally:
+        first.kill()
+    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE if a != "person2@example.org")
+
+
+def test_the_list_and_the_outbox_stay_out_of_what_is_published(room):
+    (room / "sources/lista.csv").write_text("email\nanna@example.org\n")
+    run = mail("sources/2026/bro.md", "--to", "sources/lista.csv", "--now", NOW, expect=2)
+    assert "the recipients list sources/lista.csv lies inside the sources folder" in run.stderr
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--out", "dist/mail", "--now", NOW, expect=2)
+    assert "--out dist/mail lies inside the output folder" in run.stderr

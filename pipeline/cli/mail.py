@@ -68,13 +68,19 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
     from pipeline.mail.prepare import Refused, prepare
     from pipeline.mail.recipients import read_recipients
     from pipeline.mail.send import Server, Stop, Tally, send_all, write_all
-    from pipeline.mail.sendlog import SendLog
+    from pipeline.mail.sendlog import Busy, SendLog
 
     if not sources.is_dir():
         raise click.UsageError(f"sources folder '{sources}' does not exist; run press mail where it is, or give --sources")
     if not release.resolve().is_relative_to(sources.resolve()) or release.suffix != ".md":
         raise click.BadParameter(f"'{release}' is not a release in {shown(sources)}; give its .md file",
                                  param_hint="RELEASE")
+    for what, path, option in (("the recipients list", recipients, "--to"), ("--out", out, "--out")):
+        for folder, name in ((sources, "sources"), (dist, "output")):
+            if path.resolve().is_relative_to(folder.resolve()):
+                shown_as = f"{what} {path}" if option == "--to" else f"--out {path}"
+                raise click.UsageError(f"{shown_as} lies inside the {name} folder, where what lies can be "
+                                       "published; keep it outside (the list is personal data)")
     password = os.environ.get(PASSWORD)
     if smtp and user and password is None:
         raise click.UsageError(f"--user {user} needs its password in the environment variable {PASSWORD}")
@@ -109,7 +115,11 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
                 click.echo(f"{plural(tally.written, 'message')} written to {shown(folder)} (nothing was sent; "
                            "give --smtp HOST:PORT to send)")
                 return
-            log = SendLog(sources.resolve().parent / SEND_LOG)
+            try:
+                log = SendLog(sources.resolve().parent / SEND_LOG)
+            except Busy as exc:
+                click.echo(f"press mail: {exc}", err=True)
+                sys.exit(1)
             server = Server(smtp[0], smtp[1], starttls, user, password)
             click.echo(f"sending {r.id} (version {r.version}{', under embargo' if letter.embargoed else ''}) to "
                        f"{plural(len(listed), 'recipient')} through {smtp[0]}:{smtp[1]}, {per_minute} a minute…", err=True)

@@ -125,10 +125,14 @@ def _send(smtp: smtplib.SMTP, server: Server, message, sender: str, address: str
             smtp.send_message(message, from_addr=sender, to_addrs=[address])
             return smtp
         except (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout) as exc:
+            went_away = Stop(f"the mail server {server.host} went away ({exc or 'disconnected'}); run the same "
+                             "command again to send the rest: no one gets the release twice")
             if attempt == 2:
-                raise Stop(f"the mail server {server.host} went away ({exc or 'disconnected'}); run the same command "
-                           "again to send the rest: no one gets the release twice") from None
-            smtp = server.connect()
+                raise went_away from None
+            try:
+                smtp = server.connect()
+            except Stop:
+                raise went_away from None
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code == 421:  # the server closes the connection: it may take more after a new one
                 if attempt == 2:

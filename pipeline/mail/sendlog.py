@@ -8,6 +8,8 @@ the same Message-ID, which mail systems take as the same message. Only the addre
 
 from __future__ import annotations
 
+import fcntl
+import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,10 +28,28 @@ CREATE TABLE IF NOT EXISTS sent (
 """
 
 
+class Busy(Exception):
+    """Another press mail of this press room is sending: two would both send to the same people."""
+
+
 class SendLog:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        # One sender at a time: the lock is let go however the process ends, so a killed run leaves none behind.
+        self.lock = open(path.with_name(path.name + ".lock"), "a+")
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self.lock.seek(0)
+            holder = self.lock.read().strip() or "another process"
+            self.lock.close()
+            raise Busy(f"another press mail is sending from this press room ({holder}); run again when it has "
+                       "finished: it sends to no one twice") from None
+        self.lock.seek(0)
+        self.lock.truncate()
+        self.lock.write(f"process {os.getpid()}\n")
+        self.lock.flush()
         # autocommit: every write is its own transaction, on disk before the next message goes
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -59,6 +79,7 @@ class SendLog:
 
     def close(self) -> None:
         self.db.close()
+        self.lock.close()
 
 
 def _now() -> str:
