@@ -82,6 +82,7 @@ def test_the_schedule_exports_at_the_embargo_on_a_change_and_through_a_clock_set
         (at("2026-11-26T10:02:00+01:00"), clock_back),  # the clock now reads 09:50
         (at("2026-11-26T09:53:00+01:00"), edit),
     ])
+    fake.until = at("2026-11-26T10:00:30+01:00")
     logged: list[str] = []
     plan = Schedule(Path("sources"), project / ".cache", export_at, fake.clock, fake.sleep, logged.append, interval=10)
     with pytest.raises(Finished):
@@ -90,15 +91,16 @@ def test_the_schedule_exports_at_the_embargo_on_a_change_and_through_a_clock_set
     times = [now for now, _, _ in seen]
     assert times[0] == at("2026-11-26T09:58:00+01:00")  # the first export
     assert times[1] == at("2026-11-26T10:00:00+01:00"), "an export at the very moment the embargo lifts"
-    assert [published for _, published, _ in seen] == [False] + [True] * (len(seen) - 1)
+    assert seen[0][1] is False and seen[1][1] is True
     # The new release is exported within one look (10 seconds) of being saved.
     assert at("2026-11-26T10:01:05+01:00") <= times[2] <= at("2026-11-26T10:01:15+01:00") and seen[2][2]
-    # The clock set back to 09:50 took nothing down: the edit made then was exported as at the last export.
-    assert len(seen) == 4 and times[3] == times[2] and seen[3][1:] == (True, True)
-    assert any("the clock went back" in line for line in logged)
-    assert sum("the clock went back" in line for line in logged) == 1, "said once"
-    # Between the moments, it only looked: no export but those above, and no look longer than the interval.
-    assert max(fake.naps) <= 10
+    # The clock set back to 09:50 is the truth: an export at once takes the embargoed release down (its time is
+    # ahead again); the edit made at 09:53 is exported; at 10:00 the release appears again, exactly then.
+    assert times[3] == at("2026-11-26T09:50:00+01:00") and seen[3][1:] == (False, True)
+    assert at("2026-11-26T09:53:00+01:00") <= times[4] <= at("2026-11-26T09:53:10+01:00") and seen[4][1] is False
+    assert times[5] == at("2026-11-26T10:00:00+01:00") and seen[5][1] is True
+    assert len(seen) == 6, times
+    assert any("(the clock went back from 2026-11-26T10:01" in line for line in logged)
 
 
 def schedule(*args: str, expect: int = 0):
@@ -129,12 +131,53 @@ def test_once_exports_only_when_a_moment_passed_or_the_sources_changed(project):
     assert "(the sources changed)" in changed.stdout and "1 updated" in changed.stdout
 
 
-def test_a_failed_copy_is_said_and_a_failed_export_is_tried_again(project):
+def test_a_failed_copy_runs_again_a_minute_later_and_a_failed_export_is_tried_again(project):
     write_tree(project, {"sources/2026/ute.md": release(PUBLIC)})
-    run = schedule("--once", "-j", "1", "--then", "exit 3", "--now", "2026-11-26T09:00:00+01:00")
-    assert "'exit 3' failed (exit status 3)" in run.stderr
+    then = ("--then", "echo run >> runs.txt; test -f ok || { touch ok; exit 3; }")  # fails the first time only
+    run = schedule("--once", "-j", "1", *then, "--now", "2026-11-26T09:00:00+01:00", expect=1)
+    assert "failed (exit status 3); it runs again a minute from now, at the next look" in run.stderr
+    assert "nothing to publish" in schedule("--once", *then, "--now", "2026-11-26T09:00:30+01:00", expect=1).stdout
+    assert (project / "runs.txt").read_text() == "run\n", "not again before the minute is up"
+    schedule("--once", *then, "--now", "2026-11-26T09:01:01+01:00")
+    assert (project / "runs.txt").read_text() == "run\nrun\n"
+
     (project / "sources/site.yaml").write_text("name: [\n")
-    broken = schedule("--once", "-j", "1", "--now", "2026-11-26T09:01:00+01:00", expect=1)
+    broken = schedule("--once", "-j", "1", "--now", "2026-11-26T09:02:00+01:00", expect=1)
     assert "nothing was published" in broken.stderr
-    assert "nothing to publish" in schedule("--once", "--now", "2026-11-26T09:01:30+01:00").stdout
-    assert "(trying again)" in schedule("--once", "--now", "2026-11-26T09:02:01+01:00", expect=1).stdout
+    assert "nothing to publish" in schedule("--once", "--now", "2026-11-26T09:02:30+01:00").stdout
+    retried = schedule("--once", "--now", "2026-11-26T09:03:01+01:00", expect=1)
+    assert "(trying again after a failure)" in retried.stdout
+
+
+def test_a_rehearsal_ahead_of_the_clock_never_keeps_an_embargo_broken(project):
+    """A schedule rehearsed with --now in the future publishes what is public then; the first real look takes it
+    down again, as the clock says it is not public yet. A time without an offset is the press room's."""
+    write_tree(project, {"sources/2026/ute.md": release(PUBLIC), "sources/2026/budget.md": release(EMBARGOED)})
+    schedule("sources", "--once", "-j", "1", "--now", "2026-11-27T09:00")  # no offset: Europe/Stockholm
+    assert page(project, "budget").is_file()
+    state = json.loads((project / ".cache/schedule.json").read_text())
+    assert state["last"] == "2026-11-27T09:00:00+01:00"
+    back = schedule("sources", "--once", "-j", "1", "--now", "2026-11-26T09:00:00+01:00")
+    assert "(the clock went back from 2026-11-27T09:00:00+01:00)" in back.stdout
+    assert not page(project, "budget").exists()
+
+
+def test_after_a_failure_it_waits_a_minute_to_try_again_and_does_not_spin(project):
+    write_tree(project, {"sources/2026/ute.md": release(PUBLIC), "sources/site.yaml": "name: [\n"})
+    exports = []
+
+    class Said(Quiet):
+        def problem(self, problem):
+            pass
+
+    def export_quietly(now):
+        exports.append(now)
+        return run_export(Path("sources"), Path("dist"), now, Said(), jobs=1)
+
+    fake = FakeTime(at("2026-11-26T09:00:00+01:00"), at("2026-11-26T09:02:30+01:00"), [])
+    plan = Schedule(Path("sources"), project / ".cache", export_quietly, fake.clock, fake.sleep, lambda line: None,
+                    interval=10)
+    with pytest.raises(Finished):
+        plan.run()
+    assert exports == [at("2026-11-26T09:00:00+01:00"), at("2026-11-26T09:01:00+01:00"), at("2026-11-26T09:02:00+01:00")]
+    assert len(fake.naps) < 20, "it sleeps until the retry, never in a tight loop"

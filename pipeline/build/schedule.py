@@ -9,7 +9,6 @@ a schedule run again (by cron with --once, or a restarted service) knows it too.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +16,7 @@ from pathlib import Path
 
 from pipeline.build.cache import touched_since
 from pipeline.build.export import Summary
+from pipeline.build.output import write_bytes
 
 STATE = "schedule.json"  # in the build cache: the --now of the last export, and the moments it left for later
 MARK = "schedule.mark"  # touched as an export starts: a source saved after it is a change
@@ -27,28 +27,34 @@ RETRY = timedelta(minutes=1)  # after an export that published nothing (a broken
 class State:
     last: datetime | None = None  # when (by the clock) the last export judged what is public
     upcoming: list[datetime] = field(default_factory=list)  # when releases it held back become public
-    failed: bool = False  # the last export published nothing: tried again after RETRY, or once the sources change
+    retry: bool = False  # the last export failed (published nothing, or a release failed at its moment): try again
+    copy_again: datetime | None = None  # when to run `after` again (copying to the web server), whose last run failed
 
     @classmethod
     def read(cls, cache_dir: Path) -> State:
         """The schedule's state, or a fresh one if there is none (or it cannot be read: an export settles it)."""
         try:
             data = json.loads((cache_dir / STATE).read_text("utf-8"))
-            return cls(datetime.fromisoformat(data["last"]), [datetime.fromisoformat(m) for m in data["upcoming"]],
-                       bool(data.get("failed")))
+            again = data.get("copy_again")
+            state = cls(datetime.fromisoformat(data["last"]), [datetime.fromisoformat(m) for m in data["upcoming"]],
+                        bool(data.get("retry")), datetime.fromisoformat(again) if again else None)
         except (OSError, ValueError, KeyError, TypeError):
             return cls()
+        if any(moment.tzinfo is None for moment in [state.last, *state.upcoming, state.copy_again] if moment):
+            return cls()
+        return state
 
     def write(self, cache_dir: Path) -> None:
-        cache_dir.mkdir(parents=True, exist_ok=True)
         data = {"last": self.last.isoformat() if self.last else None,
-                "upcoming": [m.isoformat() for m in sorted(self.upcoming)], "failed": self.failed}
-        temporary = cache_dir / f".{STATE}.{os.getpid()}.tmp"
-        temporary.write_text(json.dumps(data, indent=1) + "\n", "utf-8")
-        os.replace(temporary, cache_dir / STATE)
+                "upcoming": [m.isoformat() for m in sorted(self.upcoming)], "retry": self.retry,
+                "copy_again": self.copy_again.isoformat() if self.copy_again else None}
+        write_bytes(cache_dir, STATE, (json.dumps(data, indent=1) + "\n").encode())
 
     def next_moment(self) -> datetime | None:
+        """When the next release it held back becomes public; or, after a failure, when to try again."""
         later = [m for m in self.upcoming if self.last is None or m > self.last]
+        if self.retry and self.last:
+            later = [self.last + RETRY]
         return min(later, default=None)
 
 
@@ -62,17 +68,21 @@ class Schedule:
         self.export_at, self.clock, self.sleep, self.log = export_at, clock, sleep, log
         self.interval = interval
         self.state = State.read(cache_dir)
-        self.behind = False  # the clock reads earlier than the last export: said once
 
     def why_now(self, now: datetime) -> str | None:
         """Why an export is due at `now`, or None when nothing is."""
         state = self.state
         if state.last is None:
             return "first export"
+        if now < state.last:
+            # The clock was set back (or a rehearsal with --now ran ahead): the clock is the truth, so that a
+            # clock that ran fast never keeps an embargo broken. A release whose time is ahead again is taken
+            # down, and published again at its time.
+            return f"the clock went back from {state.last.isoformat(timespec='seconds')}"
         if self._changed():
             return "the sources changed"
-        if state.failed:
-            return "trying again" if now >= state.last + RETRY else None
+        if state.retry and now >= state.last + RETRY:
+            return "trying again after a failure"
         passed = [m for m in state.upcoming if state.last < m <= now]
         if passed:
             return f"publication time {min(passed).isoformat(timespec='minutes')}"
@@ -84,16 +94,7 @@ class Schedule:
 
     def step(self) -> Summary | None:
         """Look once: export if a moment has passed or the sources changed since the last export."""
-        clock = self.clock()
-        now = clock
-        if self.state.last and clock < self.state.last:
-            # The clock was set back: what was published stays published, and is judged as at the last export.
-            if not self.behind:
-                self.log(f"the clock went back to {clock.isoformat(timespec='seconds')}; judging as at "
-                         f"{self.state.last.isoformat(timespec='seconds')} until it gets there, so nothing published "
-                         "is taken down")
-            now = self.state.last
-        self.behind = now != clock
+        now = self.clock()
         why = self.why_now(now)
         if why is None:
             return None
@@ -101,25 +102,38 @@ class Schedule:
         (self.cache_dir / MARK).touch()
         self.log(f"exporting at {now.isoformat(timespec='seconds')} ({why})")
         summary = self.export_at(now)
-        upcoming = [m for m, _ in summary.upcoming] if not summary.published_nothing else self.state.upcoming
-        self.state = State(now, upcoming, summary.published_nothing)
+        upcoming = self.state.upcoming if summary.published_nothing else [m for m, _ in summary.upcoming]
+        # A release that failed at its moment (a worker that died, a full disk) is tried again once; one that
+        # fails again waits for its source to change. An export that published nothing is tried until it does.
+        retry = summary.published_nothing or (summary.failed > 0 and not why.startswith("trying again"))
+        self.state = State(now, upcoming, retry, self.state.copy_again)
         self.state.write(self.cache_dir)
         return summary
 
+    def look(self, after: Callable[[Summary | None], bool]) -> Summary | None:
+        """step(), then `after` (copying to the web server, say) if it exported, or if `after` failed last time and
+        a minute has passed; `after` says whether it worked. The export's summary, if there was one."""
+        summary = self.step()
+        again = self.state.copy_again
+        if summary is not None or again is not None and self.clock() >= again:
+            self.state.copy_again = None if after(summary) else self.clock() + RETRY
+            if self.state.last is not None:
+                self.state.write(self.cache_dir)
+        return summary
+
     def nap(self) -> float:
-        """Seconds until the next look: the interval, or less when a release goes out sooner."""
+        """Seconds until the next look: the interval, or less when a release goes out (or a retry is due) sooner."""
+        now = self.clock()
         seconds = self.interval
-        moment = self.state.next_moment()
-        if moment is not None:
-            seconds = min(seconds, (moment - self.clock()).total_seconds())
+        for moment in (self.state.next_moment(), self.state.copy_again):
+            if moment is not None:
+                seconds = min(seconds, (moment - now).total_seconds())
         return max(seconds, 0.05)
 
-    def run(self, after: Callable[[Summary], None] = lambda summary: None) -> None:
+    def run(self, after: Callable[[Summary | None], bool] = lambda summary: True) -> None:
         """Look, export when due, sleep; until stopped (Ctrl-C, a signal)."""
         while True:
-            summary = self.step()
-            if summary is not None:
-                after(summary)
+            self.look(after)
             self.sleep(self.nap())
 
 

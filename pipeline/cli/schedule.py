@@ -9,12 +9,13 @@ import sys
 import time
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from pipeline.build.schedule import Schedule, offset_clock
 from pipeline.cli.export import ConsoleReporter, stopped_by, check_folders, locked_export, say_summary, stopped
-from pipeline.cli.options import Moment
+from pipeline.cli.options import Moment, press_room
 
 
 @click.command(short_help="Export whenever a release becomes public or the sources change.")
@@ -41,8 +42,9 @@ def schedule(sources: Path, dist: Path, embargoed: Path | None, once: bool, then
     sources change; sleep in between. Stop with Ctrl-C.
 
     The clock and the sources are looked at every few seconds, so a machine that
-    slept, or whose clock was set, exports as soon as it wakes. A clock set back
-    never takes down what was published.
+    slept, or whose clock was set, exports as soon as it wakes. The clock is the
+    truth: set back, it takes down what is not public at its time, so that a
+    clock that ran fast never keeps an embargo broken.
     """
     check_folders(sources, dist, embargoed)
     cache_dir = sources.resolve().parent / ".cache"
@@ -58,14 +60,19 @@ def schedule(sources: Path, dist: Path, embargoed: Path | None, once: bool, then
         say_summary(summary, embargoed)
         return summary
 
-    def after(summary) -> None:
-        if then and not summary.published_nothing:
-            log(f"running: {then}")
-            done = subprocess.run(then, shell=True)
-            if done.returncode != 0:
-                click.echo(f"press schedule: '{then}' failed (exit status {done.returncode}); what it copies is "
-                           "copied again after the next export, or run it by hand", err=True)
+    def after(summary) -> bool:
+        """Run --then after an export that published (or again, with None, after it failed); whether it worked."""
+        if not then or summary is not None and summary.published_nothing:
+            return True
+        log(f"running: {then}")
+        done = subprocess.run(then, shell=True)
+        if done.returncode != 0:
+            click.echo(f"press schedule: '{then}' failed (exit status {done.returncode}); it runs again a "
+                       "minute from now, at the next look", err=True)
+        return done.returncode == 0
 
+    if now is not None and now.tzinfo is None:  # a time without an offset is in the press room's zone
+        now = now.replace(tzinfo=ZoneInfo(press_room(sources, "nothing was exported").timezone))
     clock = offset_clock(now, lambda: datetime.now(timezone.utc), time.monotonic if not once else lambda: 0.0)
     plan = Schedule(sources, cache_dir, export_at, clock, time.sleep, log, interval)
     try:
@@ -80,13 +87,11 @@ def schedule(sources: Path, dist: Path, embargoed: Path | None, once: bool, then
 
 def _run(plan: Schedule, once: bool, after, sources: Path, interval: float) -> None:
     if once:
-        summary = plan.step()
+        summary = plan.look(after)
         if summary is None:
             moment = plan.state.next_moment()
             log("nothing to publish" + (f"; next publication at {moment.isoformat(timespec='minutes')}" if moment else ""))
-            return
-        after(summary)
-        sys.exit(0 if summary.ok else 1)
+        sys.exit(0 if (summary is None or summary.ok) and plan.state.copy_again is None else 1)
     log(f"watching {sources} and the clock every {interval:g} seconds; stop with Ctrl-C")
     plan.run(after)
 
