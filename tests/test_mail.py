@@ -258,8 +258,9 @@ def test_only_what_was_exported_goes_out_and_a_correction_only_with_again(room, 
                                 "text: Bron öppnar i morgon.}]\n")
     source.write_text(corrected)
     stale = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, expect=1)
-    assert ("sources/2026/bro.md:1: error: the PDF in dist was not made from this file as it is now: it was changed "
-            "since the last export; run press export (and copy dist/ to the web server) first") in stale.stderr
+    assert ("sources/2026/bro.md:1: error: its PDF or wire text in dist is not what the last export made of this "
+            "file as it is now (the file was changed since, or the outputs were); run press export (and copy dist/ to "
+            "the web server) first, then mail it") in stale.stderr
     export("sources", "--now", NOW, "-q")
     skipped = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW)
     assert "0 sent, 6 skipped" in skipped.stdout and len(smtp.messages) == 6
@@ -357,3 +358,38 @@ def test_the_list_and_the_outbox_stay_out_of_what_is_published(room):
     assert "the recipients list sources/lista.csv lies inside the sources folder" in run.stderr
     run = mail("sources/2026/bro.md", "--to", "list.csv", "--out", "dist/mail", "--now", NOW, expect=2)
     assert "--out dist/mail lies inside the output folder" in run.stderr
+
+
+def test_outputs_changed_after_the_export_are_not_sent(room, smtp):
+    wire = room / "dist/2026/bro/bro.txt"
+    wire.write_text(wire.read_text("utf-8") + "Tillagt för hand.\n", "utf-8")
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, expect=1)
+    assert "its PDF or wire text in dist is not what the last export made" in run.stderr and smtp.messages == []
+
+
+def test_what_a_server_or_a_list_could_not_carry_is_said_before_anything_goes(room, smtp):
+    (room / "list.csv").write_text("email\njörgen@example.org\n")
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, expect=1)
+    assert "list.csv:2: error: the e-mail address on this row has letters outside English before the @" in run.stderr
+    (room / "list.csv").write_text("email\nanna@example.org\n")
+    plain = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--user", "press", expect=2)
+    assert "--user press needs its password in the environment variable PRESS_SMTP_PASSWORD" in plain.stderr
+    os.environ["PRESS_SMTP_PASSWORD"] = "hemligt"
+    try:
+        clear = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--user", "press", expect=2)
+    finally:
+        del os.environ["PRESS_SMTP_PASSWORD"]
+    assert "--user sends a password, which may not cross the network unencrypted; add --starttls" in clear.stderr
+    closed = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", "127.0.0.1:1", "--now", NOW, expect=1)
+    assert "press mail: cannot reach the mail server 127.0.0.1:1" in closed.stderr and "Traceback" not in closed.stderr
+    assert smtp.messages == []
+
+
+def test_a_headline_with_a_line_break_stays_one_header(room, smtp):
+    source = room / "sources/2026/bro.md"
+    source.write_text(RELEASE.replace("title: Ny bro över Nissan", 'title: "Ny bro\\nBcc: alla@example.org"'))
+    export("sources", "--now", NOW, "-q")
+    mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000", "--now", NOW)
+    message = smtp.parsed()[0]
+    assert message["Subject"] == "Ny bro Bcc: alla@example.org" and message["Bcc"] is None
+    assert all(to == [address] for (to, _), (address, _) in zip(smtp.messages, PEOPLE, strict=True))

@@ -19,6 +19,7 @@ from lxml import etree, html
 
 from conftest import NOW, ROOT, export, png, release, tree, write_tree
 from pipeline.render.wiretext import fold_ascii, wrap
+from pipeline.build.export import export as run_export
 from pipeline.verify import published
 from pipeline.verify.pdf_check import Expected, check_pdf, check_with_tools
 
@@ -165,16 +166,44 @@ def test_a_press_copy_holds_everything_a_journalist_gets(project):
     assert sorted(links) == sorted(f"2026/sv/{name}" for name in tree(copy))
     assert index.xpath("string(//section[2]//p)") == "Får publiceras tidigast fredag 27 november 2026 kl. 10.00"
 
-    before = {path: path.stat().st_mtime_ns for path in (project / "press-copy").rglob("*")}
-    again = export("sources", "--now", "2026-11-25T13:00:00+01:00", "--embargoed", "press-copy", "-q")
-    assert again.exit_code == 0 and {path: path.stat().st_mtime_ns for path in before} == before
+    # A second export renders nothing again: the press copies stand as they are.
+    rendered = Counting()
+    run_export(Path("sources"), Path("dist"), datetime.fromisoformat("2026-11-25T13:00:00+01:00"), rendered,
+               embargoed=Path("press-copy"), jobs=1)
+    assert rendered.totals == [0] and not rendered.problems
 
-    # An index.html of the operator's own is never overwritten.
+    # An index.html of the operator's own (or a folder of that name) is never overwritten.
     (project / "other").mkdir()
     (project / "other/index.html").write_text("<p>ours</p>")
     run = export("sources", "--now", "2026-11-25T13:00:00+01:00", "--embargoed", "other", "-q")
     assert (project / "other/index.html").read_text() == "<p>ours</p>"
-    assert "other/index.html: warning: this file is not the press copies' index" in run.stderr
+    assert "other/index.html: warning: this is not the press copies' index, and is left as it is" in run.stderr
+    (project / "third/index.html").mkdir(parents=True)
+    run = export("sources", "--now", "2026-11-25T13:00:00+01:00", "--embargoed", "third", "-q")
+    assert "third/index.html: warning: this is not the press copies' index" in run.stderr and run.exit_code == 0
+
+
+class Counting:
+    """A reporter that keeps how many releases each export rendered, and the problems."""
+
+    def __init__(self):
+        self.totals, self.problems = [], []
+
+    def problem(self, problem): self.problems.append(problem)
+    def begin(self, total): self.totals.append(total)
+    def advance(self): pass
+    def end(self): pass
+    def release(self, status, path, detail=""): pass
+
+
+def test_a_press_copy_that_cannot_be_printed_leaves_its_release_waiting_for_its_time(project):
+    write_tree(project, {"sources/2026/sv.md": release(EMBARGOED, "Ett tecken ingen font har: 𓂀.\n")})
+    run = export("sources", "--now", "2026-11-25T12:00:00+01:00", "--embargoed", "press-copy", expect=1)
+    assert "sources/2026/sv.md:8: error: the character '𓂀' (U+13080 EGYPTIAN HIEROGLYPH D010) is in none" in run.stderr
+    assert "embargo    sources/2026/sv.md (until 2026-11-26 10:00 CET)" in run.stdout + run.stderr
+    assert "next publication: torsdag 26 november 2026 kl. 10.00 (sv)" in run.stdout + run.stderr
+    assert "0 embargoed press copies in press-copy; 1 under embargo, 0 failed: 1 error" in run.stderr
+    assert not (project / "dist/2026").exists() and not (project / "press-copy/2026").exists()
 
 
 def test_the_press_copy_may_not_be_published(project):

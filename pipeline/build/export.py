@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline.build.cache import STAMP, Cache, FileDigests, Remembered, digest, file_digest, stamp, touched_since, unchanged
 from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, PRESS_COPIES_INDEX, InPlace, OutputRefused, Snapshot,
-                                   read_manifest, remove_stale, write_bytes, write_manifest)
+                                   read_manifest, remove_stale, sha256, write_bytes, write_manifest)
 from pipeline.build.printer import Printer
 from pipeline.problems import Problem, Problems, file_lines, line_starting
 from pipeline.render.theme import Theme, find_theme
@@ -97,8 +97,8 @@ def export(
     cache in `cache_dir` (default: `.cache/` beside the sources folder) without
     being rendered again; the others are rendered here, their PDFs printed by
     `jobs` worker processes. With
-    `embargoed`, releases still under embargo get their wire text, NewsML-G2 and
-    ninjs, marked with the embargo, in that folder: a press copy for agencies.
+    `embargoed`, releases still under embargo get a press copy for agencies in that folder:
+    their PDF, wire text, NewsML-G2 and ninjs, marked with the embargo, and their images.
     A `preview` (press serve) publishes drafts and releases not public yet too, each
     with a banner that says so; it needs a `dist` and a `cache_dir` of its own, and writes into `dist` in
     place, not as a new snapshot. A process that builds many times keeps a `printer`, whose workers are
@@ -371,7 +371,7 @@ def _render_all(todo: list[tuple[Release, Outcome]], settings: Settings, printer
                 outcomes: dict[str, Outcome]) -> Iterator[Outcome]:
     """The outcomes of the releases to render, as they come.
 
-    Releases not public yet go first (they are converted, never printed), so that the files they use are
+    Releases not public yet go first (converted, and printed only for a press copy), so that the files they use are
     known before any public release publishes one of them early: the caller records each outcome in
     `outcomes` before taking the next, and the second pass reads them there.
     """
@@ -454,27 +454,30 @@ def _tidy_press_copies(settings: Settings, outcomes: dict[str, Outcome], run: _R
     """The press-copy folder holds the releases under embargo now: a copy whose embargo lifted, or whose
     release was withdrawn, failed or deleted, is removed. Its own list, press-copies.json, says which files
     are copies, and its index.html shows them to a reader; nothing else in the folder is touched (it may be
-    any folder an operator names)."""
+    any folder an operator names): an index.html this export did not write is left as it is."""
     from pipeline.render.pages import environment_for, render_press_copies
 
     folder = settings.embargoed
-    copies = [o.press_copy for o in outcomes.values() if o.status == Status.NOT_PUBLIC_YET and o.press_copy]
-    manifest = {"releases": sorted(copies, key=lambda c: c["source"])}
+    copies = sorted((o.press_copy for o in outcomes.values() if o.status == Status.NOT_PUBLIC_YET and o.press_copy),
+                    key=lambda c: c["source"])
     previous = read_manifest(folder, PRESS_COPIES)
+    by_embargo = sorted(copies, key=lambda c: (datetime.fromisoformat(c["embargo"]), c["source"]))
+    page = render_press_copies(by_embargo, settings.site, environment_for(settings.theme, settings.compiled))
+    index = folder / PRESS_COPIES_INDEX
+    written = None
+    if index.is_file() and not index.is_symlink():
+        ours = file_digest(index) in (previous.get("index"), sha256(page))  # as the last export wrote it
+    else:
+        ours = not (index.exists() or index.is_symlink())
+    if ours:
+        written = write_bytes(folder, PRESS_COPIES_INDEX, page)
+    else:
+        run.problems([Problem(index, 0, "warning", "this is not the press copies' index, and is left as it is; move "
+                              "it away for the index to be written here")])
+    manifest = {"releases": copies, "index": written}
     if manifest != previous or not (folder / PRESS_COPIES).is_file():
         write_manifest(folder, manifest, PRESS_COPIES)
     remove_stale(folder, previous, manifest)
-    index = folder / PRESS_COPIES_INDEX
-    if index.exists() and GENERATED_INDEX not in index.read_bytes():
-        run.problems([Problem(index, 0, "warning", "this file is not the press copies' index, and is left as it is; "
-                              "move it away for the index to be written here")])
-        return
-    by_embargo = sorted(manifest["releases"], key=lambda c: (c["embargo"], c["source"]))
-    write_bytes(folder, PRESS_COPIES_INDEX, render_press_copies(by_embargo, settings.site,
-                                                                environment_for(settings.theme, settings.compiled)))
-
-
-GENERATED_INDEX = b'<meta name="generator" content="press-pipeline press copies">'  # marks an index written here
 
 
 def load(path: Path, site: Site, debug: bool, preview: bool = False) -> tuple[Release | None, Problems]:
@@ -589,6 +592,12 @@ def _still_public(entry: dict | None, now: datetime) -> bool:
         return False  # no entry, or one that does not say when it became public
 
 
+def published_index(manifest: dict) -> dict[str, list]:
+    """Source -> [folder, public time, draft] of every release a manifest lists, as release_index gives them."""
+    return {e["source"]: [_page_folder(e).rstrip("/"), e["public"], False]
+            for e in _listed(manifest.get("releases")) if _sound(e)}
+
+
 def release_index(outcomes: dict[str, Outcome], kept: dict[str, dict]) -> dict[str, list | None]:
     """Source -> [folder, public time, draft] of every release, what links to it resolve by.
 
@@ -701,7 +710,8 @@ def _still_good(cached: Outcome, dist: Path, now: datetime, embargoed: Path | No
     if cached.status == Status.NOT_PUBLIC_YET:  # once public it is rendered; a press copy stands while its files do
         copy = cached.press_copy
         return cached.release.public_time > now and (embargoed is None or copy is not None and all(
-            unchanged(os.path.join(embargoed, f["path"]), f["sha256"], None) for f in copy["files"]))
+            unchanged(os.path.join(embargoed, f["path"]), f["sha256"], cached.stamps.get(f["path"]))
+            for f in copy["files"]) and datetime.fromisoformat(copy["embargo"]) > now)
     if cached.status != Status.PUBLISHED or not _still_public(cached.entry, now):
         return False  # published once, but public state is judged afresh at every --now
     folder = str(dist)

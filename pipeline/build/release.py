@@ -69,7 +69,11 @@ def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index
                 out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme, _banner(doc, settings))))
                 continue
             if wants_press_copy(release, settings):  # printed too: agencies get everything a journalist gets
-                job = print_job(doc, env, settings.theme, embargo_notice(doc), press_copy=True)
+                try:
+                    job = print_job(doc, env, settings.theme, embargo_notice(doc), press_copy=True)
+                except ContentError as exc:  # no press copy; the release itself still waits for its time
+                    out.append(replace(outcome, status=Status.NOT_PUBLIC_YET).with_problems(*warnings, *exc.problems))
+                    continue
                 out.append(Prepared(outcome, warnings, doc, job, press_copy=True))
                 continue
             out.append(replace(outcome, status=Status.NOT_PUBLIC_YET).with_problems(*warnings))
@@ -110,7 +114,9 @@ def _press_copy(prepared: Prepared, pdf: Artifact, settings: Settings) -> Outcom
              | ({"kind": a.kind} if a.kind else {}) for a in artifacts]
     copy = {"source": r.source, "id": r.id, "title": r.title, "lang": r.lang, "embargo": r.embargo.isoformat(),
             "notice": embargo_notice(doc), "files": files}
-    return replace(prepared.outcome, status=Status.NOT_PUBLIC_YET, press_copy=copy).with_problems(*prepared.warnings)
+    stamps = {f["path"]: stamp(settings.embargoed / f["path"]) for f in files}  # its files seen unchanged cheaply
+    return replace(prepared.outcome, status=Status.NOT_PUBLIC_YET, press_copy=copy, stamps=stamps
+                   ).with_problems(*prepared.warnings)
 
 
 def _convert_apart(releases: list[Release], settings: Settings, index: dict[str, list]) -> list:
@@ -152,7 +158,10 @@ def publish(prepared: Prepared, printed: Printed | BaseException, settings: Sett
         return replace(outcome, status=Status.PUBLISHED, entry=entry, item=feed_item(entry, doc),
                        stamps={path: stamp(settings.dist / path) for path in digests}).with_problems(*prepared.warnings)
     except Exception as exc:
-        return _failed(outcome, exc, settings)
+        failed = _failed(outcome, exc, settings)
+        if prepared.press_copy:  # only its press copy could not be made: the release waits for its time as before
+            return replace(failed, status=Status.NOT_PUBLIC_YET)
+        return failed
 
 
 def _failed(outcome: Outcome, exc: Exception, settings: Settings) -> Outcome:
@@ -218,8 +227,8 @@ def print_job(doc: Document, env, theme: Theme, banner: str | None = None, press
     files |= {base + file_href(name): path for name, path in doc.files.items()}
     stylesheets = tuple(site.url + "theme/" + name for name in with_scripts(PRINT_STYLESHEETS, needed, printed=True)
                         if site.url + "theme/" + name in theme_files)
-    return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded_for(r, press_copy), stylesheets,
-                    theme_files,
+    embedded = embedded_for(r, press_copy)
+    return PrintJob(printable, base, files, f"{r.folder}/{pdf_name(r)}", r.path, embedded, stylesheets, theme_files,
                     doc.site.limits.pdf_seconds, fonts.font_list(needed))
 
 

@@ -61,9 +61,9 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
     release, its key image carried in the message, its PDF attached.
 
     Each delivery is recorded in a send log (.mail-log.sqlite beside the
-    sources folder): a run that was stopped can be started again, and no one
-    gets the release twice. A release under embargo needs --embargoed; a draft
-    is never sent. Without --smtp, the messages are written to --out to look at.
+    sources folder): a run that was stopped can be started again, and whoever
+    got the release is skipped. A release under embargo needs --embargoed; a
+    draft is never sent. Without --smtp, the messages are written to --out to look at.
     """
     from pipeline.mail.prepare import Refused, prepare
     from pipeline.mail.recipients import read_recipients
@@ -84,6 +84,9 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
     password = os.environ.get(PASSWORD)
     if smtp and user and password is None:
         raise click.UsageError(f"--user {user} needs its password in the environment variable {PASSWORD}")
+    if smtp and user and not starttls and smtp[1] != 465:
+        raise click.UsageError("--user sends a password, which may not cross the network unencrypted; add --starttls, "
+                               "or use port 465")
     say = lambda problem: click.echo(problem.format(shown(problem.path)), err=True)  # noqa: E731
     listed, list_problems = read_recipients(recipients)
     for problem in list_problems.items:
@@ -129,11 +132,15 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
                 log.close()
     except Stop as exc:
         click.echo(f"press mail: {exc}", err=True)
+        if exc.tally is not None:
+            click.echo(f"{exc.tally.sent} sent, {exc.tally.skipped} skipped (sent before), {exc.tally.failed} failed, "
+                       "the rest not yet", err=True)
         sys.exit(1)
     except KeyboardInterrupt as exc:
         if debug:
             raise
-        click.echo("\nstopped; run the same command again to send the rest: no one gets the release twice", err=True)
+        click.echo("\nstopped; run the same command again to send the rest: whoever got the release is skipped",
+                   err=True)
         sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
     line = f"{tally.sent} sent, {tally.skipped} skipped (sent before), {tally.failed} failed"
     click.echo(line, err=bool(tally.failed))

@@ -2,5 +2,5 @@
 
 Takes a release source, a recipients list (CSV) and the outputs of the last export (the PDF and the wire
 text, from dist/ or the press-copy folder); gives one message per recipient, to an SMTP server or as
-.eml files, each recorded in a send log so that no one gets it twice.
+.eml files, each recorded in a send log so that whoever got it is skipped next time.
 """

@@ -22,6 +22,7 @@ from lxml import html as lxml_html
 from markupsafe import Markup
 
 from pipeline.body.document import Document
+from pipeline.build.output import write_bytes
 from pipeline.labels import direction, labels, long_date, weekday_date_time
 from pipeline.mail.recipients import Recipient
 from pipeline.paths import file_href, pdf_name, public_url
@@ -68,13 +69,14 @@ class Letter:
         return "embargoed" if self.embargoed else "public"
 
 
-def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool, now: datetime) -> Letter:
+def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool) -> Letter:
     """The release as a letter: its subject (with the embargo first, for a press copy), its two parts, its PDF."""
     r, site = doc.release, doc.site
     l = labels(r.lang)
     notice = l["preview_embargo"].format(when=weekday_date_time(r.embargo, r.lang, site.timezone)) if embargoed else None
-    subject = f"{notice}: {r.title}" if notice else r.title
-    host = urlsplit(site.url).hostname or "localhost"
+    # A header is one line: a line break typed in the title is a space, never a header of its own.
+    subject = " ".join(f"{notice}: {r.title}".split() if notice else r.title.split())
+    host = _host(site)
     images: dict[str, tuple[str, bytes, str, str]] = {}  # published name -> the part that carries it
 
     def carried(name: str) -> str | None:
@@ -84,8 +86,8 @@ def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool, now: date
         if media_type not in MAIL_IMAGES:
             return None
         if name not in images:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-            images[name] = (f"{digest}.{r.id}@{host}", path.read_bytes(), media_type, name)
+            data = path.read_bytes()
+            images[name] = (f"{hashlib.sha256(data).hexdigest()[:16]}.{r.id}@{host}", data, media_type, name)
         return "cid:" + images[name][0]
 
     url = public_url(site, r)
@@ -103,7 +105,6 @@ def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool, now: date
                         "lang": None if bp_lang == r.lang else bp_lang} if boilerplate else None,
         "about": l["about"].format(name=site.name),
         "unsubscribe": site.mail.unsubscribe if site.mail else None,
-        "now": now,
     }
     page = env.get_template("mail.html").render(context)
     return Letter(doc, subject, text, page, tuple(images.values()), pdf, embargoed)
@@ -136,8 +137,13 @@ def mail_body(fragment: str, base: str, carried) -> str:
             name = unquote(src[len(base):]) if src.startswith(base) else None
             cid = carried(name) if name else None
             if cid is None:  # not one of the release's images that mail programs show: a link to it instead
-                link = lxml_html.Element("a", href=urljoin(base, src), style=STYLES["a"])
-                link.text = element.get("alt") or urljoin(base, src)
+                href = urljoin(base, src)
+                if urlsplit(href).scheme in SCHEMES:
+                    link = lxml_html.Element("a", href=href, style=STYLES["a"])
+                    link.text = element.get("alt") or href
+                else:
+                    link = lxml_html.Element("span")
+                    link.text = element.get("alt") or ""
                 link.tail = element.tail
                 element.getparent().replace(element, link)
                 continue
@@ -180,8 +186,11 @@ def message_id(letter: Letter, recipient: Recipient) -> str:
     r, site = letter.doc.release, letter.doc.site
     who = hashlib.sha256(recipient.address.lower().encode()).hexdigest()[:16]
     copy = ".embargoed" if letter.embargoed else ""
-    host = urlsplit(site.url).hostname or "localhost"
-    return f"<{r.id}.v{r.version}{copy}.{who}@{host}>"
+    return f"<{r.id}.v{r.version}{copy}.{who}@{_host(site)}>"
+
+
+def _host(site) -> str:
+    return urlsplit(site.url).hostname or "localhost"
 
 
 def sender_address(site) -> str:
@@ -194,9 +203,7 @@ def eml_name(recipient: Recipient) -> str:
 
 
 def write_eml(folder: Path, name: str, message: EmailMessage) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    temporary = folder / f".{name}.tmp"
-    temporary.write_bytes(message.as_bytes())
-    temporary.replace(path)
-    return path
+    """One message of a dry run, written whole; for its owner's eyes only, as it holds an address."""
+    write_bytes(folder, name, message.as_bytes())
+    (folder / name).chmod(0o600)
+    return folder / name

@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pipeline.build.export import published_index
 from pipeline.build.output import MANIFEST, PRESS_COPIES, UnsafePath, read_manifest, sha256, target
 from pipeline.problems import ContentError, Problem, file_lines, line_starting
 from pipeline.source.load import load_release, load_site
@@ -37,7 +38,8 @@ def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, no
         raise Refused([p for p in problems.items if p.severity == "error"])
     if site.mail is None:
         line = line_starting(file_lines(site.path), "mail:") or 1
-        raise Refused([p for p in problems.items if "mail" in p.message] or [Problem(site.path, line, "error", (
+        said = [Problem(p.path, p.line, "error", p.message) for p in problems.items if p.message.startswith("'mail")]
+        raise Refused(said or [Problem(site.path, line, "error", (
             "the press room has no mail settings; add to site.yaml: 'mail: {from: \"Name <press@example.org>\", "
             "reply_to: press@example.org, unsubscribe: \"mailto:press+unsubscribe@example.org\"}'"))])
     if now.tzinfo is None:
@@ -68,18 +70,19 @@ def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, no
     except (OSError, UnsafePath):
         raise Refused([Problem(path, 1, "error", f"its outputs in {folder} are not all there; run press export "
                                f"{'--embargoed ' + str(folder) + ' ' if embargoed else ''}again, then mail it")]) from None
-    if sha256(pdf) != listing.get(pdf_path) or embedded(pdf, path.name) != release.source_bytes:
+    if sha256(text) != listing.get(text_path) or sha256(pdf) != listing.get(pdf_path) \
+            or embedded(pdf, path.name) != release.source_bytes:
         again = f"press export --embargoed {folder}" if embargoed else "press export (and copy dist/ to the web server)"
-        raise Refused([Problem(path, 1, "error", f"the PDF in {folder} was not made from this file as it is now: it "
-                               f"was changed since the last export; run {again} first, then mail it")])
-    index = {e["source"]: [e["outputs"]["html"]["path"].rsplit("/", 1)[0], e["public"], False]
-             for e in read_manifest(dist).get("releases", []) if _listed(e)}
+        raise Refused([Problem(path, 1, "error", f"its PDF or wire text in {folder} is not what the last export made "
+                               f"of this file as it is now (the file was changed since, or the outputs were); run "
+                               f"{again} first, then mail it")])
+    index = published_index(read_manifest(dist))
     try:
         doc = convert(release, site, index, now)
     except ContentError as exc:
         raise Refused(list(exc.problems)) from None
     theme = find_theme(sources, site.theme)
-    return letter(doc, environment_for(theme, cache_dir / "templates"), text.decode("utf-8"), pdf, embargoed, now)
+    return letter(doc, environment_for(theme, cache_dir / "templates"), text.decode("utf-8"), pdf, embargoed)
 
 
 def _published(release, dist: Path) -> tuple[Path, dict[str, str], str, str]:
@@ -104,11 +107,3 @@ def _press_copy(release, folder: Path) -> tuple[Path, dict[str, str], str, str]:
                                f"run press export --embargoed {folder} first, then mail it")])
     listing = {f["path"]: f.get("sha256") for f in copy["files"]}
     return folder, listing, kinds["pdf"], kinds["txt"]
-
-
-def _listed(entry) -> bool:
-    try:
-        return isinstance(entry["source"], str) and isinstance(entry["outputs"]["html"]["path"], str) \
-            and isinstance(entry["public"], str)
-    except (KeyError, TypeError):
-        return False

@@ -68,6 +68,11 @@ def read_recipients(path: Path) -> tuple[list[Recipient], Problems]:
             problems.error(number, "the e-mail address on this row is not valid" + (f" ({reason})" if reason else "")
                            + "; correct it (name@example.org) or remove the row")
             continue
+        if not address.partition("@")[0].isascii():
+            problems.error(number, "the e-mail address on this row has letters outside English before the @, which "
+                                   "mail servers do not all take; write it as its owner gives it in plain letters, or "
+                                   "remove the row")
+            continue
         if address.lower() in seen:
             problems.warning(number, "this address is on the list already; it gets one message")
             continue

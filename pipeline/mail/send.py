@@ -8,7 +8,6 @@ away said plainly, and a run that can always be started again.
 from __future__ import annotations
 
 import smtplib
-import socket
 import ssl
 import time
 from collections.abc import Callable
@@ -31,7 +30,10 @@ class Tally:
 
 
 class Stop(Exception):
-    """Sending cannot go on (the server went away, refused the login or the sender): the message says what to do."""
+    """Sending cannot go on (the server went away, refused the login or the sender): the message says what to do,
+    `tally` what was done before."""
+
+    tally: Tally | None = None
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,19 @@ class Server:
             else:
                 smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
                 if self.starttls:
-                    smtp.starttls(context=context)
+                    try:
+                        smtp.starttls(context=context)
+                    except smtplib.SMTPNotSupportedError:
+                        raise Stop(f"the server {self.host} does not offer STARTTLS; use the port it encrypts "
+                                   "(587 with --starttls, or 465), or ask its operator") from None
             if self.user:
                 smtp.login(self.user, self.password or "")
         except smtplib.SMTPAuthenticationError as exc:
             raise Stop(f"the server {self.host} refused the user name or password ({_reply(exc)}); check --user and "
                        "the PRESS_SMTP_PASSWORD environment variable") from None
         except smtplib.SMTPNotSupportedError:
-            raise Stop(f"the server {self.host} does not offer STARTTLS; leave out --starttls, or use port 465") from None
+            raise Stop(f"the server {self.host} does not take a login here; leave out --user, or use the port "
+                       "where it does (often 587 with --starttls)") from None
         except (OSError, smtplib.SMTPException) as exc:
             raise Stop(f"cannot reach the mail server {self.host}:{self.port} ({exc}); check --smtp and the network, "
                        "then run again") from None
@@ -82,6 +89,18 @@ def send_all(letter: Letter, recipients: list[Recipient], server: Server, log: S
     if not todo:
         return tally
     pace = 60 / per_minute
+    try:
+        _send_each(letter, todo, server, log, now, pace, say, progress, list_path, sleep, tally)
+    except Stop as exc:
+        exc.tally = tally
+        raise
+    return tally
+
+
+def _send_each(letter: Letter, todo: list[Recipient], server: Server, log: SendLog, now: datetime, pace: float,
+               say: Callable[[Problem], None], progress: Callable[[Tally, int], None], list_path: Path,
+               sleep: Callable[[float], None], tally: Tally) -> None:
+    release = letter.doc.release
     smtp = server.connect()
     last = None
     try:
@@ -104,8 +123,15 @@ def send_all(letter: Letter, recipients: list[Recipient], server: Server, log: S
                 tally.failed += 1
             except smtplib.SMTPSenderRefused as exc:
                 log.refused(release.id, release.version, recipient.address)
+                if 400 <= exc.smtp_code < 500:  # a limit for now (too many messages): later, it takes them
+                    raise Stop(f"the server is not taking messages now ({_reply(exc)}); run the same command again "
+                               "later to send the rest") from None
                 raise Stop(f"the server refused the sender {sender_address(letter.doc.site)} ({_reply(exc)}); use "
                            "an address the server lets you send from in site.yaml 'mail: from'") from None
+            except smtplib.SMTPException as exc:  # what else a server may answer: no one else would fare better
+                log.refused(release.id, release.version, recipient.address)
+                raise Stop(f"the mail server {server.host} stopped the sending ({exc}); run the same command again "
+                           "to send the rest") from None
             else:
                 log.accepted(release.id, release.version, recipient.address)
                 tally.sent += 1
@@ -115,7 +141,6 @@ def send_all(letter: Letter, recipients: list[Recipient], server: Server, log: S
             smtp.quit()
         except (OSError, smtplib.SMTPException):
             pass
-    return tally
 
 
 def _send(smtp: smtplib.SMTP, server: Server, message, sender: str, address: str) -> smtplib.SMTP:
@@ -124,23 +149,25 @@ def _send(smtp: smtplib.SMTP, server: Server, message, sender: str, address: str
         try:
             smtp.send_message(message, from_addr=sender, to_addrs=[address])
             return smtp
-        except (smtplib.SMTPServerDisconnected, ConnectionError, socket.timeout) as exc:
-            went_away = Stop(f"the mail server {server.host} went away ({exc or 'disconnected'}); run the same "
-                             "command again to send the rest: no one gets the release twice")
-            if attempt == 2:
-                raise went_away from None
-            try:
-                smtp = server.connect()
-            except Stop:
-                raise went_away from None
         except smtplib.SMTPResponseException as exc:
-            if exc.smtp_code == 421:  # the server closes the connection: it may take more after a new one
-                if attempt == 2:
-                    raise Stop(f"the mail server {server.host} is not taking messages now ({_reply(exc)}); run the "
-                               "same command again later to send the rest") from None
-                smtp = server.connect()
-                continue
-            raise
+            if exc.smtp_code != 421:
+                raise
+            lost = Stop(f"the mail server {server.host} is not taking messages now ({_reply(exc)}); run the same "
+                        "command again later to send the rest: whoever got the release is skipped")
+        except smtplib.SMTPException as exc:  # a refused recipient, say: the caller's
+            if not isinstance(exc, smtplib.SMTPServerDisconnected):
+                raise
+            lost = Stop(f"the mail server {server.host} went away ({exc or 'disconnected'}); run the same command "
+                        "again to send the rest: whoever got the release is skipped")
+        except OSError as exc:  # smtplib's own errors are OSErrors too, so after them: a reset, a timeout, TLS
+            lost = Stop(f"the mail server {server.host} went away ({exc}); run the same command again to send "
+                        "the rest: whoever got the release is skipped")
+        if attempt == 2:
+            raise lost
+        try:
+            smtp = server.connect()  # a 421 closes the connection: the server may take more on a new one
+        except Stop:
+            raise lost from None
     return smtp
 
 

@@ -50,12 +50,15 @@ class SendLog:
         self.lock.truncate()
         self.lock.write(f"process {os.getpid()}\n")
         self.lock.flush()
+        # Addresses are personal data: the file is the owner's alone from its creation, and SQLite gives its
+        # journal files (-wal, -shm) the same permissions.
+        os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))
+        path.chmod(0o600)
         # autocommit: every write is its own transaction, on disk before the next message goes
         self.db = sqlite3.connect(path, isolation_level=None, timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute(SCHEMA)
-        path.chmod(0o600)  # addresses are personal data: for the owner's eyes only
 
     def delivered(self, release: str, version: int | None = None) -> set[str]:
         """The addresses the release (this version of it, if given) was delivered to."""

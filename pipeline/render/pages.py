@@ -141,7 +141,7 @@ def chrome(site: Site, path: str, lang: str) -> dict:
 def download_links(downloads: Downloads, lang: str) -> list[dict]:
     """'PDF (2 sidor, 28 kB)', 'Text för nyhetsbyråer (TXT, 3 kB)', 'NewsML-G2 för redaktionssystem (XML, 9 kB)', …"""
     l = labels(lang)
-    names = {"txt": l["wire_text"], "newsml": f"NewsML-G2 {l['for_newsrooms']}", "ninjs": f"ninjs {l['for_newsrooms']}"}
+    names = format_names(l)
     links = []
     for artifact in downloads.files:
         media_type, format_name = DOWNLOAD_TYPES[artifact.kind]
@@ -155,6 +155,11 @@ def download_links(downloads: Downloads, lang: str) -> list[dict]:
                 text = English(text)  # marked as English on the page, as the label it is made from
         links.append({"name": artifact.path.rsplit("/", 1)[-1], "type": media_type, "text": text})
     return links
+
+
+def format_names(l: dict[str, str]) -> dict[str, str]:
+    """What a download link calls each format, by kind: 'Text för nyhetsbyråer', 'NewsML-G2 för redaktionssystem'…"""
+    return {"txt": l["wire_text"], "newsml": f"NewsML-G2 {l['for_newsrooms']}", "ninjs": f"ninjs {l['for_newsrooms']}"}
 
 
 def preview_banner(release: Release, now: datetime, tz: str) -> str:
@@ -267,8 +272,7 @@ def render_press_copies(copies: list[dict], site: Site, env: jinja2.Environment)
     """
     lang = site.lang
     l = labels(lang)
-    names = {"pdf": "PDF", "txt": l["wire_text"], "newsml": f"NewsML-G2 {l['for_newsrooms']}",
-             "ninjs": f"ninjs {l['for_newsrooms']}"}
+    names = {"pdf": "PDF", **format_names(l)}
     listed = []
     for copy in copies:
         files = []

@@ -143,6 +143,8 @@ def _mail_settings(f: Fields, problems: Problems) -> MailSettings | None:
     if unsubscribe is not None:
         scheme = urlsplit(unsubscribe).scheme
         address = unsubscribe.removeprefix("mailto:") if scheme == "mailto" else unsubscribe
+        if any(ord(c) < 32 for c in unsubscribe):  # a line break would end the header it goes in
+            scheme = "unreadable"
         if scheme == "https" and urlsplit(unsubscribe).netloc or scheme in ("mailto", "") and not check_email(address.split("?")[0]):
             unsubscribe = unsubscribe if scheme == "https" else f"mailto:{address}"
         else:
