@@ -349,7 +349,9 @@ def test_two_runs_at_once_send_nothing_twice(room, smtp):
         first.wait(60)
     finally:
         first.kill()
-    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE if a != "person2@example.org")
+    # The held message was refused for now (451); a run after the first sends it, and no one gets anything twice.
+    mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000", "--now", NOW)
+    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE)
 
 
 def test_the_list_and_the_outbox_stay_out_of_what_is_published(room):
