@@ -120,7 +120,12 @@ def test_each_journalist_gets_the_release_as_published_once(room, smtp):
         alternative, attachment = message.get_payload()
         assert alternative.get_content_type() == "multipart/alternative"
         plain, related = alternative.get_payload()
-        assert plain.get_content() == (room / "dist/2026/bro/bro.txt").read_text("utf-8"), "the wire text as published"
+        wire, footer = plain.get_content().split("\n-- \n")
+        assert wire == (room / "dist/2026/bro/bro.txt").read_text("utf-8"), "the wire text as published"
+        assert footer.split("\n")[:3] == [
+            "Det är publicerat på https://press.example.org/2026/bro/",
+            "Du får det här eftersom du finns på pressutskickslistan hos Testkommunen.",
+            "Avsluta prenumerationen: press+avregistrera@example.org"]
         assert related.get_content_type() == "multipart/related"
         assert attachment.get_filename() == "bro.pdf" and attachment.get_content() == published_pdf
         page, *images = related.get_payload()
@@ -264,12 +269,22 @@ def test_only_what_was_exported_goes_out_and_a_correction_only_with_again(room, 
     export("sources", "--now", NOW, "-q")
     skipped = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW)
     assert "0 sent, 6 skipped" in skipped.stdout and len(smtp.messages) == 6
+    assert "6 of those skipped got an earlier version: send them this one (the correction) with --again" in skipped.stdout
     again = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000",
                  "--now", NOW, "--again")
     assert "6 sent, 0 skipped" in again.stdout
-    assert all(m["Message-ID"].strip().startswith("<bro.v2.") for m in smtp.parsed()[6:])
+    corrections = smtp.parsed()[6:]
+    assert all(m["Message-ID"].strip().startswith("<bro.v2.") for m in corrections)
+    assert corrections[0]["Subject"] == "Uppdaterad: Ny bro över Nissan"
+    page = html.fromstring(corrections[0].get_body(("html",)).get_content())
+    assert "Uppdaterad 26 november 2026: Bron öppnar i morgon." in page.text_content()
     twice = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, "--again")
     assert "0 sent, 6 skipped" in twice.stdout and len(smtp.messages) == 12, "a version never goes twice"
+    # Changed after sending, without a correction: said, never sent silently nor lost silently.
+    source.write_text(corrected.replace("Bron öppnar i dag.", "Bron öppnar i dag klockan tio."))
+    export("sources", "--now", NOW, "-q")
+    changed = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", NOW, "--again")
+    assert "6 of those skipped got version 2 with another text: a change after sending is a correction" in changed.stdout
 
 
 def test_without_a_server_the_messages_are_written_to_look_at(room):
@@ -354,6 +369,36 @@ def test_two_runs_at_once_send_nothing_twice(room, smtp):
     assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE)
 
 
+def test_ctrl_c_while_a_message_is_handed_over_waits_for_it(room, smtp):
+    smtp.hold_at = 2
+    command = [sys.executable, "-m", "pipeline", "mail", "sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address,
+               "--per-minute", "10000", "--now", NOW]
+    process = subprocess.Popen(command, cwd=room, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert smtp.held.wait(60)
+        process.send_signal(signal.SIGINT)  # the server is reading the third message
+        smtp.hold_at = None
+        smtp.go_on.set()
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 128 + signal.SIGINT
+    assert "stopped after 2 messages sent; run the same command again to send the rest" in stderr
+    resumed = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--per-minute", "10000", "--now", NOW)
+    assert "4 sent, 2 skipped" in resumed.stdout  # the third was refused for now (451) and goes now, once
+    assert sorted(smtp.addresses()) == sorted(a for a, _ in PEOPLE)
+
+
+def test_a_mistake_in_the_mail_settings_stops_press_mail(room):
+    (room / "sources/site.yaml").write_text(SITE + MAIL.replace("reply_to:", "reply-to:")
+                                            .replace("mailto:press+", "http://example.org/?"))
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--now", NOW, expect=1)
+    assert "sources/site.yaml:6: error: unknown key 'mail.reply-to' is ignored; did you mean 'reply_to'?" in run.stderr
+    assert "sources/site.yaml:7: error: 'mail: unsubscribe' has 'http://example.org/?avregistrera@example.org'" in run.stderr
+    assert "nothing was sent" in run.stderr and not (room / "outbox").exists()
+
+
 def test_the_list_and_the_outbox_stay_out_of_what_is_published(room):
     (room / "sources/lista.csv").write_text("email\nanna@example.org\n")
     run = mail("sources/2026/bro.md", "--to", "sources/lista.csv", "--now", NOW, expect=2)
@@ -395,3 +440,11 @@ def test_a_headline_with_a_line_break_stays_one_header(room, smtp):
     message = smtp.parsed()[0]
     assert message["Subject"] == "Ny bro Bcc: alla@example.org" and message["Bcc"] is None
     assert all(to == [address] for (to, _), (address, _) in zip(smtp.messages, PEOPLE, strict=True))
+    (room / "themes/default/static").mkdir(parents=True)
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--out", "themes/default/static/ut", "--now", NOW, expect=2)
+    assert "--out themes/default/static/ut lies inside the themes folder" in run.stderr
+
+
+def test_a_real_send_cannot_be_judged_at_a_later_time(room, smtp):
+    run = mail("sources/2026/bro.md", "--to", "list.csv", "--smtp", smtp.address, "--now", "2099-01-01T10:00", expect=2)
+    assert "--now is later than the clock" in run.stderr and smtp.messages == []

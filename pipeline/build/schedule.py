@@ -9,6 +9,7 @@ a schedule run again (by cron with --once, or a restarted service) knows it too.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -99,9 +100,13 @@ class Schedule:
         if why is None:
             return None
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        (self.cache_dir / MARK).touch()
+        # The mark takes the time this export started, once it is over: a source saved while it runs is a change
+        # for the next look, and so is every change an export that was stopped did not publish.
+        starting = self.cache_dir / f"{MARK}.starting"
+        starting.touch()
         self.log(f"exporting at {now.isoformat(timespec='seconds')} ({why})")
         summary = self.export_at(now)
+        os.replace(starting, self.cache_dir / MARK)
         upcoming = self.state.upcoming if summary.published_nothing else [m for m, _ in summary.upcoming]
         # A release that failed at its moment (a worker that died, a full disk) is tried again once; one that
         # fails again waits for its source to change. An export that published nothing is tried until it does.

@@ -157,9 +157,14 @@ def check_folders(sources: Path, dist: Path, embargoed: Path | None) -> None:
     if embargoed is not None:
         inside = embargoed.resolve()
         read_or_published = (dist, sources, sources.resolve().parent / "themes")  # a theme's files are published
-        if any(inside.is_relative_to(folder.resolve()) for folder in read_or_published):
-            raise click.UsageError(f"--embargoed {embargoed} must lie outside the output, sources and themes folders: "
-                                   "what it holds is not public")
+        whole = Path(os.path.abspath(dist))
+        kept = (sources.resolve().parent / ".cache", whole.parent / f".{whole.name}.snapshots")  # the export's own
+        if any(inside.is_relative_to(folder.resolve()) for folder in (*read_or_published, *kept)):
+            raise click.UsageError(f"--embargoed {embargoed} must lie outside the output, sources and themes folders "
+                                   "and the export's own (.cache, the snapshots): what it holds is not public")
+        if any(folder.resolve().is_relative_to(inside) for folder in (sources, dist)):
+            raise click.UsageError(f"--embargoed {embargoed} holds the sources or the output folder; name a folder of "
+                                   "its own for the press copies, such as ../press-copies")
     try:
         check_output(dist, sources)
     except OutputRefused as exc:

@@ -76,7 +76,7 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
         raise click.BadParameter(f"'{release}' is not a release in {shown(sources)}; give its .md file",
                                  param_hint="RELEASE")
     for what, path, option in (("the recipients list", recipients, "--to"), ("--out", out, "--out")):
-        for folder, name in ((sources, "sources"), (dist, "output")):
+        for folder, name in ((sources, "sources"), (dist, "output"), (sources.resolve().parent / "themes", "themes")):
             if path.resolve().is_relative_to(folder.resolve()):
                 shown_as = f"{what} {path}" if option == "--to" else f"--out {path}"
                 raise click.UsageError(f"{shown_as} lies inside the {name} folder, where what lies can be "
@@ -94,10 +94,14 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
     if list_problems.has_errors:
         click.echo("nothing was sent: correct the list first", err=True)
         sys.exit(1)
-    now = now or datetime.now(timezone.utc)
+    clock = datetime.now(timezone.utc)
+    if now is not None and smtp and not dry_run and (now if now.tzinfo else now.replace(tzinfo=timezone.utc)) > clock:
+        raise click.UsageError("--now is later than the clock: a release is sent only as it is public now; rehearse "
+                               "with --dry-run")
+    now = now or clock
     cache_dir = sources.resolve().parent / ".cache"
     try:
-        letter = prepare(release, sources, dist, embargoed, now, cache_dir)
+        letter = prepare(release, sources, dist, embargoed, now, cache_dir, again)
     except Refused as exc:
         for problem in exc.problems:
             say(problem)
@@ -139,10 +143,19 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
     except KeyboardInterrupt as exc:
         if debug:
             raise
-        click.echo("\nstopped; run the same command again to send the rest: whoever got the release is skipped",
-                   err=True)
+        done = getattr(exc, "tally", None)
+        sent = f" after {plural(done.sent, 'message')} sent" if done else ""
+        click.echo(f"\nstopped{sent}; run the same command again to send the rest: whoever got the release is "
+                   "skipped", err=True)
         sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
     line = f"{tally.sent} sent, {tally.skipped} skipped (sent before), {tally.failed} failed"
+    if tally.earlier:
+        click.echo(f"{plural(tally.earlier, 'of those skipped got', 'of those skipped got')} an earlier version: send "
+                   "them this one (the correction) with --again")
+    if tally.changed:
+        click.echo(f"{plural(tally.changed, 'of those skipped got', 'of those skipped got')} version {r.version} with "
+                   "another text: a change after sending is a correction; add an entry under 'corrections:', export, "
+                   "and send it with --again")
     click.echo(line, err=bool(tally.failed))
     if tally.failed:
         sys.exit(1)

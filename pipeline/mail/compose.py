@@ -26,6 +26,7 @@ from pipeline.build.output import write_bytes
 from pipeline.labels import direction, labels, long_date, weekday_date_time
 from pipeline.mail.recipients import Recipient
 from pipeline.paths import file_href, pdf_name, public_url
+from pipeline.render.facts import correction_notes
 from pipeline.render.pages import type_label
 
 # What each element of the body looks like, written on it: a mail program keeps a style attribute.
@@ -68,14 +69,22 @@ class Letter:
     def kind(self) -> str:
         return "embargoed" if self.embargoed else "public"
 
+    @property
+    def content(self) -> str:
+        """What is sent, in short: a release changed after it was sent has another."""
+        return hashlib.sha256(self.pdf + self.text.encode()).hexdigest()
 
-def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool) -> Letter:
-    """The release as a letter: its subject (with the embargo first, for a press copy), its two parts, its PDF."""
+
+def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool, corrected: bool = False) -> Letter:
+    """The release as a letter: its subject (with the embargo first, for a press copy, and 'Updated' for a
+    `corrected` version sent again), its two parts, its PDF."""
     r, site = doc.release, doc.site
     l = labels(r.lang)
     notice = l["preview_embargo"].format(when=weekday_date_time(r.embargo, r.lang, site.timezone)) if embargoed else None
-    # A header is one line: a line break typed in the title is a space, never a header of its own.
-    subject = " ".join(f"{notice}: {r.title}".split() if notice else r.title.split())
+    subject = f"{notice}: {r.title}" if notice else r.title
+    if corrected and r.version > 1:
+        subject = f"{l['updated']}: {subject}"
+    subject = " ".join(subject.split())  # a header is one line: a line break typed in the title is a space
     host = _host(site)
     images: dict[str, tuple[str, bytes, str, str]] = {}  # published name -> the part that carries it
 
@@ -105,9 +114,21 @@ def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool) -> Letter
                         "lang": None if bp_lang == r.lang else bp_lang} if boilerplate else None,
         "about": l["about"].format(name=site.name),
         "unsubscribe": site.mail.unsubscribe if site.mail else None,
+        "corrections": [{"text_date": c.date, "text": c.text} for c in correction_notes(doc)],
+        "newsroom": doc.site.contacts,
     }
     page = env.get_template("mail.html").render(context)
-    return Letter(doc, subject, text, page, tuple(images.values()), pdf, embargoed)
+    return Letter(doc, subject, text + plain_footer(context), page, tuple(images.values()), pdf, embargoed)
+
+
+def plain_footer(context: dict) -> str:
+    """Under the wire text in the plain part: where the release is, why the reader gets it, how to leave the list."""
+    l, url, unsubscribe = context["l"], context["url"], context["unsubscribe"]
+    where = l["mail_address_after"] if context["notice"] else l["mail_address"]
+    lines = ["", "-- ", f"{where} {url}", l["mail_why"].format(name=context["site"].name)]
+    if unsubscribe:
+        lines.append(f"{l['mail_unsubscribe']}: {unsubscribe.removeprefix('mailto:')}")
+    return "\n".join(lines) + "\n"
 
 
 def mail_body(fragment: str, base: str, carried) -> str:

@@ -26,8 +26,10 @@ class Refused(Exception):
         self.problems = problems
 
 
-def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, now: datetime, cache_dir: Path):
-    """The letter to send of the release in `path`; Refused when it cannot go out as asked."""
+def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, now: datetime, cache_dir: Path,
+            again: bool = False):
+    """The letter to send of the release in `path` (`again`: a correction sent to those who got it); Refused when it
+    cannot go out as asked."""
     from pipeline.body.document import convert
     from pipeline.mail.compose import letter
     from pipeline.render.pages import environment_for
@@ -36,9 +38,9 @@ def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, no
     site, problems = load_site(sources / "site.yaml")
     if site is None:
         raise Refused([p for p in problems.items if p.severity == "error"])
-    if site.mail is None:
+    said = _mail_problems(site.path, problems.items)
+    if said or site.mail is None:
         line = line_starting(file_lines(site.path), "mail:") or 1
-        said = [Problem(p.path, p.line, "error", p.message) for p in problems.items if p.message.startswith("'mail")]
         raise Refused(said or [Problem(site.path, line, "error", (
             "the press room has no mail settings; add to site.yaml: 'mail: {from: \"Name <press@example.org>\", "
             "reply_to: press@example.org, unsubscribe: \"mailto:press+unsubscribe@example.org\"}'"))])
@@ -82,7 +84,7 @@ def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, no
     except ContentError as exc:
         raise Refused(list(exc.problems)) from None
     theme = find_theme(sources, site.theme)
-    return letter(doc, environment_for(theme, cache_dir / "templates"), text.decode("utf-8"), pdf, embargoed)
+    return letter(doc, environment_for(theme, cache_dir / "templates"), text.decode("utf-8"), pdf, embargoed, again)
 
 
 def _published(release, dist: Path) -> tuple[Path, dict[str, str], str, str]:
@@ -107,3 +109,14 @@ def _press_copy(release, folder: Path) -> tuple[Path, dict[str, str], str, str]:
                                f"run press export --embargoed {folder} first, then mail it")])
     listing = {f["path"]: f.get("sha256") for f in copy["files"]}
     return folder, listing, kinds["pdf"], kinds["txt"]
+
+
+def _mail_problems(site_yaml: Path, problems: list[Problem]) -> list[Problem]:
+    """The problems of site.yaml's `mail:` section (warnings for an export), as errors: they stop press mail."""
+    lines = file_lines(site_yaml)
+    start = line_starting(lines, "mail:")
+    if start is None:
+        return []
+    end = next((number for number in range(start + 1, len(lines) + 1)
+                if lines[number - 1][:1] not in ("", " ", "\t", "#")), len(lines) + 1)
+    return [Problem(p.path, p.line, "error", p.message) for p in problems if start <= p.line < end]

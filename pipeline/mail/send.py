@@ -7,10 +7,12 @@ away said plainly, and a run that can always be started again.
 
 from __future__ import annotations
 
+import signal
 import smtplib
 import ssl
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -27,6 +29,37 @@ class Tally:
     skipped: int = 0  # delivered before
     failed: int = 0
     written: int = 0  # .eml files, in a dry run
+    earlier: int = 0  # of those skipped, how many got an earlier version only (a correction waits for --again)
+    changed: int = 0  # of those skipped, how many got this version with another text (changed without a correction)
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C or a signal stopped the run, between two messages; `tally` says what was done."""
+
+    def __init__(self, signal_number: int):
+        super().__init__(signal_number)
+        self.signal, self.tally = signal_number, None
+
+
+@contextmanager
+def between_messages() -> Iterator[Callable[[], int | None]]:
+    """Ctrl-C or a kill signal stops the run between two messages, not while one is handed over: a message cut
+    off after the server took it would go again at the next run. A second Ctrl-C stops at once. Gives what
+    says whether a stop was asked for (the signal's number)."""
+    asked: list[int] = []
+
+    def hold(number, frame) -> None:
+        if asked:
+            raise Interrupted(number)
+        asked.append(number)
+
+    stops = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = {number: signal.signal(number, hold) for number in stops}
+    try:
+        yield lambda: asked[0] if asked else None
+    finally:
+        for number, handler in before.items():
+            signal.signal(number, handler)
 
 
 class Stop(Exception):
@@ -78,20 +111,24 @@ def send_all(letter: Letter, recipients: list[Recipient], server: Server, log: S
     """Send the letter to every recipient not yet given it; stop (Stop) only when no one else can be reached."""
     release = letter.doc.release
     # Without --again, whoever got any version has it; with it, a new version goes to them once more.
-    done = log.delivered(release.id, release.version if again else None)
+    got = log.delivered(release.id)
     tally = Tally()
     todo = []
     for recipient in recipients:
-        if recipient.address.lower() in done:
-            tally.skipped += 1
-        else:
+        version, content = got.get(recipient.address.lower(), (0, ""))
+        if version == 0 or again and version < release.version:
             todo.append(recipient)
+            continue
+        tally.skipped += 1
+        tally.earlier += version < release.version
+        tally.changed += version == release.version and content != letter.content
     if not todo:
         return tally
     pace = 60 / per_minute
     try:
-        _send_each(letter, todo, server, log, now, pace, say, progress, list_path, sleep, tally)
-    except Stop as exc:
+        with between_messages() as stop_asked:
+            _send_each(letter, todo, server, log, now, pace, say, progress, list_path, sleep, tally, stop_asked)
+    except (Stop, Interrupted) as exc:
         exc.tally = tally
         raise
     return tally
@@ -99,7 +136,7 @@ def send_all(letter: Letter, recipients: list[Recipient], server: Server, log: S
 
 def _send_each(letter: Letter, todo: list[Recipient], server: Server, log: SendLog, now: datetime, pace: float,
                say: Callable[[Problem], None], progress: Callable[[Tally, int], None], list_path: Path,
-               sleep: Callable[[float], None], tally: Tally) -> None:
+               sleep: Callable[[float], None], tally: Tally, stop_asked: Callable[[], int | None]) -> None:
     release = letter.doc.release
     smtp = server.connect()
     last = None
@@ -108,10 +145,13 @@ def _send_each(letter: Letter, todo: list[Recipient], server: Server, log: SendL
             if last is not None:
                 sleep(max(0.0, last + pace - time.monotonic()))
             last = time.monotonic()
+            if (number := stop_asked()) is not None:
+                raise Interrupted(number)
             message = message_for(letter, recipient, now)
-            log.handed(release.id, release.version, recipient.address, message["Message-ID"], letter.kind)
+            log.handed(release.id, release.version, recipient.address, message["Message-ID"], letter.kind, letter.content)
             try:
                 smtp = _send(smtp, server, message, sender_address(letter.doc.site), recipient.address)
+                log.accepted(release.id, release.version, recipient.address)
             except smtplib.SMTPRecipientsRefused as exc:
                 log.refused(release.id, release.version, recipient.address)
                 code, text = next(iter(exc.recipients.values()))
@@ -133,7 +173,6 @@ def _send_each(letter: Letter, todo: list[Recipient], server: Server, log: SendL
                 raise Stop(f"the mail server {server.host} stopped the sending ({exc}); run the same command again "
                            "to send the rest") from None
             else:
-                log.accepted(release.id, release.version, recipient.address)
                 tally.sent += 1
             progress(tally, len(todo))
     finally:

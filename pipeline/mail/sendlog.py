@@ -20,6 +20,7 @@ CREATE TABLE IF NOT EXISTS sent (
     version INTEGER NOT NULL,   -- 1 + its corrections
     address TEXT NOT NULL,      -- lower case
     message_id TEXT NOT NULL,
+    content TEXT NOT NULL,      -- sha256 of what was sent (its PDF and text): to tell a later change
     copy TEXT NOT NULL,         -- 'public' or 'embargoed'
     state TEXT NOT NULL,        -- 'handed' to the server, then 'sent' once it accepted
     at TEXT NOT NULL,           -- UTC, ISO 8601
@@ -60,16 +61,15 @@ class SendLog:
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.execute(SCHEMA)
 
-    def delivered(self, release: str, version: int | None = None) -> set[str]:
-        """The addresses the release (this version of it, if given) was delivered to."""
-        rows = self.db.execute("SELECT address FROM sent WHERE release = ? AND state = 'sent'"
-                               + (" AND version = ?" if version is not None else ""),
-                               (release, version) if version is not None else (release,))
-        return {address for (address,) in rows}
+    def delivered(self, release: str) -> dict[str, tuple[int, str]]:
+        """Address -> (version, content) of the latest version of the release each address got."""
+        rows = self.db.execute("SELECT address, version, content FROM sent WHERE release = ? AND state = 'sent' "
+                               "ORDER BY version", (release,))
+        return {address: (version, content) for address, version, content in rows}
 
-    def handed(self, release: str, version: int, address: str, message_id: str, copy: str) -> None:
-        self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?, 'handed', ?)",
-                        (release, version, address.lower(), message_id, copy, _now()))
+    def handed(self, release: str, version: int, address: str, message_id: str, copy: str, content: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO sent VALUES (?, ?, ?, ?, ?, ?, 'handed', ?)",
+                        (release, version, address.lower(), message_id, content, copy, _now()))
 
     def accepted(self, release: str, version: int, address: str) -> None:
         self.db.execute("UPDATE sent SET state = 'sent', at = ? WHERE release = ? AND version = ? AND address = ?",
