@@ -294,6 +294,11 @@ def test_without_a_server_the_messages_are_written_to_look_at(room):
     assert [f.name for f in files] == [f"{line:06d}.eml" for line in range(2, 8)]
     message = email.message_from_bytes(files[0].read_bytes(), policy=policy.default)
     assert message["To"].addresses[0].addr_spec == "person1@example.org"
+    assert oct(files[0].stat().st_mode & 0o777) == "0o600", "an address is personal data"
+    (room / "list.csv").write_text("email\nperson9@example.org\n")  # a shorter list: the old messages go
+    mail("sources/2026/bro.md", "--to", "list.csv", "--now", NOW)
+    assert [f.name for f in (room / "outbox/bro-v1").iterdir()] == ["000002.eml"]
+    assert b"person9@example.org" in (room / "outbox/bro-v1/000002.eml").read_bytes()
     assert not (room / ".mail-log.sqlite").exists(), "nothing was sent, so nothing is logged"
 
 

@@ -117,11 +117,12 @@ def test_once_exports_only_when_a_moment_passed_or_the_sources_changed(project):
     assert not page(project, "budget").exists() and copied.read_text() == "copied\n"
 
     idle = schedule(*once, "2026-11-26T09:59:00+01:00")
-    assert "nothing to publish; next publication at 2026-11-26T10:00+01:00" in idle.stdout
+    assert idle.stdout == "" and idle.stderr == "", "from cron, a look with nothing to do says nothing"
     assert copied.read_text() == "copied\n", "nothing exported, nothing copied"
 
     due = schedule(*once, "2026-11-26T10:00:30+01:00")
     assert "(publication time 2026-11-26T10:00+01:00)" in due.stdout and page(project, "budget").is_file()
+    assert "new        sources/2026/budget.md" in due.stdout, "the log names what went out"
     assert copied.read_text() == "copied\n" * 2
     state = json.loads((project / ".cache/schedule.json").read_text())
     assert state["upcoming"] == [] and state["last"] == "2026-11-26T10:00:30+01:00"
@@ -136,7 +137,7 @@ def test_a_failed_copy_runs_again_a_minute_later_and_a_failed_export_is_tried_ag
     then = ("--then", "echo run >> runs.txt; test -f ok || { touch ok; exit 3; }")  # fails the first time only
     run = schedule("--once", "-j", "1", *then, "--now", "2026-11-26T09:00:00+01:00", expect=1)
     assert "failed (exit status 3); it runs again a minute from now, at the next look" in run.stderr
-    assert "nothing to publish" in schedule("--once", *then, "--now", "2026-11-26T09:00:30+01:00", expect=1).stdout
+    assert "exporting" not in schedule("--once", *then, "--now", "2026-11-26T09:00:30+01:00", expect=1).stdout
     assert (project / "runs.txt").read_text() == "run\n", "not again before the minute is up"
     schedule("--once", *then, "--now", "2026-11-26T09:01:01+01:00")
     assert (project / "runs.txt").read_text() == "run\nrun\n"
@@ -144,7 +145,7 @@ def test_a_failed_copy_runs_again_a_minute_later_and_a_failed_export_is_tried_ag
     (project / "sources/site.yaml").write_text("name: [\n")
     broken = schedule("--once", "-j", "1", "--now", "2026-11-26T09:02:00+01:00", expect=1)
     assert "nothing was published" in broken.stderr
-    assert "nothing to publish" in schedule("--once", "--now", "2026-11-26T09:02:30+01:00").stdout
+    assert "exporting" not in schedule("--once", "--now", "2026-11-26T09:02:30+01:00").stdout
     retried = schedule("--once", "--now", "2026-11-26T09:03:01+01:00", expect=1)
     assert "(trying again after a failure)" in retried.stdout
 

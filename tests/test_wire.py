@@ -130,7 +130,8 @@ def test_a_press_copy_is_removed_once_its_embargo_lifts_or_its_release_goes(proj
     assert export("sources", "--now", "2026-11-27T12:00:00+01:00", "--embargoed", "press-copy", "-q").exit_code == 0
     left = sorted(tree(project / "press-copy"))
     assert left == ["agency-notes.txt", "index.html", "press-copies.json"]
-    assert "<h2>" not in (project / "press-copy/index.html").read_text("utf-8"), "the index lists no copy any more"
+    emptied = (project / "press-copy/index.html").read_text("utf-8")
+    assert "<h2>" not in emptied and "Inget pressmeddelande är under embargo nu." in emptied
 
 
 def test_a_press_copy_holds_everything_a_journalist_gets(project):
@@ -210,6 +211,9 @@ def test_the_press_copy_may_not_be_published(project):
     write_tree(project, {"sources/2026/sv.md": release(EMBARGOED)})
     export("sources", "--embargoed", "themes/default/static", expect=2)  # the theme's files are published
     export("sources", "--embargoed", "dist/agencies", expect=2)
+    export("sources", "--embargoed", ".", expect=2)  # it holds the sources and the output
+    assert "--embargoed .cache/copies must lie outside" in export("sources", "--embargoed", ".cache/copies", expect=2).stderr
+    export("sources", "--embargoed", ".dist.snapshots/copies", expect=2)
 
 
 def test_width_and_ascii_settings(project):

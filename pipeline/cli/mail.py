@@ -51,7 +51,8 @@ class ServerAddress(click.ParamType):
               help="The sources folder (default: sources).")
 @click.option("-o", "--output", "dist", default="dist", type=click.Path(file_okay=False, path_type=Path),
               metavar="DIRECTORY", help="The output folder the release was exported to (default: dist).")
-@click.option("--now", type=Moment(), help="Judge the embargo as if it were this time (ISO 8601). Default: now.")
+@click.option("--now", type=Moment(), help="Judge the embargo as if it were this time (ISO 8601); when sending for "
+              "real, not later than the clock. Default: now.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls: bool, user: str | None, out: Path,
          dry_run: bool, embargoed: Path | None, again: bool, per_minute: int, sources: Path, dist: Path,

@@ -14,8 +14,20 @@ from zoneinfo import ZoneInfo
 import click
 
 from pipeline.build.schedule import Schedule, offset_clock
-from pipeline.cli.export import ConsoleReporter, stopped_by, check_folders, locked_export, say_summary, stopped
+from pipeline.cli.export import ConsoleReporter, status_line, stopped_by, check_folders, locked_export, say_summary, stopped
 from pipeline.cli.options import Moment, press_room
+
+
+class ScheduleReporter(ConsoleReporter):
+    """A log's lines: problems, and each release the export did something with (new, updated, removed, failed…);
+    the unchanged ones are left out, and there is no progress bar."""
+
+    def begin(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def release(self, status: str, path: Path, detail: str = "") -> None:
+        if status != "unchanged":
+            click.echo(status_line(status, path, detail))
 
 
 @click.command(short_help="Export whenever a release becomes public or the sources change.")
@@ -48,7 +60,7 @@ def schedule(sources: Path, dist: Path, embargoed: Path | None, once: bool, then
     """
     check_folders(sources, dist, embargoed)
     cache_dir = sources.resolve().parent / ".cache"
-    reporter = ConsoleReporter(quiet=True)
+    reporter = ScheduleReporter(quiet=False)
 
     exporting = False
 
@@ -88,7 +100,7 @@ def schedule(sources: Path, dist: Path, embargoed: Path | None, once: bool, then
 def _run(plan: Schedule, once: bool, after, sources: Path, interval: float) -> None:
     if once:
         summary = plan.look(after)
-        if summary is None:
+        if summary is None and sys.stdout.isatty():  # from cron or a timer, a line a minute would say nothing
             moment = plan.state.next_moment()
             log("nothing to publish" + (f"; next publication at {moment.isoformat(timespec='minutes')}" if moment else ""))
         sys.exit(0 if (summary is None or summary.ok) and plan.state.copy_again is None else 1)

@@ -218,6 +218,10 @@ def write_all(letter: Letter, recipients: list[Recipient], folder: Path, now: da
         write_eml(folder, eml_name(recipient), message_for(letter, recipient, now))
         tally.written += 1
         progress(tally, len(recipients))
+    written = {eml_name(recipient) for recipient in recipients}
+    for old in folder.glob("*.eml"):  # an earlier dry run's, to people no longer on the list: personal data
+        if old.name not in written:
+            old.unlink()
     return tally
 
 
