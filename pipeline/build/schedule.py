@@ -20,8 +20,8 @@ from pipeline.build.export import Summary
 from pipeline.build.output import write_bytes
 
 STATE = "schedule.json"  # in the build cache: the --now of the last export, and the moments it left for later
-MARK = "schedule.mark"  # touched as an export starts: a source saved after it is a change
-RETRY = timedelta(minutes=1)  # after an export that published nothing (a broken site.yaml, a full disk)
+MARK = "schedule.mark"  # has the time the last finished export started: a source saved after it is a change
+RETRY = timedelta(minutes=1)  # after a failed export (a full disk, a worker that died) or a failed copy
 
 
 @dataclass

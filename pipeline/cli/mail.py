@@ -151,10 +151,10 @@ def mail(release: Path, recipients: Path, smtp: tuple[str, int] | None, starttls
         sys.exit(128 + getattr(exc, "signal", signal.SIGINT))
     line = f"{tally.sent} sent, {tally.skipped} skipped (sent before), {tally.failed} failed"
     if tally.earlier:
-        click.echo(f"{plural(tally.earlier, 'of those skipped got', 'of those skipped got')} an earlier version: send "
+        click.echo(f"{tally.earlier} of those skipped got an earlier version: send "
                    "them this one (the correction) with --again")
     if tally.changed:
-        click.echo(f"{plural(tally.changed, 'of those skipped got', 'of those skipped got')} version {r.version} with "
+        click.echo(f"{tally.changed} of those skipped got version {r.version} with "
                    "another text: a change after sending is a correction; add an entry under 'corrections:', export, "
                    "and send it with --again")
     click.echo(line, err=bool(tally.failed))

@@ -71,6 +71,8 @@ class Stop(Exception):
 
 @dataclass(frozen=True)
 class Server:
+    """Where to send, and how to log in: the password comes from the environment, never a flag."""
+
     host: str
     port: int
     starttls: bool = False
