@@ -27,7 +27,7 @@ from pipeline.labels import direction, labels, long_date, weekday_date_time
 from pipeline.mail.recipients import Recipient
 from pipeline.paths import file_href, pdf_name, public_url
 from pipeline.render.facts import correction_notes
-from pipeline.render.pages import type_label
+from pipeline.render.pages import boilerplate_context, type_label
 
 # What each element of the body looks like, written on it: a mail program keeps a style attribute.
 STYLES = {
@@ -59,7 +59,7 @@ class Letter:
 
     doc: Document
     subject: str
-    text: str  # the wire text
+    text: str  # the plain part: the wire text, and a footer
     html: str  # with cid: images
     images: tuple[tuple[str, bytes, str, str], ...]  # (cid, bytes, media type, file name)
     pdf: bytes
@@ -103,18 +103,16 @@ def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool, corrected
     image = None
     if r.image and (src := carried(r.image.src.name)):
         image = {"src": src, "alt": r.image.alt or "", "caption": r.image.caption, "credit": r.image.credit}
-    bp_lang, boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else (None, None)
     context = {
         "r": r, "site": site, "l": l, "lang": r.lang, "dir": direction(r.lang), "type_label": type_label(r), "url": url, "notice": notice,
         "date_text": long_date(r.date, r.lang, site.timezone), "image": image,
         "body": Markup(mail_body(doc.body_html_absolute, url, carried)),
         "pdf_name": pdf_name(r),
         "attachments": [{"href": url + file_href(a.src.name), "title": a.title} for a in r.attachments],
-        "boilerplate": {"title": boilerplate.title, "paragraphs": [p for p in boilerplate.text.split("\n") if p.strip()],
-                        "lang": None if bp_lang == r.lang else bp_lang} if boilerplate else None,
+        "boilerplate": boilerplate_context(site, r),
         "about": l["about"].format(name=site.name),
         "unsubscribe": site.mail.unsubscribe if site.mail else None,
-        "corrections": [{"text_date": c.date, "text": c.text} for c in correction_notes(doc)],
+        "corrections": correction_notes(doc),
         "newsroom": doc.site.contacts,
     }
     page = env.get_template("mail.html").render(context)

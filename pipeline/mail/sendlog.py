@@ -8,11 +8,12 @@ the same Message-ID, which mail systems take as the same message. Only the addre
 
 from __future__ import annotations
 
-import fcntl
 import os
 import sqlite3
 from datetime import datetime, timezone
 from pathlib import Path
+
+from pipeline.build.lock import Held, take
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sent (
@@ -37,20 +38,12 @@ class SendLog:
     def __init__(self, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        # One sender at a time: the lock is let go however the process ends, so a killed run leaves none behind.
-        self.lock = open(path.with_name(path.name + ".lock"), "a+")
-        try:
-            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            self.lock.seek(0)
-            holder = self.lock.read().strip() or "another process"
-            self.lock.close()
-            raise Busy(f"another press mail is sending from this press room ({holder}); run again when it has "
+        try:  # one sender at a time; a killed run leaves no lock behind
+            self.lock = take(path.with_name(path.name + ".lock"))
+        except Held as held:
+            held.handle.close()
+            raise Busy(f"another press mail is sending from this press room ({held.holder}); run again when it has "
                        "finished: it sends to no one twice") from None
-        self.lock.seek(0)
-        self.lock.truncate()
-        self.lock.write(f"process {os.getpid()}\n")
-        self.lock.flush()
         # Addresses are personal data: the file is the owner's alone from its creation, and SQLite gives its
         # journal files (-wal, -shm) the same permissions.
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))

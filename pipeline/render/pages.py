@@ -188,7 +188,6 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
             "href": file_href(r.image.src.name), "alt": r.image.alt or (DECORATIVE if downloads is None else ""), "caption": r.image.caption,
             "credit": r.image.credit, "width": width, "height": height, "url": url + file_href(r.image.src.name),
         }
-    bp_lang, boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else (None, None)
     before, rest = l["page"].split("{page}", 1)
     middle, after = rest.split("{pages}", 1)
     return {
@@ -216,16 +215,22 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
             for a in r.attachments
         ],
         "downloads": download_links(downloads, r.lang) if downloads else None,
-        "boilerplate": {
-            "title": boilerplate.title,
-            "paragraphs": [p for p in boilerplate.text.split("\n") if p.strip()],
-            "lang": None if bp_lang == r.lang else bp_lang,
-        } if boilerplate else None,
+        "boilerplate": boilerplate_context(site, r),
         "about": l["about"].format(name=site.name),
         "page_label": [_css_string(before), _css_string(middle), _css_string(after)],
         "og_locale": og_locale(r.lang),
         "json_ld": _json_ld(doc, url, image),
     }
+
+
+def boilerplate_context(site: Site, r: Release) -> dict | None:
+    """The 'About the organisation' block under a release: its title, paragraphs, and language when not the
+    release's; None when the release leaves it out or the press room has none."""
+    bp_lang, boilerplate = site.boilerplate_for(r.lang) if r.boilerplate else (None, None)
+    if not boilerplate:
+        return None
+    return {"title": boilerplate.title, "paragraphs": [p for p in boilerplate.text.split("\n") if p.strip()],
+            "lang": None if bp_lang == r.lang else bp_lang}
 
 
 def _json_ld(doc: Document, url: str, image: dict | None) -> Markup:
