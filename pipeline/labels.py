@@ -61,6 +61,9 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_address_after": "Once the embargo lifts, it is published at",
         "mail_why": "You receive this because you are on the press list of {name}.",
         "mail_unsubscribe": "Unsubscribe",
+        "photos": "Press photos",
+        "photo_original": "Original, {kind}, {width} × {height} pixels, {size}",
+        "photo_license": "Licence",
     },
     "sv": {
         "type": "Pressmeddelande",
@@ -110,6 +113,9 @@ LABELS: dict[str, dict[str, str]] = {
         "mail_address_after": "När embargot har släppts är det publicerat på",
         "mail_why": "Du får det här eftersom du finns på pressutskickslistan hos {name}.",
         "mail_unsubscribe": "Avsluta prenumerationen",
+        "photos": "Pressbilder",
+        "photo_original": "Original, {kind}, {width} × {height} pixlar, {size}",
+        "photo_license": "Licens",
     },
     "nb": {
         "type": "Pressemelding",

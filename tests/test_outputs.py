@@ -76,7 +76,13 @@ def test_image_table_list_and_link_release(example_dist):
     assert doc.xpath("//table/thead//th")[0].text == "Dag"
     assert len(doc.xpath("//ol/li")) == 3
     assert doc.xpath("//a[@href='https://www.halmstad.se/bibliotek']")[0].text == "bibliotekets webbplats"
-    assert all(i.get("alt") for i in doc.xpath("//main//img")), "content images describe themselves"
+    shown = doc.xpath("//main//img[not(ancestor::section[@class='photos'])]")
+    assert len(shown) == 2 and all(i.get("alt") for i in shown), "content images describe themselves"
+    photos = doc.xpath("//section[@class='photos']//li")
+    assert [p.xpath(".//img")[0].get("alt") for p in photos] == ["", ""], "a thumbnail beside its description"
+    first = photos[0].text_content()
+    assert "Original, PNG, 1\u00a0200 × 675 pixlar" in first and "Illustration: Halmstads kommun" in first
+    assert "Licens: Fri att använda i redaktionellt sammanhang med angiven fotograf" in " ".join(first.split())
     attachment = doc.xpath("//section[@class='attachments']//a")[0]
     assert (example_dist / "2026/bibliotekets-oppettider-jul" / attachment.get("href")).is_file()
 
@@ -145,7 +151,7 @@ def test_feeds_parse_and_carry_full_content(example_dist):
         seed = feed.entries[0]
         assert seed.link == "https://press.halmstad.se/2026/halmstad-quality-mark/"
         assert "Om Quality Mark (QM)" in seed.content[0].value
-        assert 'src="https://press.halmstad.se/2026/bibliotekets-oppettider-jul/sagostund.png"' in feed.entries[1].content[0].value
+        assert 'src="https://press.halmstad.se/2026/bibliotekets-oppettider-jul/sagostund-900.png"' in feed.entries[1].content[0].value
 
 
 def test_atom_feed_is_valid_against_the_schema(example_dist):

@@ -32,6 +32,7 @@ class Document:
     outline: tuple[tuple[int, str, str], ...] = ()  # (level, text, id) of body headings
     warnings: tuple[Problem, ...] = ()
     links: dict[str, list] = field(default_factory=dict)  # releases linked to: source -> what the link relied on
+    photos: dict = field(default_factory=dict)  # published name -> render.photos.Photo, once made (build/release.py)
 
 
 def convert(release: Release, site: Site, index: dict[str, list | None], now: datetime | None = None) -> Document:

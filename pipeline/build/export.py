@@ -219,7 +219,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
     run.problems(_linked_folders(sources))
     settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug,
-                        compiled=cache_dir / "templates", preview=preview)
+                        compiled=cache_dir / "templates", photos=cache_dir / "photos", preview=preview)
     cache = Cache(cache_dir, _salt(site, theme, cache_dir) + ("preview" if preview else ""), remembered)
     keyed = [(path, _source_of(path, sources)) for path in release_files(sources)]
     keyed = [(path, source, cache.key(source, _bytes_of(path))) for path, source in keyed]

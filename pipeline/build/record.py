@@ -29,6 +29,7 @@ class Settings:
     embargoed: Path | None
     debug: bool
     compiled: Path  # compiled templates, in the build cache
+    photos: Path  # press photos' published files, in the build cache (render/photos.py)
     private: dict[str, str] = field(default_factory=dict)  # files of releases not public yet: path -> whose
     preview: bool = False  # press serve: drafts and releases not public yet are shown too, each with a banner
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
@@ -29,6 +30,7 @@ from pipeline.render.ninjs import render_ninjs
 from pipeline.build.output import MACHINE_FAULTS, write
 from pipeline.render.pages import Downloads, environment_for, preview_banner, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
+from pipeline.render.photos import Credits, PhotoFailed, is_raster, photo
 from pipeline.render.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError, Problem, file_lines, first_text_line, line_holding
 from pipeline.render.theme import PRINT_STYLESHEETS, Theme
@@ -64,6 +66,7 @@ def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index
                               media={str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in media},
                               media_stamps={str(p): stamp(p) for p in media},
                               review=None if settings.preview else editorial_review(doc, settings.debug))
+            doc = with_photos(doc, settings.photos, outcome.media)
             warnings = problem_lines(doc.warnings)
             if settings.preview or release.is_public(settings.now):
                 out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme, _banner(doc, settings))))
@@ -103,6 +106,60 @@ def embargo_notice(doc: Document) -> str:
     """'Får publiceras tidigast tisdag 1 december 2026 kl. 10.00': the line above a press copy's first page."""
     r, site = doc.release, doc.site
     return labels(r.lang)["embargo"].format(when=weekday_date_time(r.embargo, r.lang, site.timezone))
+
+
+def with_photos(doc: Document, cache: Path, shas: dict[str, str] | None = None) -> Document:
+    """The document with the published files of its raster images made, or found in the `cache`: a cleaned
+    original of each, and renditions of those the page shows. `shas` are the sources' sha256 if known."""
+    r, site = doc.release, doc.site
+    shown = shown_images(doc)
+    stems = _stems(doc, shown)
+    photos, problems = {}, []
+    for name, path in sorted(doc.files.items()):
+        if not is_raster(name):
+            continue
+        is_key = r.image is not None and r.image.src.name == name
+        credits = (Credits(r.image.credit, r.image.license or site.image_license, r.image.caption) if is_key
+                   else Credits(None, site.image_license, None))
+        sha = (shas or {}).get(str(path)) or hashlib.sha256(path.read_bytes()).hexdigest()
+        try:
+            photos[name] = photo(path, name, sha, credits, name in shown, stems.get(name, ""), cache,
+                                 site.limits.image_megapixels)
+        except PhotoFailed as exc:
+            problems.append(Problem(r.path, line_holding(file_lines(r.path), name) or 1, "error",
+                                    f"image '{name}' cannot be used ({exc}); save it again as JPEG, PNG, GIF or WebP"))
+    if problems:
+        raise ContentError(problems)
+    return replace(doc, photos=photos)
+
+
+def shown_images(doc: Document) -> set[str]:
+    """The names of the raster images the page shows: the key image and the body's."""
+    hrefs = {file_href(name): name for name in doc.files}
+    shown = {hrefs[src] for src in re.findall(r'<img src="([^"]+)"', doc.body_html) if src in hrefs}
+    if doc.release.image:
+        shown.add(doc.release.image.src.name)
+    return {name for name in shown if is_raster(name)}
+
+
+def _stems(doc: Document, shown: set[str]) -> dict[str, str]:
+    """What each shown image's renditions are named after: its name without the extension ('hamnen' gives
+    'hamnen-640.webp'), or with it ('hamnen-png-640.webp') where that would give a name already taken."""
+    taken = {name.casefold() for name in doc.files}
+    stems: set[str] = set()
+    out = {}
+    for name in sorted(shown):
+        for stem in (Path(name).stem, name.replace(".", "-")):
+            renditions = re.compile(rf"{re.escape(stem.casefold())}-\d+\.(webp|jpg|png)")
+            if stem.casefold() not in stems and not any(renditions.fullmatch(n) for n in taken):
+                out[name] = stem
+                stems.add(stem.casefold())
+                break
+        else:
+            raise ContentError([Problem(doc.release.path, line_holding(file_lines(doc.release.path), name) or 1, "error",
+                                        f"the sizes of image '{name}' for the web would take the names of other files "
+                                        "of this release; rename the image")])
+    return out
 
 
 def _press_copy(prepared: Prepared, pdf: Artifact, settings: Settings) -> Outcome:
@@ -154,7 +211,7 @@ def publish(prepared: Prepared, printed: Printed | BaseException, settings: Sett
                                       _banner(doc, settings), fonts)
         digests = {a.path: write(settings.dist, a) for a in artifacts}
         entry = _entry(doc.release, doc.site, digests, artifacts, printed.pages, doc.links,
-                       fonts.needed(artifacts[0].data.decode("utf-8")))
+                       fonts.needed(artifacts[0].data.decode("utf-8")), key_image(doc))
         return replace(outcome, status=Status.PUBLISHED, entry=entry, item=feed_item(entry, doc),
                        stamps={path: stamp(settings.dist / path) for path in digests}).with_problems(*prepared.warnings)
     except Exception as exc:
@@ -225,6 +282,7 @@ def print_job(doc: Document, env, theme: Theme, banner: str | None = None, press
     if site.logo:
         files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
     files |= {base + file_href(name): path for name, path in doc.files.items()}
+    files |= {base + file_href(name): p.path(name) for p in doc.photos.values() for name in p.published}
     stylesheets = tuple(site.url + "theme/" + name for name in with_scripts(PRINT_STYLESHEETS, needed, printed=True)
                         if site.url + "theme/" + name in theme_files)
     embedded = embedded_for(r, press_copy)
@@ -241,8 +299,15 @@ def release_artifacts(doc: Document, env, now: datetime, pdf: Artifact, pdf_page
 
 
 def media_artifacts(doc: Document) -> list[Artifact]:
-    """The files the release uses (images, attachments), published beside its page."""
-    return [Artifact(f"{doc.release.folder}/{name}", path.read_bytes()) for name, path in sorted(doc.files.items())]
+    """The files the release uses (images, attachments), published beside its page: an image cleaned of personal
+    metadata, with its renditions."""
+    out = []
+    for name, path in sorted(doc.files.items()):
+        if photo_of := doc.photos.get(name):
+            out += [Artifact(f"{doc.release.folder}/{n}", photo_of.path(n).read_bytes()) for n in photo_of.published]
+        else:
+            out.append(Artifact(f"{doc.release.folder}/{name}", path.read_bytes()))
+    return out
 
 
 def wire_artifacts(doc: Document, now: datetime) -> list[Artifact]:
@@ -262,8 +327,24 @@ def _output(artifact: Artifact, digests: dict[str, str], pdf_pages: int) -> dict
     return out
 
 
+def key_image(doc: Document) -> dict | None:
+    """The key image in the manifest, for listings and feeds: its original, alt text and renditions."""
+    r = doc.release
+    if not r.image:
+        return None
+    photo = doc.photos.get(r.image.src.name)
+    out = {"path": f"{r.folder}/{r.image.src.name}", "alt": r.image.alt, "decorative": r.image.decorative}
+    if photo:
+        out |= {"type": photo.media_type, "width": photo.width, "height": photo.height, "bytes": photo.bytes,
+                "renditions": [{"path": f"{r.folder}/{x.name}", "type": x.media_type, "width": x.width,
+                                "height": x.height, "bytes": x.bytes} for x in photo.renditions]}
+    else:
+        out |= {"type": "image/svg+xml", "bytes": r.image.src.stat().st_size}
+    return out
+
+
 def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: list[Artifact], pdf_pages: int,
-           links: dict[str, list], scripts: tuple[str, ...] = ()) -> dict:
+           links: dict[str, list], scripts: tuple[str, ...] = (), image: dict | None = None) -> dict:
     """The release in the manifest; its page's `scripts` (those whose fonts it links) are said when it has any."""
     outputs = {a.kind: _output(a, digests, pdf_pages) for a in artifacts if a.kind}
     if scripts:
@@ -281,6 +362,7 @@ def _entry(release: Release, site: Site, digests: dict[str, str], artifacts: lis
         "lead": release.lead,
         "topics": list(release.topics),
         "regions": list(release.regions),
+        "image": image,
         "outputs": outputs,
         "links": sorted(links),  # sources of the releases it links to: it is shown only while they are public
         "files": [{"path": a.path, "sha256": digests[a.path]} for a in artifacts if not a.kind],

@@ -31,6 +31,7 @@ def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, no
     """The letter to send of the release in `path` (`again`: a correction sent to those who got it); Refused when it
     cannot go out as asked."""
     from pipeline.body.document import convert
+    from pipeline.build.release import with_photos
     from pipeline.mail.compose import letter
     from pipeline.render.pages import environment_for
     from pipeline.render.theme import find_theme
@@ -80,7 +81,7 @@ def prepare(path: Path, sources: Path, dist: Path, press_copies: Path | None, no
                                f"{again} first, then mail it")])
     index = published_index(read_manifest(dist))
     try:
-        doc = convert(release, site, index, now)
+        doc = with_photos(convert(release, site, index, now), cache_dir / "photos")  # the images as published
     except ContentError as exc:
         raise Refused(list(exc.problems)) from None
     theme = find_theme(sources, site.theme)

@@ -10,7 +10,6 @@ put back. feedgen has no JSON Feed writer, so that format is written here.
 from __future__ import annotations
 
 import html
-import mimetypes
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,7 +24,7 @@ from pipeline.render.facts import contacts_of, correction_notes, name_and_role, 
 from pipeline.body.document import Document
 from pipeline.labels import direction, labels
 from pipeline.source.model import Site
-from pipeline.render.pages import size_text
+from pipeline.render.pages import size_text, with_renditions
 from pipeline.paths import file_href, release_uri
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -46,20 +45,28 @@ def feed_item(entry: dict, doc: Document | None) -> dict:
         "lead": entry.get("lead"), "categories": (entry.get("topics") or []) + (entry.get("regions") or []),
         "pdf": {"url": entry["url"] + pdf["path"].rsplit("/", 1)[-1], "bytes": pdf.get("bytes"), "pages": pdf.get("pages")}
         if pdf else None,
-        "image": None, "contacts": [],
+        "image": _enclosure(entry), "contacts": [],
         "content": f"<p>{html.escape(entry.get('lead') or entry['title'])}</p>",
     }
     if doc is None:
         return item
-    r = doc.release
-    if r.image:
-        item["image"] = {
-            "url": entry["url"] + file_href(r.image.src.name), "alt": r.image.alt, "length": r.image.src.stat().st_size,
-            "type": mimetypes.guess_type(r.image.src.name)[0] or "application/octet-stream",
-        }
     item["contacts"] = [{"name": c.name, "email": c.email} for c in contacts_of(doc)]  # a feed's contributor: no phone
     item["content"] = _content(doc, item)
     return item
+
+
+FEED_IMAGE_WIDTH = 1280  # what a reader's column shows sharply on any screen, and downloads quickly
+
+
+def _enclosure(entry: dict) -> dict | None:
+    """The key image as feeds give it: its rendition 1280 px wide (JPEG or PNG), not the original, which may be 20 MB."""
+    image = entry.get("image")
+    if not image:
+        return None
+    fitting = [r for r in image.get("renditions", []) if r["type"] != "image/webp" and r["width"] <= FEED_IMAGE_WIDTH]
+    chosen = fitting[-1] if fitting else image
+    url = entry["url"] + file_href(chosen["path"].rsplit("/", 1)[-1])
+    return {"url": url, "alt": image["alt"], "length": chosen["bytes"], "type": chosen["type"]}
 
 
 def _content(doc: Document, item: dict) -> str:
@@ -74,7 +81,7 @@ def _content(doc: Document, item: dict) -> str:
             f'<figure><img src="{html.escape(item["image"]["url"])}" alt="{html.escape(r.image.alt)}">'
             + (f"<figcaption>{html.escape(caption)}</figcaption>" if caption else "") + "</figure>"
         )
-    parts.append(doc.body_html_absolute)
+    parts.append(with_renditions(doc.body_html_absolute, doc.photos, base=item["url"]))
     if contacts := contacts_of(doc):
         people = "".join(
             "<li>" + html.escape(", ".join([name_and_role(c), *(value for _, value in ways_to_reach(c))])) + "</li>"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 import jinja2
 from babel import Locale
@@ -129,7 +130,25 @@ def _item(entry: dict, root: str, site: Site) -> dict:
         "type_label": entry.get("type") or labels(entry["lang"])["type"], "lead": entry.get("lead"),
         "date_iso": entry["date"],
         "date_text": long_date(datetime.fromisoformat(entry["date"]), entry["lang"], site.timezone),
+        "image": _thumbnail(entry, root),
     }
+
+
+def _thumbnail(entry: dict, root: str) -> dict | None:
+    """The key image beside a release in a listing, as the picture macro takes it: its narrowest rendition, and the
+    others for screens that need more pixels; an image without renditions (an SVG) as it is."""
+    image = entry.get("image")
+    if not image:
+        return None
+    renditions = image.get("renditions") or []
+    fallback = [r for r in renditions if r["type"] != "image/webp"]
+    shown = fallback[0] if fallback else image
+
+    def srcset(kind: str) -> str:
+        return ", ".join(f"{root}{quote(r['path'])} {r['width']}w" for r in renditions if r["type"] == kind)
+
+    return {"src": root + quote(shown["path"]), "webp": srcset("image/webp"), "srcset": srcset(shown["type"]) if fallback else "",
+            "width": shown.get("width"), "height": shown.get("height"), "printable": False}
 
 
 def _browse(browse: tuple[tuple, ...], root: str, site_lang: str) -> list[dict]:

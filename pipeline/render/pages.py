@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -11,7 +13,6 @@ import jinja2
 import langcodes
 from babel.numbers import format_decimal
 from markupsafe import Markup
-from PIL import Image as PILImage
 
 from pipeline import __version__
 from pipeline.render.artifact import Artifact
@@ -20,6 +21,7 @@ from pipeline.render.fonts import FontCoverage, with_scripts
 from pipeline.body.document import Document
 from pipeline.labels import English, babel_locale, direction, labels, long_date, weekday_date_time
 from pipeline.source.model import Release, Site
+from pipeline.render.photos import Photo, licence_link
 from pipeline.render.printjob import DECORATIVE
 from pipeline.render.theme import SCREEN_STYLESHEETS
 from pipeline.paths import file_href, listing_folder, page_path, public_url, root_of, site_file_path
@@ -178,23 +180,24 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
     tz = site.timezone
     url = public_url(site, r)
     path = page_path(r)
+    printable = downloads is None
     image = None
     if r.image:
-        width = height = None
-        if r.image.src.suffix.lower() != ".svg":
-            with PILImage.open(r.image.src) as im:
-                width, height = im.size
+        photo = doc.photos.get(r.image.src.name)
         image = {
-            "href": file_href(r.image.src.name), "alt": r.image.alt or (DECORATIVE if downloads is None else ""), "caption": r.image.caption,
-            "credit": r.image.credit, "width": width, "height": height, "url": url + file_href(r.image.src.name),
+            "href": file_href(r.image.src.name), "alt": r.image.alt or (DECORATIVE if printable else ""), "caption": r.image.caption,
+            "credit": r.image.credit, "width": None, "height": None, "url": url + file_href(r.image.src.name),
+            "picture": picture(photo, printable) if photo else None,
         }
+        if photo:  # Open Graph and JSON-LD show a rendition: a 20 MB original is no preview
+            image["url"] = url + file_href(photo.widest(1280).name)
     before, rest = l["page"].split("{page}", 1)
     middle, after = rest.split("{pages}", 1)
     return {
         **chrome(site, path, r.lang),
         # The PDF is made from the page without a PDF link. There the logo carries the organisation's
         # name as alt text (a tagged PDF needs one); on the web page the link text already says it.
-        "printable": downloads is None,
+        "printable": printable,
         "banner": banner,
         "r": r, "url": url, "type_label": type_label(r),
         "date_iso": r.date.isoformat(), "date_text": long_date(r.date, r.lang, tz),
@@ -202,7 +205,8 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
         "updated_text": long_date(r.updated, r.lang, tz) if r.updated else None,
         "corrections": [{"iso": c.iso, "text_date": c.date, "text": c.text} for c in correction_notes(doc)],
         "image": image,
-        "body_html": Markup(doc.body_html),
+        "body_html": Markup(with_renditions(doc.body_html, doc.photos, printable)),
+        "photos": [] if printable else photo_downloads(doc),
         "tags": [
             {"key": key, "heading": l[key], "items": [
                 {"name": name, "href": root_of(path) + listing_folder(site, scope, name) + "index.html"} for name in names
@@ -221,6 +225,76 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
         "og_locale": og_locale(r.lang),
         "json_ld": _json_ld(doc, url, image),
     }
+
+
+# The width an image in the body or the key image is shown at: the default theme's column (main's 44rem, less its
+# padding), else the window less that padding. A browser takes the smallest rendition that fills it.
+SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
+
+
+def picture(photo: Photo, printable: bool, prefix: str = "") -> dict:
+    """What a <picture> of a photo needs: its WebP and fallback srcsets, and the <img>'s own src and size. The
+    page the PDF is made from has the print rendition alone (WeasyPrint reads no srcset)."""
+    shown = photo.widest() if printable else photo.widest(1280)
+    return {"webp": photo.srcset("image/webp", prefix), "srcset": photo.srcset(shown.media_type, prefix),
+            "src": prefix + file_href(shown.name), "width": shown.width, "height": shown.height, "sizes": SIZES,
+            "printable": printable}
+
+
+_IMG = re.compile(r'<img src="([^"]*)"([^>]*?)\s*/?>')
+
+
+def with_renditions(body_html: str, photos: dict[str, Photo], printable: bool = False, base: str | None = None) -> str:
+    """The body's images as renditions: on the web page a <picture> of every size, in the PDF the print rendition,
+    and with `base` (feeds, agencies' formats: addresses absolute) the 1280 px one alone."""
+    by_href = {(base or "") + file_href(name): photo for name, photo in photos.items() if photo.renditions}
+
+    def swap(m: re.Match) -> str:
+        photo = by_href.get(m[1])
+        if photo is None:
+            return m[0]
+        if base is not None:
+            shown = photo.widest(1280)
+            return f'<img src="{base}{file_href(shown.name)}"{m[2]} width="{shown.width}" height="{shown.height}">'
+        p = picture(photo, printable)
+        size = f' width="{p["width"]}" height="{p["height"]}"'
+        if printable:
+            return f'<img src="{p["src"]}"{m[2]}{size}>'
+        return (f'<picture><source type="image/webp" srcset="{p["webp"]}" sizes="{SIZES}">'
+                f'<img src="{p["src"]}" srcset="{p["srcset"]}" sizes="{SIZES}"{m[2]}{size}></picture>')
+
+    return _IMG.sub(swap, body_html)
+
+
+def photo_downloads(doc: Document) -> list[dict]:
+    """The page's 'Press photos': each image it shows, with its original for download, credit and licence."""
+    r, l = doc.release, labels(doc.release.lang)
+    names = {file_href(name): name for name in doc.photos}
+    alts = {names[src]: html.unescape(alt) for src, alt in re.findall(r'<img src="([^"]*)" alt="([^"]*)"', doc.body_html)
+            if src in names}
+    order = dict.fromkeys(([r.image.src.name] if r.image else []) + list(alts))  # as the page shows them
+    out = []
+    for name in order:
+        photo = doc.photos.get(name)
+        if photo is None or not photo.renditions or (r.image and name == r.image.src.name and r.image.decorative):
+            continue
+        is_key = r.image is not None and name == r.image.src.name
+        licence = (r.image.license if is_key else None) or doc.site.image_license
+        kind = photo.media_type.split("/")[1].upper()
+        out.append({
+            "href": file_href(name), "type": photo.media_type,
+            "what": (r.image.caption or r.image.alt) if is_key else alts[name],
+            "original": l["photo_original"].format(kind=kind, width=_number(photo.width, r.lang),
+                                                   height=_number(photo.height, r.lang), size=size_text(photo.bytes, r.lang)),
+            "credit": r.image.credit if is_key else None,
+            "license": licence, "license_url": licence_link(licence),
+            "thumb": picture(photo, False),
+        })
+    return out
+
+
+def _number(n: int, lang: str) -> str:
+    return format_decimal(n, locale=babel_locale(lang))
 
 
 def boilerplate_context(site: Site, r: Release) -> dict | None:

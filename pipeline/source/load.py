@@ -33,7 +33,7 @@ from pipeline.problems import Problems
 from pipeline.source.template import leftover_body, leftover_contact, leftover_example, leftover_lead
 
 SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds",
-             "wire", "limits", "check", "mail"]
+             "wire", "limits", "check", "mail", "images"]
 FEEDS_KEYS = ["size"]
 MAIL_KEYS = ["from", "reply_to", "unsubscribe"]
 WIRE_KEYS = ["width", "ascii"]
@@ -42,7 +42,8 @@ RELEASE_KEYS = [
     "attachments", "embargo", "id", "updated", "corrections", "draft", "boilerplate",
 ]
 CONTACT_KEYS = ["name", "role", "phone", "email"]
-IMAGE_KEYS = ["src", "alt", "caption", "credit", "decorative"]
+IMAGE_KEYS = ["src", "alt", "caption", "credit", "decorative", "license"]
+IMAGES_KEYS = ["license"]
 ATTACHMENT_KEYS = ["src", "title"]
 CORRECTION_KEYS = ["date", "text"]
 BOILERPLATE_KEYS = ["title", "text"]
@@ -106,13 +107,14 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
     if not _ID.match(theme):
         problems.error(f.line("theme"), f"theme '{theme}' must be a folder name under themes/, such as 'default'")
     mail = _mail_settings(f, problems)
+    images = f.mapping("images", IMAGES_KEYS)
     if problems.has_errors or tz is None:
         return None, problems
     site = Site(
         path=path, root=root, name=name, url=url, lang=lang, title=title,
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
         boilerplate=boilerplate, contacts=contacts, feed_size=feed_size, wire_width=wire_width, wire_ascii=wire_ascii,
-        limits=limits, check=_check_settings(f), mail=mail,
+        limits=limits, check=_check_settings(f), mail=mail, image_license=images.text("license") if images else None,
     )
     return site, problems
 
@@ -449,7 +451,8 @@ def _image(f: Fields, base: Path, root: Path, problems: Problems, limits: Limits
                                       "cannot see it, or set 'decorative: true' if it shows nothing a reader needs")
     if src is None or (not alt and not decorative):
         return None
-    return Image(src=src, alt=alt or "", caption=f.text("caption"), credit=f.text("credit"), decorative=decorative)
+    return Image(src=src, alt=alt or "", caption=f.text("caption"), credit=f.text("credit"), decorative=decorative,
+                 license=f.text("license"))
 
 
 def _file(f: Fields, key: str, base: Path, root: Path, problems: Problems, what: str, limits: Limits) -> Path | None:

@@ -26,6 +26,7 @@ class Image:
     caption: str | None = None
     credit: str | None = None
     decorative: bool = False
+    license: str | None = None  # on what terms others may use it; None: the press room's default
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ class Site:
     limits: Limits = Limits()  # what one release may ask of the machine
     check: CheckSettings = CheckSettings()  # which editorial checks `press check` runs
     mail: MailSettings | None = None  # for press mail; None: not set up
+    image_license: str | None = None  # site.yaml's images: {license: …}, for images that name none
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""
