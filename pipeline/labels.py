@@ -64,6 +64,8 @@ LABELS: dict[str, dict[str, str]] = {
         "photos": "Press photos",
         "photo_original": "Original, {kind}, {width} × {height} pixels, {size}",
         "photo_license": "Licence",
+        "statement": "Accessibility statement",
+        "another_format": "Ask for this release in another format",
     },
     "sv": {
         "type": "Pressmeddelande",
@@ -116,6 +118,8 @@ LABELS: dict[str, dict[str, str]] = {
         "photos": "Pressbilder",
         "photo_original": "Original, {kind}, {width} × {height} pixlar, {size}",
         "photo_license": "Licens",
+        "statement": "Tillgänglighetsredogörelse",
+        "another_format": "Be om pressmeddelandet i ett annat format",
     },
     "nb": {
         "type": "Pressemelding",

@@ -7,6 +7,8 @@ A press room may set the limits in site.yaml (`limits:`), e.g. for a longer time
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 PANDOC_MEGABYTES = 1500  # pandoc's heap, for a batch of bodies
@@ -40,3 +42,16 @@ SETTABLE = {
     "release_megabytes": (1, 100), "file_megabytes": (1, 10_000), "image_megapixels": (1, 1000),
     "nesting": (5, 200), "pandoc_seconds": (5, 3600), "pdf_seconds": (10, 3600),
 }
+
+
+@contextmanager
+def strict_images() -> Iterator[None]:
+    """Pillow set to refuse a truncated image while it reads one of ours: WeasyPrint, once imported in a
+    process, makes Pillow accept one silently, with its missing part drawn grey."""
+    from PIL import ImageFile
+
+    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before

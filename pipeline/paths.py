@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from pipeline.labels import labels
 from pipeline.source.load import slugify
@@ -59,6 +60,21 @@ def listing_folder(site: Site, scope: str, key: str | None) -> str:
 def root_of(path: str) -> str:
     """The relative prefix from a file at `path` back to dist/ ('2026/x/index.html' -> '../../')."""
     return "../" * path.count("/")
+
+
+def as_uri(address: str) -> str:
+    """`address` as an ASCII URI (RFC 3986), for readers that take no IRI (sitemaps): the host in IDNA, other
+    characters a URI may not hold percent-encoded. An address that is a URI already comes back unchanged."""
+    parts = urlsplit(address)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        try:
+            netloc = netloc.encode("idna").decode("ascii")
+        except UnicodeError:
+            netloc = quote(netloc, safe=":@[]")
+    # '%' stays where it opens an escape already made; a lone one is encoded like any other sign.
+    text = lambda part: re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", quote(part, safe="/:@!$&'()*+,;=%~"))  # noqa: E731
+    return urlunsplit((parts.scheme, netloc, text(parts.path), text(parts.query), text(parts.fragment)))
 
 
 def release_uri(site: Site, release_id: str) -> str:

@@ -123,7 +123,9 @@ def test_rss_channel_links_its_listing_and_carries_the_key_image(example_dist):
     assert doc.xpath("/rss/channel/link/text()") == ["https://press.halmstad.se/amnen/stadsutveckling/"]
     site = etree.parse(str(example_dist / "feed.rss"))
     enclosure = site.xpath("//item[title='Stadsbiblioteket har öppet hela jullovet']/enclosure")[0]
-    image = ROOT / "sources/2026/stadsbiblioteket.png"
+    # the image 1200 px wide it is, as published for the web: not the original, which may be 20 MB
+    assert enclosure.get("url") == "https://press.halmstad.se/2026/bibliotekets-oppettider-jul/stadsbiblioteket-1200.png"
+    image = example_dist / "2026/bibliotekets-oppettider-jul/stadsbiblioteket-1200.png"
     assert enclosure.get("type") == "image/png" and int(enclosure.get("length")) == image.stat().st_size
     assert site.xpath("/rss/channel/lastBuildDate/text()") == ["Thu, 26 Nov 2026 09:00:00 +0100"]
 
@@ -231,6 +233,8 @@ def test_the_key_image_is_an_enclosure_with_its_size(project):
     export("sources", "--now", NOW, "-q")
     doc = etree.parse(str(project / "dist/feed.atom"))
     link = doc.xpath("//a:entry/a:link[@rel='enclosure']", namespaces=NS)[0]
-    assert link.get("type") == "image/png" and int(link.get("length")) == len(png())
+    shown = project / "dist/2026/r/bild-40.png"  # its web size (as wide as it is), without camera metadata
+    assert link.get("href") == "https://press.example.org/2026/r/bild-40.png"
+    assert link.get("type") == "image/png" and int(link.get("length")) == shown.stat().st_size
     item = json.loads((project / "dist/feed.json").read_text())["items"][0]
-    assert item["image"] == "https://press.example.org/2026/r/bild.png"
+    assert item["image"] == "https://press.example.org/2026/r/bild-40.png"

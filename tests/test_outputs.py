@@ -169,7 +169,7 @@ def test_atom_feed_is_valid_against_the_schema(example_dist):
 def test_the_release_page_links_every_format_with_its_size(example_dist):
     manifest = json.loads((example_dist / "manifest.json").read_text("utf-8"))
     seed = next(e for e in manifest["releases"] if e["id"] == "halmstad-2026-quality-mark")
-    links = page(example_dist, f"{SEED}/index.html").xpath("//section[@class='downloads']//a")
+    links = page(example_dist, f"{SEED}/index.html").xpath("//section[@class='downloads']//li/a")
     assert [(a.get("href"), a.get("type")) for a in links] == [
         ("halmstad-quality-mark.pdf", "application/pdf"),
         ("halmstad-quality-mark.txt", "text/plain"),

@@ -25,9 +25,9 @@ def expected_for(dist: Path, entry: dict, sources_root: Path) -> Expected:
     return Expected(
         title=entry["title"],
         lang=entry["lang"],
-        # The PDF is printed from the page without its download links.
+        # The PDF is printed from the page without its download links and press photos.
         headings=tuple(int(h.tag[1]) for h in page.xpath(
-            "(//h1|//h2|//h3|//h4|//h5|//h6)[not(ancestor::section[@class='downloads'])]")),
+            "(//h1|//h2|//h3|//h4|//h5|//h6)[not(ancestor::section[@class='downloads' or @class='photos'])]")),
         source_name=source.name,
         source=source.read_bytes(),
     )

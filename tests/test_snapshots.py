@@ -92,7 +92,7 @@ def test_an_export_stopped_while_taking_in_a_folder_from_before_snapshots_loses_
     export("sources", "--now", NOW, "-q", "-j", "1")
     old = project / "old"
     shutil.copytree((project / "dist").resolve(), old)
-    (old / "robots.txt").write_text("User-agent: *\n")
+    (old / "humans.txt").write_text("Press office: Halmstads kommun\n")
     (project / "dist").unlink()
     shutil.rmtree(project / ".dist.snapshots")
     old.rename(project / "dist")
@@ -103,7 +103,7 @@ def test_an_export_stopped_while_taking_in_a_folder_from_before_snapshots_loses_
     assert tree(project / "dist") == expected
     (project / "dist").unlink()  # to start over, as the README says
     export("sources", "--now", NOW, "-q", "-j", "1")
-    assert "robots.txt" not in tree(project / "dist"), "begun afresh, not from the export taken in"
+    assert "humans.txt" not in tree(project / "dist"), "begun afresh, not from the export taken in"
 
 
 @pytest.mark.parametrize("output, why", [

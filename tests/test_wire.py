@@ -146,7 +146,8 @@ def test_a_press_copy_holds_everything_a_journalist_gets(project):
     run = export("sources", "--now", "2026-11-25T12:00:00+01:00", "--embargoed", "press-copy")
     assert run.exit_code == 0, run.stderr
     copy = project / "press-copy/2026/sv"
-    assert sorted(tree(copy)) == ["bild.png", "karta.png", "sv.newsml.xml", "sv.ninjs.json", "sv.pdf", "sv.txt"]
+    assert sorted(tree(copy)) == ["bild-40.png", "bild-40.webp", "bild.png", "karta-60.png", "karta-60.webp", "karta.png",
+                                  "sv.newsml.xml", "sv.ninjs.json", "sv.pdf", "sv.txt"]  # the images, in their web sizes too
     assert (copy / "bild.png").read_bytes() == png()
     pdf = (copy / "sv.pdf").read_bytes()
     first_page = subprocess.run(["pdftotext", "-l", "1", "-", "-"], input=pdf, capture_output=True).stdout.decode()

@@ -19,6 +19,7 @@ from pipeline.paths import own_file_names, public_url
 from pipeline.problems import ContentError, Problem, Problems, line_holding
 from pipeline.body.tree import Rewrite, stringify
 from pipeline.labels import direction
+from pipeline.limits import strict_images
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +202,7 @@ def _decoded(path: Path, megapixels: int) -> str | None:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:  # reads the header only: the size is known before any pixel is
+        with strict_images(), Image.open(path) as image:  # reads the header only: the size is known before any pixel is
             width, height = image.size
             if width * height > megapixels * 1_000_000:
                 return (f"it is {width} × {height} pixels, more than the {megapixels} megapixels "

@@ -289,7 +289,7 @@ def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache,
     entries, item_keys = _report_all(outcomes, before, index, settings, run)
     run.summary.next_publication = next_publication(run.summary.upcoming, settings.site)
     manifest = build_collection(entries, _feed_items(item_keys, cache, settings, index), settings.site, settings.theme,
-                                settings.dist, previous, cache)
+                                settings.dist, previous, cache, settings.now)
     if manifest != previous or not (settings.dist / MANIFEST).is_file() or not (cache.folder / MANIFEST).is_file():
         write_manifest(settings.dist, manifest)  # pretty JSON of every output is slow to make: only when it changed
         write_manifest(cache.folder, manifest)

@@ -13,6 +13,7 @@ from pathlib import Path
 import orjson
 
 from pipeline.render.artifact import Artifact
+from pipeline.render.serving import operators_own
 
 MANIFEST = "manifest.json"
 PRESS_COPIES = "press-copies.json"  # the manifest of a folder of embargoed press copies
@@ -92,7 +93,7 @@ def manifest_paths(manifest: dict) -> set[str]:
     for entry in manifest.get("releases", []):
         if isinstance(entry, dict):
             paths |= {*listed(entry.get("outputs")), *listed(entry.get("files"))}
-    for key in ("feeds", "pages", "assets"):
+    for key in ("feeds", "pages", "assets", "sitemaps"):
         paths |= set(listed(manifest.get(key)))
     return {p for p in paths if isinstance(p, str)}
 
@@ -103,14 +104,15 @@ def write_manifest(dist: Path, manifest: dict, name: str = MANIFEST) -> None:
 
 
 def remove_stale(dist: Path, before: dict, after: dict) -> list[str]:
-    """Delete files the previous build published and this one does not; never anything else."""
+    """Delete files the previous build published and this one does not; never anything else (an operator's own
+    robots.txt, say, put where the export's was)."""
     removed = []
     for relative in sorted(manifest_paths(before) - manifest_paths(after)):
         try:
             path = target(dist, relative)
         except UnsafePath:
             continue
-        if path.is_file():
+        if path.is_file() and not operators_own(dist, relative):
             path.unlink()
             removed.append(relative)
             _prune_empty(path.parent, dist.resolve())

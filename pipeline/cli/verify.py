@@ -21,9 +21,10 @@ def verify(folder: Path, jobs: int, quiet: bool) -> None:
 
     Every file the manifest lists must be there with its sha256, and nothing
     else may be published. Every PDF must pass the archival checks (PDF/A-3u,
-    PDF/UA-1) and carry its source; every NewsML-G2 item and ninjs document must
-    validate against its schema; every feed must be readable. One line per
-    finding; the exit status is 1 when there is any.
+    PDF/UA-1) and carry its source; every NewsML-G2 item and ninjs document, and
+    the sitemaps, must validate against their schemas; the news sitemap must
+    list releases only, each with what Google News asks for; every feed must be
+    readable. One line per finding; the exit status is 1 when there is any.
     """
     from pipeline.verify.published import verify as findings_in
 

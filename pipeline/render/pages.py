@@ -23,6 +23,7 @@ from pipeline.labels import English, babel_locale, direction, labels, long_date,
 from pipeline.source.model import Release, Site
 from pipeline.render.photos import Photo, licence_link
 from pipeline.render.printjob import DECORATIVE
+from pipeline.render.statement import another_format_href, statement_path
 from pipeline.render.theme import SCREEN_STYLESHEETS
 from pipeline.paths import file_href, listing_folder, page_path, public_url, root_of, site_file_path
 from pipeline.problems import Problem
@@ -137,6 +138,7 @@ def chrome(site: Site, path: str, lang: str) -> dict:
         "stylesheets": SCREEN_STYLESHEETS,
         # Texts of site.yaml (title, newsroom contacts) are in the press room's language.
         "site_lang": None if lang == site.lang else site.lang,
+        "statement": statement_path(site, lang),
     }
 
 
@@ -219,6 +221,8 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
             for a in r.attachments
         ],
         "downloads": download_links(downloads, r.lang) if downloads else None,
+        "another_format": another_format_href(site, r) or (
+            root_of(path) + statement_path(site, r.lang) + "#another-format" if site.accessibility else None),
         "boilerplate": boilerplate_context(site, r),
         "about": l["about"].format(name=site.name),
         "page_label": [_css_string(before), _css_string(middle), _css_string(after)],

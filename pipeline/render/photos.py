@@ -31,6 +31,8 @@ from dataclasses import asdict, dataclass
 from html import escape
 from pathlib import Path
 
+from pipeline.limits import strict_images
+
 WIDTHS = (640, 1280, 1920)
 VERSION = "1"  # what is made changes with it: the cache then makes every photo again
 RASTER = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif", ".webp": "image/webp",
@@ -156,7 +158,7 @@ def _make(source: Path, name: str, credits: Credits, shown: bool, stem: str, meg
 
     data = source.read_bytes()
     try:
-        with Image.open(io.BytesIO(data)) as image:
+        with strict_images(), Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > megapixels * 1_000_000:
                 raise PhotoFailed(f"it is {image.width} × {image.height} pixels, more than the {megapixels} megapixels "
                                   "an image may have; make it smaller")

@@ -1,16 +1,22 @@
-"""Settings files that common web servers read from dist/ itself, so the press room is served right.
+"""Settings files that web servers and crawlers read from dist/ itself, so the press room is served right.
 
 Every output is UTF-8, but a server that sends `text/plain` without a charset
 makes a browser show the wire text as 'PÃ¥'. Apache reads `.htaccess` and IIS
 `web.config` from the folder they serve; nginx and other servers are set up
-once by the operator (README, "Serving dist/").
+once by the operator (README, "Serving dist/"). Crawlers read `robots.txt`,
+which names the sitemaps. An operator's own file of one of these names is left
+as it is.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline.render.artifact import Artifact
+
+if TYPE_CHECKING:
+    from pipeline.source.model import Site
 
 MARK = "Written by press export"  # in the first line of every file here: an operator's own file lacks it
 
@@ -49,14 +55,24 @@ WEB_CONFIG = (
 )
 
 
-def server_files(dist: Path) -> list[Artifact]:
-    """The files to write: an operator's own .htaccess or web.config in dist/ is left as it is."""
-    out = []
-    for name, text in ((".htaccess", HTACCESS), ("web.config", WEB_CONFIG)):
-        try:
-            head = (dist / name).read_bytes()[:200]
-        except OSError:
-            head = MARK.encode()  # not there yet
-        if MARK.encode() in head:
-            out.append(Artifact(name, text.encode("utf-8")))
-    return out
+OPERATORS_CHOICE = (".htaccess", "web.config", "robots.txt")  # an operator may put their own in dist/ instead
+
+
+def server_files(dist: Path, site: Site) -> list[Artifact]:
+    """The files to write: an operator's own .htaccess, web.config or robots.txt in dist/ is left as it is."""
+    from pipeline.render.sitemaps import robots_txt  # here: build.output imports this module, and must stay light
+
+    made = [Artifact(".htaccess", HTACCESS.encode("utf-8")), Artifact("web.config", WEB_CONFIG.encode("utf-8")),
+            Artifact("robots.txt", robots_txt(site, MARK).encode("utf-8"))]
+    return [artifact for artifact in made if not operators_own(dist, artifact.path)]
+
+
+def operators_own(dist: Path, name: str) -> bool:
+    """Whether dist/`name` is one of the files above that no export wrote: one without the mark."""
+    if name not in OPERATORS_CHOICE:
+        return False
+    try:
+        head = (dist / name).read_bytes()[:200]
+    except OSError:
+        return False  # not there (yet)
+    return MARK.encode() not in head

@@ -17,8 +17,10 @@ import yaml
 from pipeline.source.check_settings import CHECKS, CheckSettings
 from pipeline.source.check_settings import SETTABLE as CHECK_SETTABLE
 from pipeline.source.fields import Fields, check_email, check_lang, closest, compose
+from pipeline.source.moments import parse_moment
 from pipeline.limits import SETTABLE, Limits
 from pipeline.source.model import (
+    Accessibility,
     Attachment,
     Boilerplate,
     Contact,
@@ -33,7 +35,7 @@ from pipeline.problems import Problems
 from pipeline.source.template import leftover_body, leftover_contact, leftover_example, leftover_lead
 
 SITE_KEYS = ["name", "url", "lang", "title", "description", "timezone", "logo", "theme", "boilerplate", "contacts", "feeds",
-             "wire", "limits", "check", "mail", "images"]
+             "wire", "limits", "check", "mail", "images", "accessibility"]
 FEEDS_KEYS = ["size"]
 MAIL_KEYS = ["from", "reply_to", "unsubscribe"]
 WIRE_KEYS = ["width", "ascii"]
@@ -44,6 +46,11 @@ RELEASE_KEYS = [
 CONTACT_KEYS = ["name", "role", "phone", "email"]
 IMAGE_KEYS = ["src", "alt", "caption", "credit", "decorative", "license"]
 IMAGES_KEYS = ["license"]
+ACCESSIBILITY_KEYS = ["email", "phone", "form", "status", "gaps", "assessed", "method", "updated", "enforcement"]
+# Sweden's enforcement body for the law on accessibility to digital public service (DOS-lagen), and where to report
+DIGG = ("Myndigheten för digital förvaltning (DIGG)",
+        "https://www.digg.se/analys-och-uppfoljning/lagen-om-tillganglighet-till-digital-offentlig-service-dos-lagen/"
+        "anmal-bristande-tillganglighet")
 ATTACHMENT_KEYS = ["src", "title"]
 CORRECTION_KEYS = ["date", "text"]
 BOILERPLATE_KEYS = ["title", "text"]
@@ -108,6 +115,7 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
         problems.error(f.line("theme"), f"theme '{theme}' must be a folder name under themes/, such as 'default'")
     mail = _mail_settings(f, problems)
     images = f.mapping("images", IMAGES_KEYS)
+    accessibility = _accessibility(f, problems, lang, tz) if tz else None
     if problems.has_errors or tz is None:
         return None, problems
     site = Site(
@@ -115,6 +123,7 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
         boilerplate=boilerplate, contacts=contacts, feed_size=feed_size, wire_width=wire_width, wire_ascii=wire_ascii,
         limits=limits, check=_check_settings(f), mail=mail, image_license=images.text("license") if images else None,
+        accessibility=accessibility,
     )
     return site, problems
 
@@ -157,6 +166,57 @@ def _mail_settings(f: Fields, problems: Problems) -> MailSettings | None:
     if "from" not in addresses:
         return None
     return MailSettings(addresses["from"], addresses.get("reply_to"), unsubscribe)
+
+
+def _accessibility(f: Fields, problems: Problems, lang: str | None, tz) -> Accessibility | None:
+    """site.yaml's `accessibility:` section, for the accessibility statement. Its problems are warnings, and a
+    statement that lacks what the law asks for is not published: the export says what to add."""
+    given = f.mapping("accessibility", ACCESSIBILITY_KEYS)
+    if given is None:
+        return None
+    missing = []
+    status = given.text("status")
+    if status not in ("full", "partial", "none"):
+        missing.append((given.line("status") if status else f.line("accessibility"),
+                        f"'accessibility: status' is {repr(status) if status else 'missing'}; say how far the press room "
+                        "meets the law: 'full', 'partial' (give the known gaps under 'gaps:') or 'none'"))
+    method = given.text("method") or "self"
+    if method not in ("self", "external"):
+        missing.append((given.line("method"), f"'accessibility: method' is '{method}'; write 'self' for your own "
+                        "assessment or 'external' for one made by others"))
+    dates = {}
+    for key in ("assessed", "updated"):
+        text = given.text(key)
+        dates[key] = parse_moment(text, tz) if text else None
+        if text and dates[key] is None:
+            missing.append((given.line(key), f"'accessibility: {key}' has '{text}', which is not a valid date; "
+                            "write it as 2026-11-15"))
+        elif key == "assessed" and not text:
+            missing.append((f.line("accessibility"), "'accessibility:' has no 'assessed'; give the date of the last "
+                            "assessment, e.g. 'assessed: 2026-11-15'"))
+    email, phone, form = given.text("email"), given.text("phone"), given.text("form")
+    if email and (why := check_email(email)):
+        missing.append((given.line("email"), f"'accessibility: email' has '{email}', which is not an address ({why})"))
+        email = None
+    if form and (urlsplit(form).scheme not in ("http", "https") or not urlsplit(form).netloc):
+        missing.append((given.line("form"), f"'accessibility: form' has '{form}'; give the https:// address of the form"))
+        form = None
+    if not (email or phone or form):
+        missing.append((f.line("accessibility"), "'accessibility:' says nowhere to report a problem or ask for another "
+                        "format; add 'email:', 'phone:' or 'form:'"))
+    enforcement = DIGG if (lang or "").split("-")[0] == "sv" else ("", "")
+    if (body := given.mapping("enforcement", ["name", "url"])) is not None:
+        enforcement = (body.text("name") or "", body.text("url") or "")
+    if not all(enforcement):
+        missing.append((given.line("enforcement") if body else f.line("accessibility"),
+                        "'accessibility:' names no body that enforces the law where you are; add "
+                        "'enforcement: {name: …, url: https://…}'"))
+    for line, message in missing:
+        problems.warning(line, f"{message}; until then the press room publishes no accessibility statement")
+    if missing or given.problems.has_errors:
+        return None
+    return Accessibility(status=status, assessed=dates["assessed"], method=method, email=email, phone=phone, form=form,
+                         gaps=given.texts("gaps"), updated=dates["updated"], enforcement=enforcement)
 
 
 def _check_settings(f: Fields) -> CheckSettings:

@@ -57,6 +57,25 @@ class MailSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class Accessibility:
+    """site.yaml's `accessibility:` section: what the press room's accessibility statement says (DIGG's model)."""
+
+    status: str  # how far the press room meets the law: "full", "partial" or "none"
+    assessed: datetime  # the last assessment
+    method: str  # who assessed it: "self" or "external"
+    email: str | None = None  # where to report a problem or ask for content in another format
+    phone: str | None = None
+    form: str | None = None  # or a web form for it
+    gaps: tuple[str, ...] = ()  # known gaps, in the press room's language
+    updated: datetime | None = None  # when the statement was last reviewed; None: when assessed
+    enforcement: tuple[str, str] = ("", "")  # (name, address) of the body that enforces the law
+
+    @property
+    def reviewed(self) -> datetime:
+        return self.updated or self.assessed
+
+
+@dataclass(frozen=True, slots=True)
 class Site:
     path: Path  # sources/site.yaml
     root: Path  # the sources folder
@@ -77,6 +96,7 @@ class Site:
     check: CheckSettings = CheckSettings()  # which editorial checks `press check` runs
     mail: MailSettings | None = None  # for press mail; None: not set up
     image_license: str | None = None  # site.yaml's images: {license: …}, for images that name none
+    accessibility: Accessibility | None = None  # its accessibility statement; None: the press room has none
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""

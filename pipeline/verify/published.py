@@ -2,15 +2,18 @@
 
 What manifest.json lists must be there with its sha256 (fixity), nothing else may
 be published, every PDF must pass the archival checks and carry its source,
-NewsML-G2 and ninjs must validate against the schemas this package carries, and
-every feed must be readable.
+NewsML-G2, ninjs and the sitemaps must validate against the schemas this package
+carries, the news sitemap must hold what Google News asks for and list only
+releases, and every feed must be readable.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
+import re
 import signal
 import stat
 from collections.abc import Callable, Iterator
@@ -18,6 +21,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path, PurePosixPath
+
+from pipeline.render.photos import is_raster
 
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
 MANIFEST = "manifest.json"
@@ -36,10 +41,11 @@ class Listed:
 
     path: str
     sha256: str
-    kind: str | None  # 'pdf', 'newsml', 'ninjs', 'atom', 'rss', 'json' (a feed), or None: fixity only
+    kind: str | None  # 'pdf', 'newsml', 'ninjs', 'atom', 'rss', 'json' (a feed), 'sitemap', 'news-sitemap', or None
     title: str = ""  # a PDF's release: its title and language, and its source's file name
     lang: str = ""
     source_name: str = ""
+    releases: frozenset[str] = frozenset()  # a news sitemap's: the address of every release page the manifest lists
 
 
 def listed_files(manifest: dict) -> tuple[list[Listed], list[Finding]]:
@@ -53,12 +59,31 @@ def listed_files(manifest: dict) -> tuple[list[Listed], list[Finding]]:
         for kind, output in (entry.get("outputs") or {}).items():
             out.append(_listed(output, kind, findings, title=str(entry.get("title", "")), lang=str(entry.get("lang", "")),
                                source_name=PurePosixPath(source).name))
-        out += [_listed(f, None, findings) for f in _list(entry.get("files"))]
+        out += [_listed(f, _image_kind(f), findings) for f in _list(entry.get("files"))]
     for feed in _list(manifest.get("feeds")):
         out.append(_listed(feed, feed.get("format") if isinstance(feed, dict) else None, findings))
     for group in ("pages", "assets"):
-        out += [_listed(f, None, findings) for f in _list(manifest.get(group))]
+        out += [_listed(f, _image_kind(f), findings) for f in _list(manifest.get(group))]
+    for sitemap in _list(manifest.get("sitemaps")):  # an export from before sitemaps lists none
+        kind = SITEMAP_KINDS.get(sitemap.get("format")) if isinstance(sitemap, dict) else None
+        out.append(_listed(sitemap, kind, findings, releases=_release_pages(manifest) if kind == "news-sitemap" else frozenset()))
     return [f for f in out if f is not None], findings
+
+
+SITEMAP_KINDS = {"sitemap": "sitemap", "news": "news-sitemap"}  # the manifest's format -> the check's kind
+
+
+def _image_kind(record) -> str | None:
+    """'image' for a published raster image (checked for camera metadata), else None (its sha256 alone)."""
+    path = record.get("path") if isinstance(record, dict) else None
+    return "image" if isinstance(path, str) and is_raster(path) else None
+
+
+def _release_pages(manifest: dict) -> frozenset[str]:
+    from pipeline.paths import as_uri
+
+    return frozenset(as_uri(e["url"]) for e in _list(manifest.get("releases"))
+                     if isinstance(e, dict) and isinstance(e.get("url"), str))
 
 
 def _listed(record, kind: str | None, findings: list[Finding], **facts) -> Listed | None:
@@ -225,7 +250,23 @@ def _not_a_plain_file(folder: Path, relative: str) -> str | None:
 
 
 KIND_NAMES = {"pdf": "a PDF", "newsml": "NewsML-G2", "ninjs": "ninjs", "atom": "an Atom feed", "rss": "an RSS feed",
-              "json": "a JSON Feed"}
+              "json": "a JSON Feed", "sitemap": "a sitemap", "news-sitemap": "a news sitemap", "image": "an image"}
+
+
+def _check_image(data: bytes, listed: Listed) -> list[str]:
+    """A published image says nothing of where, when or with what it was taken (render/photos.py removes it)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:  # the header and metadata only: no pixel is decoded
+        exif = image.getexif()
+        xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+        found = []
+        if exif.get_ifd(0x8825) or b"GPS" in (xmp if isinstance(xmp, bytes) else xmp.encode()):
+            found.append("where it was taken (GPS)")
+        if any(tag in exif for tag in (0x010F, 0x0110, 0x013B, 0xA431)) or exif.get_ifd(0x8769):
+            found.append("the camera, its owner or the time it was taken (EXIF)")
+    return [f"the image tells {' and '.join(found)}, which the export never publishes; export again, and report "
+            "it if it persists"] if found else []
 
 
 def _check_pdf(data: bytes, listed: Listed) -> list[str]:
@@ -265,6 +306,11 @@ def _check_against(data: bytes, what: str, schema, standard: str, consequence: s
         doc = etree.fromstring(data, _xml_parser())
     except etree.XMLSyntaxError as exc:
         return [f"{what} is not well-formed XML ({exc}){consequence}"]
+    return _validated(doc, what, schema, standard, consequence)
+
+
+def _validated(doc, what: str, schema, standard: str, consequence: str) -> list[str]:
+    """A line for each of the first three errors of the parsed `doc` against `schema`, by its line in the file."""
     if schema.validate(doc):
         return []
     return [f"{what} does not validate against {standard}: line {e.line}: {e.message}{consequence}"
@@ -297,9 +343,67 @@ def _check_json_feed(data: bytes, listed: Listed) -> list[str]:
     return []
 
 
+SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+NEWS_NS = "{http://www.google.com/schemas/sitemap-news/0.9}"
+NEWS_MOST = 1000  # Google News reads no more of one news sitemap
+# ISO 639 codes, and the two Chinese ones Google News takes
+NEWS_LANGUAGE = re.compile(r"[a-z]{2,3}|zh-cn|zh-tw")
+W3C_DATETIME = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d))?")
+
+
+def _check_sitemap(data: bytes, listed: Listed) -> list[str]:
+    return _check_against(data, "the sitemap", sitemap_schema(), "the sitemap protocol 0.9",
+                          "; search engines may not read it")
+
+
+def _check_news_sitemap(data: bytes, listed: Listed) -> list[str]:
+    """The sitemap protocol without the news: elements (whose schema is not carried), then what Google News
+    requires of each url, and that each is a release page."""
+    from lxml import etree
+
+    consequence = "; news aggregators may not read it"
+    try:
+        doc = etree.fromstring(data, _xml_parser())
+    except etree.XMLSyntaxError as exc:
+        return [f"the news sitemap is not well-formed XML ({exc}){consequence}"]
+    if doc.tag != SITEMAP_NS + "urlset":
+        return [f"the news sitemap's root is <{etree.QName(doc).localname}>, not the sitemap protocol's <urlset>{consequence}"]
+    urls = doc.findall(SITEMAP_NS + "url")
+    if not urls:
+        return []  # nothing new in two days: the schema wants one url at least, but a news sitemap may list none
+    plain = etree.fromstring(data, _xml_parser())
+    for element in plain.xpath("//*[namespace-uri() = $ns]", ns=NEWS_NS[1:-1]):
+        element.getparent().remove(element)  # what is left keeps its lines in the file
+    messages = _validated(plain, "the news sitemap", sitemap_schema(), "the sitemap protocol 0.9", consequence)
+    if len(urls) > NEWS_MOST:
+        messages.append(f"the news sitemap lists {len(urls)} addresses, more than the {NEWS_MOST} Google News reads{consequence}")
+    required = (("news:publication/news:name", "the publication's name", None),
+                ("news:publication/news:language", "the publication's language", NEWS_LANGUAGE),
+                ("news:publication_date", "the publication date", W3C_DATETIME),
+                ("news:title", "the title", None))
+    for url in urls:
+        loc = (url.findtext(SITEMAP_NS + "loc") or "").strip()
+        news = url.find(NEWS_NS + "news")
+        if news is None:
+            messages.append(f"the news sitemap's entry for {loc or 'an address'} has no <news:news>{consequence}")
+            continue
+        if loc not in listed.releases:
+            messages.append(f"the news sitemap lists {loc or 'an empty address'}, which is no release page of "
+                            f"manifest.json{consequence}")
+        for path, what, form in required:
+            value = (news.findtext(path.replace("news:", NEWS_NS)) or "").strip()
+            if not value:
+                messages.append(f"the news sitemap's entry for {loc} lacks {what} (<{path.split('/')[-1]}>){consequence}")
+            elif form is not None and not form.fullmatch(value):
+                messages.append(f"the news sitemap's entry for {loc} gives {what} as '{value[:40]}', which is not "
+                                f"{'an ISO 639 code' if form is NEWS_LANGUAGE else 'a W3C date and time'}{consequence}")
+    return messages[:10] + ([f"and {len(messages) - 10} more problems of the news sitemap"] if len(messages) > 10 else [])
+
+
 CHECKS: dict[str, Callable[[bytes, Listed], list[str]]] = {
     "pdf": _check_pdf, "newsml": _check_newsml, "ninjs": _check_ninjs,
     "atom": _check_atom, "rss": _check_rss, "json": _check_json_feed,
+    "sitemap": _check_sitemap, "news-sitemap": _check_news_sitemap, "image": _check_image,
 }
 
 
@@ -315,6 +419,13 @@ def newsml_schema():
     from lxml import etree
 
     return etree.XMLSchema(etree.parse(str(SCHEMAS / "newsml-g2" / "NewsML-G2_2.35-spec-All-Power.xsd")))
+
+
+@cache
+def sitemap_schema():
+    from lxml import etree
+
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "sitemaps" / "sitemap.xsd")))
 
 
 @cache
