@@ -224,4 +224,64 @@ def test_press_verify_finds_an_image_that_tells_where_it_was_taken(photo_room, t
     run = press("verify", str(copy), expect=1)
     assert [line.split(f"{copy.name}/", 1)[1] for line in run.stdout.splitlines()] == [
         "2026/bro/bro-640.jpg: the image tells where it was taken (GPS) and the camera, its owner or the "
-        "time it was taken (EXIF), which the export never publishes; export again, and report it if it persists"]
+        "time it was taken (EXIF) and a comment, IPTC data or a second picture, which the export never publishes; "
+        "export again, and report it if it persists"]
+
+
+def animated_gif() -> bytes:
+    frames = [Image.new("RGB", (120, 80), colour).convert("P") for colour in ("red", "green", "blue")]
+    out = io.BytesIO()
+    frames[0].save(out, "GIF", save_all=True, append_images=frames[1:], duration=200, loop=0, comment=b"Kvarteret Bryggan 7")
+    return out.getvalue()
+
+
+def tiff_pages_with_xmp() -> bytes:
+    """A two-page TIFF (a scan and its thumbnail) whose tags say where it was made."""
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><exif:GPSLatitude>56,40.2N</exif:GPSLatitude></x:xmpmeta>'
+    pages = [Image.new("RGB", (300, 200), "white"), Image.new("RGB", (60, 40), "white")]
+    out = io.BytesIO()
+    pages[0].save(out, "TIFF", save_all=True, append_images=pages[1:], tiffinfo={700: xmp, 305: "Ägarens Namn"})
+    return out.getvalue()
+
+
+def test_every_kind_of_image_is_published_clean_and_a_page_shows_each(tmp_path):
+    """An animation as key image (shown as it is, no sizes), a TIFF attachment of two pages, a name with a space
+    and a comma, and a JPEG logo: nothing of what they carried is published, in dist/ or in the PDF."""
+    write_tree(tmp_path, {
+        "sources/site.yaml": SITE + "logo: {src: media/logo.jpg, alt: Testkommunen}\n",
+        "sources/media/logo.jpg": camera_photo(96, 96),
+        "sources/2026/2026-11-26-bro.md": release(
+            "title: Bron\ndate: 2026-11-26\nimage: {src: bro.gif, alt: Bron blinkar}\n"
+            "attachments: [{src: skanning.tif, title: Skanningen}]\n",
+            "![Bron i kväll](Bron i kväll, 2.jpg)\n"),
+        "sources/2026/bro.gif": animated_gif(),
+        "sources/2026/skanning.tif": tiff_pages_with_xmp(),
+        "sources/2026/Bron i kväll, 2.jpg": camera_photo(800, 600, orientation=3),
+    })
+    export(f"{tmp_path}/sources", "-o", f"{tmp_path}/dist", "--now", NOW, "-q")
+    dist = tmp_path / "dist"
+    with Image.open(dist / "2026/bro/bro.gif") as gif:
+        assert gif.n_frames == 3 and "comment" not in gif.info
+    with Image.open(dist / "2026/bro/skanning.tif") as tif:
+        assert tif.n_frames == 2 and 700 not in tif.tag_v2 and 305 not in tif.tag_v2
+    page = html.fromstring((dist / "2026/bro/index.html").read_bytes())
+    assert page.xpath("//figure[@class='key-image']/img/@src") == ["bro.gif"]
+    body = page.xpath("//div[@class='body']//picture//img")[0]
+    assert body.get("srcset").startswith("Bron%20i%20kv%C3%A4ll%2C%202-640.jpg 640w, ")
+    for path in published_images(dist) + [dist / "2026/bro/skanning.tif"]:
+        data = path.read_bytes()
+        assert not any(secret in data for secret in PRIVATE) and b"GPSLatitude" not in data, path.name
+    assert not any(secret in (dist / "2026/bro/bro.pdf").read_bytes() for secret in PRIVATE), "the logo in the PDF"
+    assert press("verify", str(dist), "-q").exit_code == 0
+
+
+def test_a_logo_that_cannot_be_read_is_said_once_and_stops_nothing_silently(project):
+    write_tree(project, {
+        "sources/site.yaml": SITE + "logo: {src: logo.png, alt: Testkommunen}\n",
+        "sources/logo.png": b"\x89PNG\r\n\x1a\n not really",
+        "sources/2026/2026-11-26-bro.md": release("title: Bron\ndate: 2026-11-26\n"),
+    })
+    run = export("sources", "--now", NOW, expect=1)
+    assert run.problems == ["sources/site.yaml:4: error: the logo 'logo.png' cannot be used (its content is not an "
+                            "image that can be read); save it again as SVG, PNG or JPEG"], run.stderr
+    assert "Traceback" not in run.stderr

@@ -91,3 +91,18 @@ def test_a_statement_missing_what_the_law_asks_is_said_and_not_published(project
                                                                   "accessibility statement") for p in run.problems)
     assert not (project / "dist/tillganglighet").exists() and not (project / "dist/accessibility").exists()
     assert "statement" not in (project / "dist/2026/bro/index.html").read_text("utf-8").lower()
+
+
+def test_a_partial_statement_without_gaps_or_with_an_unsafe_address_is_not_published(project):
+    write_tree(project, {
+        "sources/site.yaml": SITE + STATEMENT.replace("  gaps: [Äldre bilagor i PDF saknar rubriker.]\n", "")
+        + "  enforcement: {name: Tillsynen, url: 'javascript:alert(1)'}\n",
+        "sources/2026/2026-11-26-bro.md": release("title: Bron\ndate: 2026-11-26\n"),
+    })
+    run = export("sources", "--now", NOW)
+    assert [p.split(": warning: ")[1].split(";")[0] for p in run.problems] == [
+        "'accessibility: enforcement: url' has 'javascript:alert(1)'",
+        "'accessibility: status' is 'partial' but 'gaps:' lists no content that is not accessible",
+    ]
+    assert not (project / "dist/tillganglighet").exists()
+    assert "javascript:" not in (project / "dist/2026/bro/index.html").read_text("utf-8")

@@ -210,7 +210,9 @@ def _decoded(path: Path, megapixels: int) -> str | None:
             image.load()
     except Image.DecompressionBombError:  # so large that Pillow refuses to open it at all
         return f"it has more than {megapixels} megapixels, the most an image may have; make it smaller"
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+    except UnidentifiedImageError:  # Pillow's message would name the file by its full path
+        return "its content is not an image that can be read"
+    except (OSError, SyntaxError, ValueError) as exc:
         return str(exc).split(" (")[0] or type(exc).__name__
     return None
 

@@ -10,7 +10,6 @@ release entered or left its window.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -168,15 +167,10 @@ def site_artifacts(site: Site, theme: Theme, dist: Path, fonts: FontCoverage, sc
     """The theme's static files that pages link (the fonts of the `scripts` they are written in; none only a PDF
     uses), the press room's logo (a raster one cleaned of camera metadata, in `photos`), and the settings files web
     servers and crawlers read."""
-    from pipeline.render.photos import Credits, is_raster, photo
+    from pipeline.render.photos import logo_file
 
     unpublished = fonts.unpublished(scripts)
     out = [Artifact("theme/" + name, path.read_bytes()) for name, path in theme.static.items() if name not in unpublished]
-    if site.logo:
-        logo = site.logo.src
-        if is_raster(logo.name):
-            cleaned = photo(logo, logo.name, hashlib.sha256(logo.read_bytes()).hexdigest(), Credits(), False, "", photos,
-                            site.limits.image_megapixels)
-            logo = cleaned.path(cleaned.name)
+    if logo := logo_file(site, photos):
         out.append(Artifact(site_file_path(site, site.logo.src), logo.read_bytes()))
     return out + server_files(dist, site)

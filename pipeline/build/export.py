@@ -225,7 +225,12 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     keyed = [(path, source, cache.key(source, _bytes_of(path))) for path, source in keyed]
     # A release with no cache entry will be printed: start the workers now, while the others are checked.
     printer.start_workers(sum(force or not cache.has(key) for _, _, key in keyed))
-    return _build(keyed, settings, cache, printer, force, run)
+    summary = _build(keyed, settings, cache, printer, force, run)
+    if not preview:
+        from pipeline.render.photos import prune
+
+        prune(settings.photos)
+    return summary
 
 
 def press_room(sources: Path) -> tuple[Site | None, Theme | None, list[Problem]]:
@@ -239,6 +244,13 @@ def press_room(sources: Path) -> tuple[Site | None, Theme | None, list[Problem]]
             line_starting(file_lines(site.path), "theme:") or 1,
             f"theme '{site.theme}' was not found; create themes/{site.theme}/ beside the sources folder or use 'theme: default'",
         )
+    if site and site.logo and site.logo.src.suffix.lower() != ".svg":
+        from pipeline.body.document import unreadable_image  # decodes only a raster logo, once per process
+
+        if why := unreadable_image(site.logo.src, site.limits.image_megapixels):
+            problems.error(line_starting(file_lines(site.path), "logo:") or 1,
+                           f"the logo '{site.logo.src.name}' cannot be used ({why}); save it again as SVG, PNG or JPEG")
+            return None, theme, problems.items  # every page shows it: as any error of site.yaml, it stops the export
     return site, theme, problems.items
 
 

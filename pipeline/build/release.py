@@ -30,7 +30,7 @@ from pipeline.render.ninjs import render_ninjs
 from pipeline.build.output import MACHINE_FAULTS, write
 from pipeline.render.pages import Downloads, environment_for, preview_banner, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
-from pipeline.render.photos import Credits, PhotoFailed, is_raster, photo
+from pipeline.render.photos import Credits, PhotoFailed, is_raster, logo_file, photo
 from pipeline.render.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError, Problem, file_lines, first_text_line, line_holding
 from pipeline.render.theme import PRINT_STYLESHEETS, Theme
@@ -69,11 +69,12 @@ def prepare_chunk(todo: list[tuple[Release, Outcome]], settings: Settings, index
             doc = with_photos(doc, settings.photos, outcome.media)
             warnings = problem_lines(doc.warnings)
             if settings.preview or release.is_public(settings.now):
-                out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme, _banner(doc, settings))))
+                out.append(Prepared(outcome, warnings, doc, print_job(doc, env, settings.theme, settings.photos,
+                                                                      _banner(doc, settings))))
                 continue
             if wants_press_copy(release, settings):  # printed too: agencies get everything a journalist gets
                 try:
-                    job = print_job(doc, env, settings.theme, embargo_notice(doc), press_copy=True)
+                    job = print_job(doc, env, settings.theme, settings.photos, embargo_notice(doc), press_copy=True)
                 except ContentError as exc:  # no press copy; the release itself still waits for its time
                     out.append(replace(outcome, status=Status.NOT_PUBLIC_YET).with_problems(*warnings, *exc.problems))
                     continue
@@ -244,7 +245,7 @@ def _failed(outcome: Outcome, exc: Exception, settings: Settings) -> Outcome:
 
 
 def _written_by_export(path: Path, settings: Settings) -> bool:
-    folders = [settings.dist, settings.compiled] + ([settings.embargoed] if settings.embargoed else [])
+    folders = [settings.dist, settings.compiled, settings.photos] + ([settings.embargoed] if settings.embargoed else [])
     return any(path.is_relative_to(folder.absolute()) or path.is_relative_to(folder) for folder in folders)
 
 
@@ -264,7 +265,8 @@ def _banner(doc: Document, settings: Settings) -> str | None:
     return preview_banner(release, settings.now, doc.site.timezone)
 
 
-def print_job(doc: Document, env, theme: Theme, banner: str | None = None, press_copy: bool = False) -> PrintJob:
+def print_job(doc: Document, env, theme: Theme, photos: Path, banner: str | None = None,
+              press_copy: bool = False) -> PrintJob:
     """The release's printable page (without its own PDF link) and the files it may load: of the theme's fonts, only
     those of the scripts the page is written in. A character none of them has is an error here, said once.
 
@@ -279,8 +281,8 @@ def print_job(doc: Document, env, theme: Theme, banner: str | None = None, press
     unneeded = fonts.unneeded(needed)
     theme_files = {site.url + "theme/" + name: path for name, path in theme.static.items() if name not in unneeded}
     files = dict(theme_files)
-    if site.logo:
-        files[site.url + site_file_path(site, site.logo.src)] = site.logo.src
+    if logo := logo_file(site, photos):  # cleaned: WeasyPrint embeds a JPEG's bytes as they are
+        files[site.url + site_file_path(site, site.logo.src)] = logo
     files |= {base + file_href(name): path for name, path in doc.files.items()}
     files |= {base + file_href(name): p.path(name) for p in doc.photos.values() for name in p.published}
     stylesheets = tuple(site.url + "theme/" + name for name in with_scripts(PRINT_STYLESHEETS, needed, printed=True)
@@ -332,12 +334,12 @@ def key_image(doc: Document) -> dict | None:
     r = doc.release
     if not r.image:
         return None
-    photo = doc.photos.get(r.image.src.name)
+    made = doc.photos.get(r.image.src.name)
     out = {"path": f"{r.folder}/{r.image.src.name}", "alt": r.image.alt, "decorative": r.image.decorative}
-    if photo:
-        out |= {"type": photo.media_type, "width": photo.width, "height": photo.height, "bytes": photo.bytes,
+    if made:
+        out |= {"type": made.media_type, "width": made.width, "height": made.height, "bytes": made.bytes,
                 "renditions": [{"path": f"{r.folder}/{x.name}", "type": x.media_type, "width": x.width,
-                                "height": x.height, "bytes": x.bytes} for x in photo.renditions]}
+                                "height": x.height, "bytes": x.bytes} for x in made.renditions]}
     else:
         out |= {"type": "image/svg+xml", "bytes": r.image.src.stat().st_size}
     return out

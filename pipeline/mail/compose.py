@@ -95,11 +95,11 @@ def letter(doc: Document, env, text: str, pdf: bytes, embargoed: bool, corrected
         if media_type not in MAIL_IMAGES:
             return None
         if name not in images:
-            if photo := doc.photos.get(name):  # as published, 1280 px wide at most: no camera metadata, no 20 MB
-                shown = photo.widest(1280)
+            photo = doc.photos.get(name)  # as published: no camera metadata, and 1280 px wide at most, not 20 MB
+            if photo and (shown := photo.widest(1280)):
                 data, media_type = photo.path(shown.name).read_bytes(), shown.media_type
-            else:
-                data = path.read_bytes()
+            else:  # an animation, cleaned; or no raster image at all
+                data = photo.path(photo.name).read_bytes() if photo else path.read_bytes()
             images[name] = (f"{hashlib.sha256(data).hexdigest()[:16]}.{r.id}@{host}", data, media_type, name)
         return "cid:" + images[name][0]
 

@@ -21,7 +21,7 @@ from pipeline.render.fonts import FontCoverage, with_scripts
 from pipeline.body.document import Document
 from pipeline.labels import English, babel_locale, direction, labels, long_date, weekday_date_time
 from pipeline.source.model import Release, Site
-from pipeline.render.photos import Photo, licence_link
+from pipeline.render.photos import Photo, license_link
 from pipeline.render.printjob import DECORATIVE
 from pipeline.render.statement import another_format_href, statement_path
 from pipeline.render.theme import SCREEN_STYLESHEETS
@@ -186,13 +186,14 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
     image = None
     if r.image:
         photo = doc.photos.get(r.image.src.name)
+        sized = photo if photo and photo.renditions else None  # an SVG or an animation is shown as it is
         image = {
             "href": file_href(r.image.src.name), "alt": r.image.alt or (DECORATIVE if printable else ""), "caption": r.image.caption,
-            "credit": r.image.credit, "width": None, "height": None, "url": url + file_href(r.image.src.name),
-            "picture": picture(photo, printable) if photo else None,
+            "credit": r.image.credit, "url": url + file_href(r.image.src.name),
+            "picture": picture(sized, printable) if sized else None,
         }
-        if photo:  # Open Graph and JSON-LD show a rendition: a 20 MB original is no preview
-            image["url"] = url + file_href(photo.widest(1280).name)
+        if sized:  # Open Graph and JSON-LD show a rendition: a 20 MB original is no preview
+            image["url"] = url + file_href(sized.widest(1280).name)
     before, rest = l["page"].split("{page}", 1)
     middle, after = rest.split("{pages}", 1)
     return {
@@ -237,8 +238,8 @@ SIZES = "(min-width: 44rem) 42rem, calc(100vw - 2rem)"
 
 
 def picture(photo: Photo, printable: bool, prefix: str = "") -> dict:
-    """What a <picture> of a photo needs: its WebP and fallback srcsets, and the <img>'s own src and size. The
-    page the PDF is made from has the print rendition alone (WeasyPrint reads no srcset)."""
+    """What a <picture> of a photo with renditions needs: its WebP and fallback srcsets, and the <img>'s own src
+    and size. The page the PDF is made from has the print rendition alone (WeasyPrint reads no srcset)."""
     shown = photo.widest() if printable else photo.widest(1280)
     return {"webp": photo.srcset("image/webp", prefix), "srcset": photo.srcset(shown.media_type, prefix),
             "src": prefix + file_href(shown.name), "width": shown.width, "height": shown.height, "sizes": SIZES,
@@ -274,7 +275,8 @@ def photo_downloads(doc: Document) -> list[dict]:
     """The page's 'Press photos': each image it shows, with its original for download, credit and licence."""
     r, l = doc.release, labels(doc.release.lang)
     names = {file_href(name): name for name in doc.photos}
-    alts = {names[src]: html.unescape(alt) for src, alt in re.findall(r'<img src="([^"]*)" alt="([^"]*)"', doc.body_html)
+    # pandoc writes an image with a title as <img src title alt>
+    alts = {names[src]: html.unescape(alt) for src, alt in re.findall(r'<img src="([^"]*)"[^>]*? alt="([^"]*)"', doc.body_html)
             if src in names}
     order = dict.fromkeys(([r.image.src.name] if r.image else []) + list(alts))  # as the page shows them
     out = []
@@ -283,7 +285,7 @@ def photo_downloads(doc: Document) -> list[dict]:
         if photo is None or not photo.renditions or (r.image and name == r.image.src.name and r.image.decorative):
             continue
         is_key = r.image is not None and name == r.image.src.name
-        licence = (r.image.license if is_key else None) or doc.site.image_license
+        license = (r.image.license if is_key else None) or doc.site.image_license
         kind = photo.media_type.split("/")[1].upper()
         out.append({
             "href": file_href(name), "type": photo.media_type,
@@ -291,8 +293,8 @@ def photo_downloads(doc: Document) -> list[dict]:
             "original": l["photo_original"].format(kind=kind, width=_number(photo.width, r.lang),
                                                    height=_number(photo.height, r.lang), size=size_text(photo.bytes, r.lang)),
             "credit": r.image.credit if is_key else None,
-            "license": licence, "license_url": licence_link(licence),
-            "thumb": picture(photo, False),
+            "license": license, "license_url": license_link(license),
+            "thumb": picture(photo, False), "id": f"photo-{len(out) + 1}",
         })
     return out
 

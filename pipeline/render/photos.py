@@ -28,10 +28,13 @@ import shutil
 import struct
 import zlib
 from dataclasses import asdict, dataclass
-from html import escape
+import time
 from pathlib import Path
 
 from pipeline.limits import strict_images
+from pipeline.paths import file_href
+from pipeline.render.sitemaps import xml_text
+from pipeline.source.model import Site
 
 WIDTHS = (640, 1280, 1920)
 VERSION = "1"  # what is made changes with it: the cache then makes every photo again
@@ -80,10 +83,12 @@ class Photo:
         return [r for r in self.renditions if r.media_type != "image/webp"]
 
     def srcset(self, media_type: str, prefix: str = "") -> str:
-        return ", ".join(f"{prefix}{r.name} {r.width}w" for r in self.renditions if r.media_type == media_type)
+        """'hamnen-640.webp 640w, …': the renditions of one type, by address (a comma in a name would split it)."""
+        return ", ".join(f"{prefix}{file_href(r.name)} {r.width}w" for r in self.renditions if r.media_type == media_type)
 
     def widest(self, most: int = WIDTHS[-1]) -> Rendition | None:
-        """The widest fallback rendition no wider than `most`: the print rendition by default."""
+        """The widest fallback rendition no wider than `most`: the print rendition by default. None for an image
+        without renditions (an animation, or one the page does not show)."""
         fitting = [r for r in self.fallback if r.width <= most] or self.fallback[:1]
         return fitting[-1] if fitting else None
 
@@ -92,7 +97,17 @@ def is_raster(name: str) -> bool:
     return Path(name).suffix.lower() in RASTER
 
 
-def licence_link(text: str | None) -> str | None:
+def logo_file(site: Site, cache: Path) -> Path | None:
+    """The press room's logo as pages and PDFs show it: a raster one cleaned like any photo, an SVG as it is."""
+    logo = site.logo.src if site.logo else None
+    if logo is None or not is_raster(logo.name):
+        return logo
+    cleaned = photo(logo, logo.name, hashlib.sha256(logo.read_bytes()).hexdigest(), Credits(), False, "", cache,
+                    site.limits.image_megapixels)
+    return cleaned.path(cleaned.name)
+
+
+def license_link(text: str | None) -> str | None:
     """The address of a licence named in `text`: one written in it, or a Creative Commons licence's deed
     ('CC BY 4.0' -> https://creativecommons.org/licenses/by/4.0/)."""
     if not text:
@@ -111,7 +126,7 @@ class Credits:
     """What is written into the files' metadata."""
 
     credit: str | None = None
-    licence: str | None = None
+    license: str | None = None
     caption: str | None = None
 
 
@@ -122,11 +137,8 @@ def photo(source: Path, name: str, sha256: str, credits: Credits, shown: bool, s
 
     key = hashlib.sha256(json.dumps([VERSION, pillow, sha256, name, stem, shown, asdict(credits)]).encode()).hexdigest()
     folder = cache / key[:40]
-    try:
-        known = json.loads((folder / "photo.json").read_text("utf-8"))
-        return Photo(**{**known, "folder": folder, "renditions": tuple(Rendition(**r) for r in known["renditions"])})
-    except (OSError, ValueError, TypeError, KeyError):
-        pass
+    if (known := _cached(folder)) is not None:
+        return known
     made = _make(source, name, credits, shown, stem, megapixels)
     scratch = cache / f".{key[:40]}.{os.getpid()}"
     shutil.rmtree(scratch, ignore_errors=True)
@@ -138,10 +150,43 @@ def photo(source: Path, name: str, sha256: str, credits: Credits, shown: bool, s
     (scratch / "photo.json").write_text(json.dumps(record), "utf-8")
     try:
         os.rename(scratch, folder)  # whole or not at all: a crash leaves a scratch folder, never half a photo
-    except OSError:  # made meanwhile by another process, or left by a crash: ours is as good
-        shutil.rmtree(folder, ignore_errors=True)
-        os.rename(scratch, folder)
+    except OSError:
+        if _cached(folder) is not None:  # made meanwhile by another process (press serve, press mail): theirs is ours
+            shutil.rmtree(scratch, ignore_errors=True)
+        else:  # left damaged
+            shutil.rmtree(folder, ignore_errors=True)
+            os.rename(scratch, folder)
     return Photo(**{**record, "folder": folder, "renditions": made.renditions})
+
+
+def _cached(folder: Path) -> Photo | None:
+    """The photo the cache holds in `folder`, if every file of it is there; its use is marked (see prune)."""
+    try:
+        known = json.loads((folder / "photo.json").read_text("utf-8"))
+        found = Photo(**{**known, "folder": folder, "renditions": tuple(Rendition(**r) for r in known["renditions"])})
+        if not all((folder / name).is_file() for name in found.published):
+            return None
+        os.utime(folder)
+        return found
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+
+
+def prune(cache: Path, days: int = 30) -> None:
+    """Forget photos no export has used for `days` (an edited caption or credit leaves the old files behind), and
+    the scratch folders of makers that were killed."""
+    now = time.time()
+    try:
+        folders = list(os.scandir(cache))
+    except OSError:
+        return
+    for entry in folders:
+        try:
+            age = now - entry.stat().st_mtime
+        except OSError:
+            continue
+        if age > days * 86400 or (entry.name.startswith(".") and age > 3600):
+            shutil.rmtree(entry.path, ignore_errors=True)
 
 
 @dataclass(slots=True)
@@ -156,6 +201,8 @@ class _Made:
 def _make(source: Path, name: str, credits: Credits, shown: bool, stem: str, megapixels: int) -> _Made:
     from PIL import Image, ImageOps
 
+    from PIL import UnidentifiedImageError
+
     data = source.read_bytes()
     try:
         with strict_images(), Image.open(io.BytesIO(data)) as image:
@@ -163,9 +210,10 @@ def _make(source: Path, name: str, credits: Credits, shown: bool, stem: str, meg
                 raise PhotoFailed(f"it is {image.width} × {image.height} pixels, more than the {megapixels} megapixels "
                                   "an image may have; make it smaller")
             orientation = image.getexif().get(ORIENTATION, 1)
-            # A phone's JPEG holding a second picture (MPO: a depth map, a preview) is a JPEG, not an animation.
+            # A phone's JPEG holding a second picture (MPO: a depth map, a preview) is a JPEG, not an animation,
+            # and a TIFF's pages (a scan, a thumbnail) are pages.
             media_type = "image/jpeg" if image.format == "MPO" else Image.MIME.get(image.format or "", "")
-            animated = getattr(image, "n_frames", 1) > 1 and media_type != "image/jpeg"
+            animated = getattr(image, "n_frames", 1) > 1 and media_type in ("image/gif", "image/png", "image/webp")
             xmp = _xmp(credits)
             original = _stripped(data, media_type, xmp) if orientation in (1, None) and not animated else None
             if original is None:
@@ -177,6 +225,8 @@ def _make(source: Path, name: str, credits: Credits, shown: bool, stem: str, meg
                 renditions = _renditions(upright, media_type, stem, xmp)
     except PhotoFailed:
         raise
+    except UnidentifiedImageError as exc:
+        raise PhotoFailed("its content is not an image that can be read") from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise PhotoFailed(str(exc).split(" (")[0] or type(exc).__name__) from exc
     files = {name: original} | {r.name: b for r, b in renditions.values()}
@@ -188,10 +238,9 @@ def _renditions(image, media_type: str, stem: str, xmp: bytes) -> dict[str, tupl
     from PIL import Image
 
     alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
-    drawing = media_type in ("image/png", "image/gif")
+    drawing = media_type == "image/gif" or (media_type == "image/png" and _few_colours(image))
     fallback = "image/png" if alpha or drawing else "image/jpeg"
-    icc = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
-    pixels = image.convert("RGBA" if alpha else "RGB")
+    pixels, icc = _in_rgb(image, alpha)
     pixels.info = {}  # nothing of the original's metadata (Pillow writes a JPEG's comment again)
     out = {}
     for width in sorted({min(w, image.width) for w in WIDTHS}):
@@ -212,16 +261,46 @@ def _renditions(image, media_type: str, stem: str, xmp: bytes) -> dict[str, tupl
     return out
 
 
+def _few_colours(image) -> bool:
+    """Whether an image is a drawing (a chart, a logo, an illustration: a few thousand colours at most, kept sharp
+    in PNG and lossless WebP) rather than a photo saved as PNG (tens of thousands: JPEG and lossy WebP, a tenth of
+    the size). Counted in the pixels as they are: scaling down would blend a drawing's edges into new colours."""
+    return image.mode in ("1", "P", "PA") or image.convert("RGB").getcolors(4096) is not None
+
+
+def _in_rgb(image, alpha: bool):
+    """The pixels in RGB(A), and the colour profile they are in: a CMYK photo is turned into sRGB through its own
+    profile (a plain conversion shifts its colours), and keeps no profile."""
+    from PIL import ImageCms
+
+    icc = image.info.get("icc_profile")
+    if image.mode == "CMYK" and icc:
+        try:
+            cmyk = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(image, cmyk, ImageCms.createProfile("sRGB"), outputMode="RGB"), None
+        except (ImageCms.PyCMSError, OSError):
+            pass
+    return image.convert("RGBA" if alpha else "RGB"), icc if image.mode in ("RGB", "RGBA") else None
+
+
 def _saved_upright(image, media_type: str, xmp: bytes, animated: bool) -> bytes:
     """The original saved again from its pixels alone, turned upright: for an image whose orientation is only
     said in its metadata, and for formats whose metadata is not dropped byte for byte (GIF, TIFF)."""
     from PIL import ImageOps, JpegImagePlugin
+
+    from PIL import ImageSequence
 
     buffer = io.BytesIO()
     if animated:  # every frame, with nothing but its timing
         frames = image
         frames.info = {k: v for k, v in image.info.items() if k in ("duration", "loop", "transparency", "background")}
         frames.save(buffer, image.format, save_all=True, comment=b"")
+        return buffer.getvalue()
+    if media_type == "image/tiff":  # every page, each a copy of its pixels alone: TIFF tags would carry XMP and IPTC
+        pages = [page.copy() for page in ImageSequence.Iterator(image)]
+        for page in pages:
+            page.info = {}
+        pages[0].save(buffer, "TIFF", compression="tiff_adobe_deflate", save_all=True, append_images=pages[1:])
         return buffer.getvalue()
     icc = image.info.get("icc_profile")
     upright = ImageOps.exif_transpose(image).copy()
@@ -235,10 +314,8 @@ def _saved_upright(image, media_type: str, xmp: bytes, animated: bool) -> bytes:
     elif media_type == "image/webp":
         lossless = image.info.get("lossless") or getattr(image, "_lossless", False)
         upright.save(buffer, "WEBP", lossless=bool(lossless), quality=92, xmp=xmp, icc_profile=icc)
-    elif media_type == "image/gif":
+    else:
         upright.save(buffer, "GIF", comment=b"")
-    else:  # TIFF: lossless whatever it held
-        upright.save(buffer, "TIFF", compression="tiff_adobe_deflate", icc_profile=icc)
     return buffer.getvalue()
 
 
@@ -279,6 +356,8 @@ def _jpeg_stripped(data: bytes, xmp: bytes) -> bytes:
         end = i + 2 + struct.unpack(">H", data[i + 2:i + 4])[0]
         segment = data[i:end]
         metadata = 0xE0 <= marker <= 0xEF or marker == 0xFE
+        if marker == 0xE0 and segment[4:9] == b"JFIF\0":  # its own thumbnail, if any, dropped: 0 × 0
+            segment = b"\xff\xe0\x00\x10" + segment[4:16] + b"\x00\x00"
         kept = (marker == 0xE0 and segment[4:9] == b"JFIF\0") or (marker == 0xE2 and segment[4:16] == b"ICC_PROFILE\0") \
             or (marker == 0xEE and segment[4:9] == b"Adobe")
         if ours and marker != 0xE0:  # after JFIF's APP0, which comes first
@@ -330,8 +409,8 @@ def _webp_stripped(data: bytes, xmp: bytes) -> bytes:
     """The EXIF and XMP chunks are dropped (and their flags); `xmp` is put in where the file has room for it."""
     if data[:4] != b"RIFF" or data[8:12] != b"WEBP":
         raise ValueError("not a WebP")
-    chunks, i = [], 12
-    while i < len(data):
+    chunks, i, end = [], 12, min(len(data), 8 + struct.unpack("<I", data[4:8])[0])
+    while i + 8 <= end:  # what follows the RIFF container is no part of the image
         kind, size = struct.unpack("<4sI", data[i:i + 8])
         chunks.append([kind, bytearray(data[i + 8:i + 8 + size])])
         i += 8 + size + (size & 1)
@@ -359,15 +438,15 @@ def _xmp(credits: Credits) -> bytes:
     """An XMP packet with the credit line, the licence (its terms and address) and the caption; empty without them."""
     lines = []
     if credits.credit:
-        lines.append(f"   <photoshop:Credit>{escape(credits.credit)}</photoshop:Credit>")
+        lines.append(f"   <photoshop:Credit>{xml_text(credits.credit)}</photoshop:Credit>")
     if credits.caption:
-        lines.append(f'   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{escape(credits.caption)}</rdf:li>'
+        lines.append(f'   <dc:description><rdf:Alt><rdf:li xml:lang="x-default">{xml_text(credits.caption)}</rdf:li>'
                      "</rdf:Alt></dc:description>")
-    if credits.licence:
-        lines.append(f'   <xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">{escape(credits.licence)}</rdf:li>'
+    if credits.license:
+        lines.append(f'   <xmpRights:UsageTerms><rdf:Alt><rdf:li xml:lang="x-default">{xml_text(credits.license)}</rdf:li>'
                      "</rdf:Alt></xmpRights:UsageTerms>")
-        if link := licence_link(credits.licence):
-            lines.append(f"   <xmpRights:WebStatement>{escape(link)}</xmpRights:WebStatement>")
+        if link := license_link(credits.license):
+            lines.append(f"   <xmpRights:WebStatement>{xml_text(link)}</xmpRights:WebStatement>")
     if not lines:
         return b""
     return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'

@@ -38,6 +38,7 @@ HTACCESS = (
     f"# {MARK}: Apache sends every text of the press room as UTF-8.\n"
     "AddDefaultCharset utf-8\n<IfModule mod_mime.c>\n"
     + "".join(f"  AddType {media_type} .{ext}\n" for ext, media_type in TYPES if ext in ("atom", "rss", "md"))
+    + "  AddType image/webp .webp\n"  # the photos' web sizes: an older Apache sends them untyped
     + "  AddCharset utf-8 " + " ".join(f".{ext}" for ext, _ in TYPES) + "\n</IfModule>\n"
 )
 
@@ -51,6 +52,8 @@ WEB_CONFIG = (
         for ext, media_type in TYPES
     )
     + '      <remove fileExtension=".woff2" />\n      <mimeMap fileExtension=".woff2" mimeType="font/woff2" />\n'
+    # IIS before Windows Server 2019 answers 404.3 for a type it does not know, and <picture> then shows nothing
+    + '      <remove fileExtension=".webp" />\n      <mimeMap fileExtension=".webp" mimeType="image/webp" />\n'
     "    </staticContent>\n  </system.webServer>\n</configuration>\n"
 )
 

@@ -45,7 +45,7 @@ def page_url(site: Site, path: str) -> str:
 
 def render_sitemap(site: Site, pages: Iterable[tuple[str, str | None]]) -> Artifact:
     """sitemap.xml of `pages`: (path under dist/ of an HTML page, when it last changed or None), in any order."""
-    urls = sorted((_text(as_uri(page_url(site, path))), lastmod) for path, lastmod in pages)
+    urls = sorted((xml_text(as_uri(page_url(site, path))), lastmod) for path, lastmod in pages)
     lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">\n']
     for loc, lastmod in urls:
         lines.append(f"  <url>\n    <loc>{loc}</loc>\n" + (f"    <lastmod>{lastmod}</lastmod>\n" if lastmod else "")
@@ -68,15 +68,15 @@ def news_entries(entries: Iterable[dict], now: datetime) -> list[dict]:
 
 def render_news_sitemap(site: Site, entries: Iterable[dict]) -> Artifact:
     """The Google News sitemap of `entries` (as news_entries gives them); with none, a sitemap listing nothing."""
-    name = _text(site.name)
+    name = xml_text(site.name)
     lines = [f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">\n']
     for entry in entries:
         lines.append(
-            f"  <url>\n    <loc>{_text(as_uri(entry['url']))}</loc>\n    <news:news>\n      <news:publication>\n"
+            f"  <url>\n    <loc>{xml_text(as_uri(entry['url']))}</loc>\n    <news:news>\n      <news:publication>\n"
             f"        <news:name>{name}</news:name>\n        <news:language>{news_language(entry['lang'])}</news:language>\n"
             f"      </news:publication>\n"
             f"      <news:publication_date>{public_time(entry).isoformat()}</news:publication_date>\n"
-            f"      <news:title>{_text(entry['title'])}</news:title>\n    </news:news>\n  </url>\n"
+            f"      <news:title>{xml_text(entry['title'])}</news:title>\n    </news:news>\n  </url>\n"
         )
     lines.append("</urlset>\n")
     return Artifact(NEWS_SITEMAP, "".join(lines).encode("utf-8"))
@@ -105,6 +105,7 @@ def robots_txt(site: Site, mark: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _text(value: str) -> str:
-    """`value` as XML character data."""
-    return re.sub(_NOT_XML, "", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def xml_text(value: str) -> str:
+    """`value` as XML character data (or an attribute's value in double quotes): what XML cannot hold at all, a
+    control character, is left out."""
+    return re.sub(_NOT_XML, "", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")

@@ -5,7 +5,7 @@ A Swedish public body must publish one for its web presence (lagen om tillgängl
 offentlig service, from the EU's Web Accessibility Directive). Every page links it in its footer, and
 every release says how to ask for it in another format. The statement is written in each language the
 press room publishes in that has its texts here (Swedish, English); a page in another language links
-the English one.
+the press room's (or the English one, if the press room's language has no texts here either).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def another_format_href(site: Site, release: Release) -> str | None:
         return None
     if a.email:
         subject = TEXTS[statement_lang(site, release.lang)]["subject"].format(title=release.title)
-        return f"mailto:{a.email}?subject={quote(subject)}"
+        return f"mailto:{quote(a.email, safe='@+')}?subject={quote(subject)}"
     return a.form or None
 
 
@@ -154,7 +154,7 @@ def render_statement(site: Site, lang: str, env: jinja2.Environment, fonts: Font
         "status": t[f"status_{a.status}"],
         "other_format_text": t["other_format_text"].format(title=site.title),
         "ways": [(label, href, text) for label, href, text in (
-            ("email", f"mailto:{a.email}" if a.email else None, a.email),
+            ("email", f"mailto:{quote(a.email, safe='@+')}" if a.email else None, a.email),
             ("phone", tel_href(a.phone) if a.phone else None, a.phone),
             ("form", a.form, a.form)) if href],
         "enforcement_text": t["enforcement_text"].format(body=body),

@@ -207,6 +207,13 @@ def _accessibility(f: Fields, problems: Problems, lang: str | None, tz) -> Acces
     enforcement = DIGG if (lang or "").split("-")[0] == "sv" else ("", "")
     if (body := given.mapping("enforcement", ["name", "url"])) is not None:
         enforcement = (body.text("name") or "", body.text("url") or "")
+        if enforcement[1] and (urlsplit(enforcement[1]).scheme not in ("http", "https") or not urlsplit(enforcement[1]).netloc):
+            missing.append((body.line("url"), f"'accessibility: enforcement: url' has '{enforcement[1]}'; give the "
+                            "https:// address where readers report to that body"))
+            enforcement = (enforcement[0], "https://…")
+    if status in ("partial", "none") and not given.texts("gaps"):
+        missing.append((given.line("status"), f"'accessibility: status' is '{status}' but 'gaps:' lists no content that "
+                        "is not accessible; list it, one line each, as the law asks"))
     if not all(enforcement):
         missing.append((given.line("enforcement") if body else f.line("accessibility"),
                         "'accessibility:' names no body that enforces the law where you are; add "

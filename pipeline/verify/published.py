@@ -260,11 +260,14 @@ def _check_image(data: bytes, listed: Listed) -> list[str]:
     with Image.open(io.BytesIO(data)) as image:  # the header and metadata only: no pixel is decoded
         exif = image.getexif()
         xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp") or b""
+        xmp = xmp if isinstance(xmp, bytes) else xmp.encode()
         found = []
-        if exif.get_ifd(0x8825) or b"GPS" in (xmp if isinstance(xmp, bytes) else xmp.encode()):
+        if exif.get_ifd(0x8825) or re.search(rb"GPS(Latitude|Longitude|Altitude|Position)", xmp):
             found.append("where it was taken (GPS)")
-        if any(tag in exif for tag in (0x010F, 0x0110, 0x013B, 0xA431)) or exif.get_ifd(0x8769):
+        if any(tag in exif for tag in (0x010F, 0x0110, 0x013B, 0x0132)) or exif.get_ifd(0x8769):
             found.append("the camera, its owner or the time it was taken (EXIF)")
+        if any(key in image.info for key in ("comment", "photoshop", "mp", "Author", "Comment")):
+            found.append("a comment, IPTC data or a second picture")
     return [f"the image tells {' and '.join(found)}, which the export never publishes; export again, and report "
             "it if it persists"] if found else []
 
