@@ -47,11 +47,15 @@ SETTABLE = {
 @contextmanager
 def strict_images() -> Iterator[None]:
     """Pillow set to refuse a truncated image while it reads one of ours: WeasyPrint, once imported in a
-    process, makes Pillow accept one silently, with its missing part drawn grey."""
-    from PIL import ImageFile
+    process, makes Pillow accept one silently, with its missing part drawn grey. Every reader of our images
+    checks their size against `image_megapixels` before it decodes them."""
+    from PIL import Image, ImageFile
 
-    before, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    # Nor does Pillow's own bomb guard stop us from reading an image's size: ours says it, from the header alone,
+    # before any pixel is decoded.
+    before = ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS
+    ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS = False, None
     try:
         yield
     finally:
-        ImageFile.LOAD_TRUNCATED_IMAGES = before
+        ImageFile.LOAD_TRUNCATED_IMAGES, Image.MAX_IMAGE_PIXELS = before

@@ -37,14 +37,14 @@ HOSTILE = {
     "a decompression bomb as key image": (
         {"sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\nimage: {src: bomb.png, alt: Bomb}\n"),
          "sources/2026/bomb.png": bomb()},
-        "sources/2026/2026-11-26-ond.md:4: error: image 'bomb.png' cannot be used (it has more than 120 megapixels, the "
-        "most an image may have; make it smaller); save it again as JPEG, PNG, GIF, WebP or SVG",
+        "sources/2026/2026-11-26-ond.md:4: error: image 'bomb.png' cannot be used: it is 20000 × 20000 pixels, more "
+        "than the 120 megapixels an image may have; make it smaller, or raise 'limits: {image_megapixels: …}' in site.yaml",
     ),
     "a decompression bomb in the body": (
         {"sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\n", "Text.\n\n![Bomb](bomb.png)\n"),
          "sources/2026/bomb.png": bomb()},
-        "sources/2026/2026-11-26-ond.md:8: error: image 'bomb.png' cannot be used (it has more than 120 megapixels, the "
-        "most an image may have; make it smaller); save it again as JPEG, PNG, GIF, WebP or SVG",
+        "sources/2026/2026-11-26-ond.md:8: error: image 'bomb.png' cannot be used: it is 20000 × 20000 pixels, more "
+        "than the 120 megapixels an image may have; make it smaller, or raise 'limits: {image_megapixels: …}' in site.yaml",
     ),
     "a list nested 5,000 deep on one line": (
         {"sources/2026/2026-11-26-ond.md": release("title: Ond\ndate: 2026-11-26\n", "- " * 5000 + "x\n")},

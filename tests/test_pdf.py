@@ -152,7 +152,8 @@ def test_an_unreadable_image_fails_the_release_with_its_line(project):
         "sources/2026/trasig.png": b"\x89PNG\r\n\x1a\n this is not a picture",
     })
     run = export("sources", "--now", NOW, "-q", expect=1)
-    assert len(run.problems) == 1 and run.problems[0].startswith("sources/2026/r.md:4: error: image 'trasig.png' cannot be used (")
+    assert len(run.problems) == 1 and run.problems[0] == ("sources/2026/r.md:4: error: image 'trasig.png' cannot be used: its content is not a "
+                                                           "JPEG, PNG, GIF or WebP image; save it again as one")
     assert not (project / "dist/2026").exists()
 
 

@@ -200,8 +200,8 @@ def test_a_broken_photo_fails_its_release_alone_with_one_message(project):
     })
     run = export("sources", "--now", NOW, expect=1)
     assert len(run.problems) == 1, run.stderr
-    assert re.match(r"sources/2026/2026-11-26-bro\.md:4: error: image 'bro\.jpg' cannot be used \(.+\); save it again",
-                    run.problems[0]), run.problems
+    assert run.problems[0] == ("sources/2026/2026-11-26-bro.md:4: error: image 'bro.jpg' cannot be used: the file is "
+                               "incomplete; copy it again from where it came from"), run.problems
     assert (project / "dist/2026/annan/index.html").is_file() and not (project / "dist/2026/bro").exists()
     assert "Traceback" not in run.stderr
 
@@ -282,6 +282,6 @@ def test_a_logo_that_cannot_be_read_is_said_once_and_stops_nothing_silently(proj
         "sources/2026/2026-11-26-bro.md": release("title: Bron\ndate: 2026-11-26\n"),
     })
     run = export("sources", "--now", NOW, expect=1)
-    assert run.problems == ["sources/site.yaml:4: error: the logo 'logo.png' cannot be used (its content is not an "
-                            "image that can be read); save it again as SVG, PNG or JPEG"], run.stderr
+    assert run.problems == ["sources/site.yaml:4: error: the logo 'logo.png' cannot be used: its content is not a "
+                            "JPEG, PNG, GIF or WebP image; save it again as one"], run.stderr
     assert "Traceback" not in run.stderr

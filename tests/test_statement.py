@@ -87,8 +87,8 @@ def test_a_statement_missing_what_the_law_asks_is_said_and_not_published(project
         "'accessibility:' says nowhere to report a problem or ask for another format",
         "'accessibility:' names no body that enforces the law where you are",
     ]
-    assert all(p.startswith("sources/site.yaml:") and p.endswith("until then the press room publishes no "
-                                                                  "accessibility statement") for p in run.problems)
+    assert all(p.startswith("sources/site.yaml:") and p.endswith("until it is mended, the statement stays as last "
+                                                                  "published (none, if it never was)") for p in run.problems)
     assert not (project / "dist/tillganglighet").exists() and not (project / "dist/accessibility").exists()
     assert "statement" not in (project / "dist/2026/bro/index.html").read_text("utf-8").lower()
 
@@ -106,3 +106,22 @@ def test_a_partial_statement_without_gaps_or_with_an_unsafe_address_is_not_publi
     ]
     assert not (project / "dist/tillganglighet").exists()
     assert "javascript:" not in (project / "dist/2026/bro/index.html").read_text("utf-8")
+
+
+def test_a_typo_in_the_statement_keeps_the_one_last_published(project):
+    """The law wants a statement online: a mistake is said, and the last sound statement stays, with its links."""
+    write_tree(project, {
+        "sources/site.yaml": SITE + STATEMENT,
+        "sources/2026/2026-11-26-bro.md": release("title: Bron\ndate: 2026-11-26\n"),
+    })
+    export("sources", "--now", NOW, "-q")
+    before = (project / "dist/tillganglighet/index.html").read_bytes()
+    (project / "sources/site.yaml").write_text(SITE + STATEMENT.replace("assessed: 2026-11-15", "assessed: 2026-13-45")
+                                               .replace("partial", "partly"), "utf-8")
+    run = export("sources", "--now", NOW)
+    assert len(run.problems) == 2 and all(": warning: " in p for p in run.problems), run.problems
+    assert (project / "dist/tillganglighet/index.html").read_bytes() == before
+    assert "another-format" in (project / "dist/2026/bro/index.html").read_text("utf-8")
+    (project / "sources/site.yaml").write_text(SITE, "utf-8")  # the section taken away: no statement any more
+    export("sources", "--now", NOW, "-q")
+    assert not (project / "dist/tillganglighet").exists()

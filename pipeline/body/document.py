@@ -77,7 +77,7 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
                                "remove it from this release until then, or, if it is no secret, copy it under another name")
             if message := unreadable_image(path, site.limits.image_megapixels):
                 problems.error(_line_naming(release, name),
-                               f"image '{name}' cannot be used ({message}); save it again as JPEG, PNG, GIF, WebP or SVG")
+                               f"image '{name}' cannot be used: {message}")
         checked.append(ContentError(problems.items) if problems.has_errors
                        else _Checked(release, checker, blocks, problems, ast["pandoc-api-version"]))
     good = [c for c in checked if not isinstance(c, ContentError)]
@@ -205,15 +205,16 @@ def _decoded(path: Path, megapixels: int) -> str | None:
         with strict_images(), Image.open(path) as image:  # reads the header only: the size is known before any pixel is
             width, height = image.size
             if width * height > megapixels * 1_000_000:
-                return (f"it is {width} × {height} pixels, more than the {megapixels} megapixels "
-                        "an image may have; make it smaller")
+                return (f"it is {width} × {height} pixels, more than the {megapixels} megapixels an image may have; "
+                        f"make it smaller, or raise 'limits: {{image_megapixels: …}}' in site.yaml")
             image.load()
-    except Image.DecompressionBombError:  # so large that Pillow refuses to open it at all
-        return f"it has more than {megapixels} megapixels, the most an image may have; make it smaller"
     except UnidentifiedImageError:  # Pillow's message would name the file by its full path
-        return "its content is not an image that can be read"
+        return "its content is not a JPEG, PNG, GIF or WebP image; save it again as one"
     except (OSError, SyntaxError, ValueError) as exc:
-        return str(exc).split(" (")[0] or type(exc).__name__
+        why = str(exc).split(" (")[0] or type(exc).__name__
+        if "truncated" in why:
+            return "the file is incomplete; copy it again from where it came from"
+        return f"{why}; save it again as JPEG, PNG, GIF or WebP"
     return None
 
 

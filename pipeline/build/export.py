@@ -12,11 +12,13 @@ import tempfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, wait
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
+
+import orjson
 
 from pipeline.build.cache import STAMP, Cache, FileDigests, Remembered, digest, file_digest, stamp, touched_since, unchanged
 from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, PRESS_COPIES_INDEX, InPlace, OutputRefused, Snapshot,
@@ -218,6 +220,7 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
     if now.tzinfo is None:
         now = now.replace(tzinfo=ZoneInfo(site.timezone))
     run.problems(_linked_folders(sources))
+    site = kept_statement(site, cache_dir)
     settings = Settings(site=site, theme=theme, dist=dist, now=now, embargoed=embargoed, debug=debug,
                         compiled=cache_dir / "templates", photos=cache_dir / "photos", preview=preview)
     cache = Cache(cache_dir, _salt(site, theme, cache_dir) + ("preview" if preview else ""), remembered)
@@ -231,6 +234,40 @@ def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug:
 
         prune(settings.photos)
     return summary
+
+
+def kept_statement(site: Site, cache_dir: Path) -> Site:
+    """The press room with the accessibility statement to publish: a sound one is remembered in the build cache,
+    and one with mistakes gives way to it. The law wants a statement online, and a typo never unpublishes."""
+    remembered = cache_dir / "accessibility.json"
+    if site.accessibility is not None:
+        record = orjson.dumps(asdict(site.accessibility), option=orjson.OPT_SORT_KEYS)
+        if _bytes_or_none(remembered) != record:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            fd, scratch = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(record)
+            os.replace(scratch, remembered)
+        return site
+    if not site.accessibility_faulty:  # no statement asked for: none is published, and none is kept
+        remembered.unlink(missing_ok=True)
+        return site
+    from pipeline.source.model import Accessibility
+
+    try:
+        last = orjson.loads(remembered.read_bytes())
+        dates = {key: datetime.fromisoformat(last[key]) if last[key] else None for key in ("assessed", "updated")}
+        return replace(site, accessibility=Accessibility(**{**last, **dates, "gaps": tuple(last["gaps"]),
+                                                             "enforcement": tuple(last["enforcement"])}))
+    except (OSError, ValueError, TypeError, KeyError):
+        return site
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def press_room(sources: Path) -> tuple[Site | None, Theme | None, list[Problem]]:
@@ -249,7 +286,7 @@ def press_room(sources: Path) -> tuple[Site | None, Theme | None, list[Problem]]
 
         if why := unreadable_image(site.logo.src, site.limits.image_megapixels):
             problems.error(line_starting(file_lines(site.path), "logo:") or 1,
-                           f"the logo '{site.logo.src.name}' cannot be used ({why}); save it again as SVG, PNG or JPEG")
+                           f"the logo '{site.logo.src.name}' cannot be used: {why}")
             return None, theme, problems.items  # every page shows it: as any error of site.yaml, it stops the export
     return site, theme, problems.items
 

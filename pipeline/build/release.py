@@ -30,7 +30,7 @@ from pipeline.render.ninjs import render_ninjs
 from pipeline.build.output import MACHINE_FAULTS, write
 from pipeline.render.pages import Downloads, environment_for, preview_banner, render_release_page
 from pipeline.paths import file_href, pdf_name, public_url, site_file_path, text_path
-from pipeline.render.photos import Credits, PhotoFailed, is_raster, logo_file, photo
+from pipeline.render.photos import RASTER, Credits, PhotoFailed, is_raster, logo_file, photo
 from pipeline.render.printjob import Printed, PrintJob, embedded_for
 from pipeline.problems import ContentError, Problem, file_lines, first_text_line, line_holding
 from pipeline.render.theme import PRINT_STYLESHEETS, Theme
@@ -115,7 +115,7 @@ def with_photos(doc: Document, cache: Path, shas: dict[str, str] | None = None) 
     r, site = doc.release, doc.site
     shown = shown_images(doc)
     stems = _stems(doc, shown)
-    photos, problems = {}, []
+    photos, problems, warnings = {}, [], []
     for name, path in sorted(doc.files.items()):
         if not is_raster(name):
             continue
@@ -123,15 +123,20 @@ def with_photos(doc: Document, cache: Path, shas: dict[str, str] | None = None) 
         credits = (Credits(r.image.credit, r.image.license or site.image_license, r.image.caption) if is_key
                    else Credits(None, site.image_license, None))
         sha = (shas or {}).get(str(path)) or hashlib.sha256(path.read_bytes()).hexdigest()
+        line = line_holding(file_lines(r.path), name) or 1
         try:
-            photos[name] = photo(path, name, sha, credits, name in shown, stems.get(name, ""), cache,
-                                 site.limits.image_megapixels)
+            photos[name] = made = photo(path, name, sha, credits, name in shown, stems.get(name, ""), cache,
+                                        site.limits.image_megapixels)
         except PhotoFailed as exc:
-            problems.append(Problem(r.path, line_holding(file_lines(r.path), name) or 1, "error",
-                                    f"image '{name}' cannot be used ({exc}); save it again as JPEG, PNG, GIF or WebP"))
+            problems.append(Problem(r.path, line, "error", f"image '{name}' cannot be used ({exc})"))
+            continue
+        if made.media_type != RASTER[Path(name).suffix.lower()]:  # a PNG named .jpg: downloaded, it opens wrongly
+            right = {"image/jpeg": "jpg", "image/tiff": "tif"}.get(made.media_type, made.media_type.split("/")[1])
+            warnings.append(Problem(r.path, line, "warning", f"'{name}' is a {right.upper()} image, not what its name "
+                                    f"says; rename it '{Path(name).stem}.{right}' (and where the release names it)"))
     if problems:
         raise ContentError(problems)
-    return replace(doc, photos=photos)
+    return replace(doc, photos=photos, warnings=doc.warnings + tuple(warnings))
 
 
 def shown_images(doc: Document) -> set[str]:

@@ -218,7 +218,7 @@ def release_context(doc: Document, downloads: Downloads | None, banner: str | No
         ],
         "attachments": [
             {"href": file_href(a.src.name), "title": a.title, "kind": a.src.suffix.lstrip(".").upper() or "file",
-             "size": size_text(a.src.stat().st_size, r.lang)}
+             "size": size_text(doc.photos[a.src.name].bytes if a.src.name in doc.photos else a.src.stat().st_size, r.lang)}
             for a in r.attachments
         ],
         "downloads": download_links(downloads, r.lang) if downloads else None,

@@ -208,7 +208,7 @@ def _make(source: Path, name: str, credits: Credits, shown: bool, stem: str, meg
         with strict_images(), Image.open(io.BytesIO(data)) as image:
             if image.width * image.height > megapixels * 1_000_000:
                 raise PhotoFailed(f"it is {image.width} × {image.height} pixels, more than the {megapixels} megapixels "
-                                  "an image may have; make it smaller")
+                                  "an image may have; make it smaller, or raise 'limits: {image_megapixels: …}' in site.yaml")
             orientation = image.getexif().get(ORIENTATION, 1)
             # A phone's JPEG holding a second picture (MPO: a depth map, a preview) is a JPEG, not an animation,
             # and a TIFF's pages (a scan, a thumbnail) are pages.
@@ -226,9 +226,11 @@ def _make(source: Path, name: str, credits: Credits, shown: bool, stem: str, meg
     except PhotoFailed:
         raise
     except UnidentifiedImageError as exc:
-        raise PhotoFailed("its content is not an image that can be read") from exc
+        raise PhotoFailed("its content is not a JPEG, PNG, GIF, WebP or TIFF image; save it again as one") from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise PhotoFailed(str(exc).split(" (")[0] or type(exc).__name__) from exc
+        why = str(exc).split(" (")[0] or type(exc).__name__
+        raise PhotoFailed("the file is incomplete; copy it again from where it came from" if "truncated" in why
+                          else f"{why}; save it again as JPEG, PNG, GIF or WebP") from exc
     files = {name: original} | {r.name: b for r, b in renditions.values()}
     return _Made(width, height, media_type, files, tuple(r for r, _ in renditions.values()))
 

@@ -115,7 +115,7 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
         problems.error(f.line("theme"), f"theme '{theme}' must be a folder name under themes/, such as 'default'")
     mail = _mail_settings(f, problems)
     images = f.mapping("images", IMAGES_KEYS)
-    accessibility = _accessibility(f, problems, lang, tz) if tz else None
+    accessibility, faulty = _accessibility(f, problems, lang, tz) if tz else (None, False)
     if problems.has_errors or tz is None:
         return None, problems
     site = Site(
@@ -123,7 +123,7 @@ def load_site(path: Path) -> tuple[Site | None, Problems]:
         description=f.text("description"), timezone=timezone, logo=logo, theme=theme,
         boilerplate=boilerplate, contacts=contacts, feed_size=feed_size, wire_width=wire_width, wire_ascii=wire_ascii,
         limits=limits, check=_check_settings(f), mail=mail, image_license=images.text("license") if images else None,
-        accessibility=accessibility,
+        accessibility=accessibility, accessibility_faulty=faulty,
     )
     return site, problems
 
@@ -168,12 +168,18 @@ def _mail_settings(f: Fields, problems: Problems) -> MailSettings | None:
     return MailSettings(addresses["from"], addresses.get("reply_to"), unsubscribe)
 
 
-def _accessibility(f: Fields, problems: Problems, lang: str | None, tz) -> Accessibility | None:
-    """site.yaml's `accessibility:` section, for the accessibility statement. Its problems are warnings, and a
-    statement that lacks what the law asks for is not published: the export says what to add."""
+def _accessibility(f: Fields, problems: Problems, lang: str | None, tz) -> tuple[Accessibility | None, bool]:
+    """site.yaml's `accessibility:` section, for the accessibility statement, and whether it has mistakes. These
+    are warnings: the export then keeps the statement it last published (build/export.py) and says what to mend."""
+    until = "; until it is mended, the statement stays as last published (none, if it never was)"
+    node = f.raw("accessibility")
+    if node is not None and not isinstance(node, yaml.MappingNode) and str(node.value or "").strip():
+        problems.warning(f.line("accessibility"), "'accessibility:' must be a mapping of 'key: value' lines, as in "
+                                                  f"the example of SOURCE-FORMAT.md §2{until}")
+        return None, True
     given = f.mapping("accessibility", ACCESSIBILITY_KEYS)
     if given is None:
-        return None
+        return None, False
     missing = []
     status = given.text("status")
     if status not in ("full", "partial", "none"):
@@ -211,6 +217,9 @@ def _accessibility(f: Fields, problems: Problems, lang: str | None, tz) -> Acces
             missing.append((body.line("url"), f"'accessibility: enforcement: url' has '{enforcement[1]}'; give the "
                             "https:// address where readers report to that body"))
             enforcement = (enforcement[0], "https://…")
+    if status == "full" and given.texts("gaps"):
+        missing.append((given.line("gaps"), "'accessibility: status' is 'full' but 'gaps:' lists content that is not "
+                        "accessible; say 'partial', or remove the gaps that are mended"))
     if status in ("partial", "none") and not given.texts("gaps"):
         missing.append((given.line("status"), f"'accessibility: status' is '{status}' but 'gaps:' lists no content that "
                         "is not accessible; list it, one line each, as the law asks"))
@@ -219,11 +228,11 @@ def _accessibility(f: Fields, problems: Problems, lang: str | None, tz) -> Acces
                         "'accessibility:' names no body that enforces the law where you are; add "
                         "'enforcement: {name: …, url: https://…}'"))
     for line, message in missing:
-        problems.warning(line, f"{message}; until then the press room publishes no accessibility statement")
+        problems.warning(line, message + until)
     if missing or given.problems.has_errors:
-        return None
+        return None, True
     return Accessibility(status=status, assessed=dates["assessed"], method=method, email=email, phone=phone, form=form,
-                         gaps=given.texts("gaps"), updated=dates["updated"], enforcement=enforcement)
+                         gaps=given.texts("gaps"), updated=dates["updated"], enforcement=enforcement), False
 
 
 def _check_settings(f: Fields) -> CheckSettings:

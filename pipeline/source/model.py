@@ -97,6 +97,7 @@ class Site:
     mail: MailSettings | None = None  # for press mail; None: not set up
     image_license: str | None = None  # site.yaml's images: {license: …}, for images that name none
     accessibility: Accessibility | None = None  # its accessibility statement; None: the press room has none
+    accessibility_faulty: bool = False  # site.yaml's accessibility: has mistakes (its warnings say which)
 
     def boilerplate_for(self, lang: str) -> tuple[str | None, Boilerplate | None]:
         """(its language, the text): the exact tag, then its primary language, then the site's language."""
