@@ -11,8 +11,8 @@ owner's name, in EXIF, XMP, IPTC and maker data, and an EXIF thumbnail can show 
 None of it is published. Renditions are made from the pixels alone; the original keeps only its
 pixels, its colour profile and its orientation (turned into the pixels). A JPEG, PNG or WebP original
 that needs no turning keeps its compressed pixels byte for byte: only metadata segments are dropped.
-The credit, licence and caption are written into every file as XMP (IPTC Photo Metadata), so they
-travel with it.
+The credit, licence and caption (the key image's; the press room's licence for the others) are written
+into every file as XMP (IPTC Photo Metadata), so they travel with it.
 
 Pillow is the one library that reads and writes images here.
 """
@@ -26,9 +26,9 @@ import os
 import re
 import shutil
 import struct
+import time
 import zlib
 from dataclasses import asdict, dataclass
-import time
 from pathlib import Path
 
 from pipeline.limits import strict_images
@@ -199,9 +199,7 @@ class _Made:
 
 
 def _make(source: Path, name: str, credits: Credits, shown: bool, stem: str, megapixels: int) -> _Made:
-    from PIL import Image, ImageOps
-
-    from PIL import UnidentifiedImageError
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     data = source.read_bytes()
     try:
