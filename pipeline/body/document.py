@@ -66,17 +66,17 @@ def convert_all(releases: list[Release], site: Site, index: dict[str, list | Non
         seen: dict[str, str] = {}  # names as a server that ignores case and accents' encoding compares them
         for name, path in checker.files.items():
             if name in own:
-                problems.error(_line_naming(release, name), own_name_problem(name))
+                problems.error(line_naming(release, name), own_name_problem(name))
             if (folded := unicodedata.normalize("NFC", name).casefold()) in seen:
-                problems.error(_line_naming(release, name), f"'{name}' and '{seen[folded]}' differ only in upper and "
+                problems.error(line_naming(release, name), f"'{name}' and '{seen[folded]}' differ only in upper and "
                                                             "lower case, which many servers do not tell apart; rename one")
             seen[folded] = name
             if owner := (private or {}).get(str(path)):
-                problems.error(_line_naming(release, name),
+                problems.error(line_naming(release, name),
                                f"'{name}' is also a file of {owner}: publishing it here would give it away early; "
                                "remove it from this release until then, or, if it is no secret, copy it under another name")
             if message := unreadable_image(path, site.limits.image_megapixels):
-                problems.error(_line_naming(release, name),
+                problems.error(line_naming(release, name),
                                f"image '{name}' cannot be used: {message}")
         checked.append(ContentError(problems.items) if problems.has_errors
                        else _Checked(release, checker, blocks, problems, ast["pandoc-api-version"]))
@@ -168,7 +168,7 @@ def _check(bodies: list[tuple[Path, str, int, str, str, datetime]], site: Site, 
     return out
 
 
-def _line_naming(release: Release, name: str) -> int:
+def line_naming(release: Release, name: str) -> int:
     """The first line of the source that mentions a file: where the communicator refers to it."""
     return line_holding(release.source_bytes.decode("utf-8", "replace").split("\n"), name) or 1
 

@@ -240,14 +240,8 @@ def kept_statement(site: Site, cache_dir: Path) -> Site:
     """The press room with the accessibility statement to publish: a sound one is remembered in the build cache,
     and one with mistakes gives way to it. The law wants a statement online, and a typo never unpublishes."""
     remembered = cache_dir / "accessibility.json"
-    if site.accessibility is not None:
-        record = orjson.dumps(asdict(site.accessibility), option=orjson.OPT_SORT_KEYS)
-        if _bytes_or_none(remembered) != record:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            fd, scratch = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(record)
-            os.replace(scratch, remembered)
+    if site.accessibility is not None:  # written only when it changed
+        write_bytes(cache_dir, remembered.name, orjson.dumps(asdict(site.accessibility), option=orjson.OPT_SORT_KEYS))
         return site
     if not site.accessibility_faulty:  # no statement asked for: none is published, and none is kept
         remembered.unlink(missing_ok=True)
@@ -261,13 +255,6 @@ def kept_statement(site: Site, cache_dir: Path) -> Site:
                                                              "enforcement": tuple(last["enforcement"])}))
     except (OSError, ValueError, TypeError, KeyError):
         return site
-
-
-def _bytes_or_none(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except OSError:
-        return None
 
 
 def press_room(sources: Path) -> tuple[Site | None, Theme | None, list[Problem]]:

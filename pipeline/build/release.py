@@ -19,7 +19,7 @@ from pathlib import Path
 from pipeline.render.artifact import Artifact
 from pipeline.build.cache import stamp
 from pipeline.body.pandoc import PandocFailed
-from pipeline.body.document import Document, convert_all
+from pipeline.body.document import Document, convert_all, line_naming
 from pipeline.editorial.rules import Timing, review
 from pipeline.render.feeds import feed_item
 from pipeline.render.fonts import FontCoverage, coverage, missing_problems, with_scripts
@@ -123,7 +123,7 @@ def with_photos(doc: Document, cache: Path, shas: dict[str, str] | None = None) 
         credits = (Credits(r.image.credit, r.image.license or site.image_license, r.image.caption) if is_key
                    else Credits(None, site.image_license, None))
         sha = (shas or {}).get(str(path)) or hashlib.sha256(path.read_bytes()).hexdigest()
-        line = line_holding(file_lines(r.path), name) or 1
+        line = line_naming(r, name)
         try:
             photos[name] = made = photo(path, name, sha, credits, name in shown, stems.get(name, ""), cache,
                                         site.limits.image_megapixels)
@@ -162,7 +162,7 @@ def _stems(doc: Document, shown: set[str]) -> dict[str, str]:
                 stems.add(stem.casefold())
                 break
         else:
-            raise ContentError([Problem(doc.release.path, line_holding(file_lines(doc.release.path), name) or 1, "error",
+            raise ContentError([Problem(doc.release.path, line_naming(doc.release, name), "error",
                                         f"the sizes of image '{name}' for the web would take the names of other files "
                                         "of this release; rename the image")])
     return out
