@@ -18,7 +18,7 @@ PACKAGE = Path(pipeline.__file__).parent
 RANK = {"source": 0, "body": 1, "render": 2, "editorial": 2, "verify": 2, "importing": 2, "build": 3, "mail": 3, "cli": 4}
 SHARED = {"problems", "limits", "labels", "paths", "orphans", "__main__"}
 ONLY_IMPORTER = {"pypandoc": "pipeline.body.pandoc", "weasyprint": "pipeline.render.pdf", "feedgen": "pipeline.render.feeds",
-                 "jsonschema": "pipeline.verify.published"}
+                 "jsonschema": "pipeline.verify.published", "distributed": "pipeline.build.cluster"}
 
 
 def modules() -> dict[str, Path]:

@@ -23,12 +23,13 @@ import orjson
 from pipeline.build.cache import STAMP, Cache, FileDigests, Remembered, digest, file_digest, stamp, touched_since, unchanged
 from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, PRESS_COPIES_INDEX, InPlace, OutputRefused, Snapshot,
                                    read_manifest, remove_stale, sha256, write_bytes, write_manifest)
-from pipeline.build.printer import Printer
+from pipeline.build.printer import Printer, PrinterFault
 from pipeline.problems import Problem, Problems, file_lines, line_starting
 from pipeline.render.theme import Theme, find_theme
 from pipeline.build.record import CHUNK, Outcome, ProblemLine, ReleaseFacts, Settings, Status, problem_lines
 
 if TYPE_CHECKING:
+    from pipeline.build.cluster import ClusterPrinter
     from pipeline.source.model import Release, Site
 
 
@@ -91,14 +92,14 @@ class _Run:
 def export(
     sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False,
     embargoed: Path | None = None, jobs: int = 1, force: bool = False, cache_dir: Path | None = None,
-    preview: bool = False, printer: Printer | None = None, remembered: Remembered | None = None,
+    preview: bool = False, printer: Printer | ClusterPrinter | None = None, remembered: Remembered | None = None,
 ) -> Summary:
     """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all.
 
     Releases whose inputs did not change since the last export are taken from the
     cache in `cache_dir` (default: `.cache/` beside the sources folder) without
     being rendered again; the others are rendered here, their PDFs printed by
-    `jobs` worker processes. With
+    `jobs` worker processes, or by the `printer` given (a ClusterPrinter: on a Dask cluster). With
     `embargoed`, releases still under embargo get a press copy for agencies in that folder:
     their PDF, wire text, NewsML-G2 and ninjs, marked with the embargo, and their images.
     A `preview` (press serve) publishes drafts and releases not public yet too, each
@@ -141,13 +142,13 @@ def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Rep
                          embargoed: Path | None, jobs: int, force: bool, cache_dir: Path, preview: bool,
                          printer: Printer | None, remembered: Remembered | None) -> Summary:
     printer = printer or Printer(jobs)
-    if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
-        # Only a hint, from modification times; what is printed is decided by content. But it lets the
-        # workers start their second-long WeasyPrint import now, before anything else is read.
-        printer.start_workers(1)
     output = InPlace(dist) if preview else Snapshot(dist)
     stopped = True
     try:
+        if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
+            # Only a hint, from modification times; what is printed is decided by content. But it lets the
+            # workers start their second-long WeasyPrint import now, before anything else is read.
+            printer.start_workers(1)
         check_output(dist, sources)
         summary = _export(sources, output.begin(), now, reporter, debug, embargoed, printer, force, cache_dir, preview,
                           remembered)
@@ -164,6 +165,10 @@ def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Rep
         reporter.problem(Problem(dist, 0, "error", f"{exc}; nothing was published"))
         summary = Summary(errors=1, published_nothing=True)
         stopped = False
+    except PrinterFault as exc:  # the cluster: stopped, its work cancelled
+        for line in exc.args:
+            reporter.problem(Problem(dist, 0, "error", f"{line}; nothing was published: {dist} is as it was"))
+        summary = Summary(errors=len(exc.args), published_nothing=True)
     finally:
         if stopped:
             output.abandon()

@@ -7,9 +7,11 @@ it starts, so the import overlaps with the build's own work.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -17,6 +19,11 @@ from pipeline.limits import PDF_MEGABYTES
 from pipeline.orphans import end_with
 from pipeline.render.printjob import Printed, PrintJob
 from pipeline.problems import ContentError, Problem
+
+
+class PrinterFault(Exception):
+    """The printing itself cannot go on (a cluster that cannot be reached, was lost, or prints differently): the
+    export stops and publishes nothing. Each argument is one line to say."""
 
 
 class _TooLong(Exception):
@@ -34,8 +41,14 @@ def _too_long(signum, frame) -> None:
 def _limit_time(seconds: int) -> None:
     """Stop the job after `seconds`: the timer raises _TooLong then, and again every tenth of a second, since
     WeasyPrint catches every exception around an SVG drawing; and the kernel ends the worker at twice the
-    limit in processor time, for a drawing that never comes back to Python."""
+    limit in processor time, for a drawing that never comes back to Python.
+
+    A cluster's worker prints in a thread of its own, where no signal arrives and a limit of the process would
+    end the others' work too: there a watchdog thread raises _TooLong in the printing thread instead."""
     _late[0] = False
+    if threading.current_thread() is not threading.main_thread():
+        _Watchdog(seconds).start()
+        return
     signal.signal(signal.SIGALRM, _too_long)  # a worker runs its jobs in its main thread, where signals arrive
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
@@ -50,6 +63,9 @@ def _limit_time(seconds: int) -> None:
 
 
 def _end_time_limit() -> None:
+    if threading.current_thread() is not threading.main_thread():
+        _Watchdog.stop()
+        return
     signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         import resource
@@ -57,6 +73,41 @@ def _end_time_limit() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (resource.getrlimit(resource.RLIMIT_CPU)[1],) * 2)
     except (ImportError, ValueError, OSError):
         pass
+
+
+class _Watchdog(threading.Thread):
+    """Raises _TooLong in the thread that started it, after `seconds` and every tenth of a second after that."""
+
+    running: dict[int, _Watchdog] = {}  # by the printing thread's id
+
+    def __init__(self, seconds: float):
+        super().__init__(daemon=True, name="press-pdf-time-limit")
+        self.seconds, self.target, self.over = seconds, threading.get_ident(), threading.Event()
+
+    def start(self) -> None:
+        _Watchdog.running[self.target] = self
+        super().start()
+
+    def run(self) -> None:
+        wait = self.seconds
+        while not self.over.wait(wait):
+            _late[0] = True
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.target), ctypes.py_object(_TooLong))
+            wait = 0.1
+
+    @classmethod
+    def stop(cls) -> None:
+        watchdog = cls.running.pop(threading.get_ident(), None)
+        if watchdog is None:
+            return
+        watchdog.over.set()
+        while watchdog.is_alive():
+            try:
+                watchdog.join()
+            except _TooLong:  # a tick while it was being stopped: the time had run out, as _late says
+                pass
+        # One raised just before it stopped would come out later, in code that is not printing.
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(watchdog.target), None)
 
 
 def print_pdf(job: PrintJob) -> Printed:

@@ -120,14 +120,16 @@ def summary_line(summary) -> str:
 )
 @click.option("-j", "--jobs", type=click.IntRange(1), default=os.cpu_count() or 1, show_default="the number of cores",
               help="Print PDFs in this many worker processes.")
+@click.option("--cluster", metavar="ADDRESS", help="Print the PDFs on the Dask cluster whose scheduler is at ADDRESS "
+              "(tcp://HOST:8786) instead of in local processes; needs press-pipeline[cluster] here and on every worker.")
 @click.option("--force", is_flag=True, help="Render every release again, ignoring the build cache.")
 @click.option("--no-wait", is_flag=True, help="If another export of these sources or into this folder is running, "
               "stop (exit status 2) instead of waiting for it.")
 @click.option("-q", "--quiet", is_flag=True, help="Print problems and the summary only.")
 @click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
 def export(
-    sources: Path, dist: Path, now: datetime | None, embargoed: Path | None, jobs: int, force: bool, no_wait: bool,
-    quiet: bool, debug: bool,
+    sources: Path, dist: Path, now: datetime | None, embargoed: Path | None, jobs: int, cluster: str | None,
+    force: bool, no_wait: bool, quiet: bool, debug: bool,
 ) -> None:
     """Build SOURCES (default: sources/) into the output folder.
 
@@ -136,10 +138,12 @@ def export(
     manifest.json.
     """
     check_folders(sources, dist, embargoed)
+    printer = cluster_printer(cluster, quiet) if cluster else None
     now = now or datetime.now(timezone.utc)
     reporter = ConsoleReporter(quiet)
     try:
-        summary = locked_export(sources, dist, now, reporter, debug, embargoed, jobs, force, wait=not no_wait)
+        summary = locked_export(sources, dist, now, reporter, debug, embargoed, jobs, force, wait=not no_wait,
+                                printer=printer)
     except Busy as exc:
         click.echo(f"press export: {exc}", err=True)
         sys.exit(2)
@@ -171,13 +175,26 @@ def check_folders(sources: Path, dist: Path, embargoed: Path | None) -> None:
         raise click.UsageError(str(exc)) from None
 
 
+def cluster_printer(address: str, quiet: bool):
+    """What prints on the Dask cluster at `address`; a usage error when Dask is not installed, or with --jobs."""
+    if click.get_current_context().get_parameter_source("jobs") == click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--jobs and --cluster do not go together: with --cluster, the cluster's workers print")
+    try:
+        from pipeline.build.cluster import ClusterPrinter
+    except ImportError as exc:
+        raise click.UsageError(f"--cluster needs Dask, which is not installed here ({exc}); install it with "
+                               "pip install 'press-pipeline[cluster]'") from None
+    return ClusterPrinter(address, say=(lambda line: None) if quiet else lambda line: click.echo(line, err=True))
+
+
 def locked_export(sources: Path, dist: Path, now: datetime, reporter: ConsoleReporter, debug: bool,
-                  embargoed: Path | None, jobs: int, force: bool = False, wait: bool = True):
+                  embargoed: Path | None, jobs: int, force: bool = False, wait: bool = True, printer=None):
     """One export, once no other export of these folders runs; a kill or a hang-up stops it as Ctrl-C does."""
     try:
         with exclusive(sources, dist, wait=wait, say=lambda message: click.echo(message, err=True)), \
                 stopped_by(signal.SIGTERM, signal.SIGHUP):
-            return run_export(sources, dist, now, reporter, debug=debug, embargoed=embargoed, jobs=jobs, force=force)
+            return run_export(sources, dist, now, reporter, debug=debug, embargoed=embargoed, jobs=jobs, force=force,
+                              printer=printer)
     except OSError as exc:  # the locks beside the folders could not be made: a read-only folder, say
         if debug or exc.errno not in MACHINE_FAULTS:
             raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import mimetypes
 import os
@@ -16,7 +17,7 @@ from pipeline import __version__
 from pipeline.render.artifact import Artifact
 from pipeline.render.fonts import signature as _signature
 from pipeline.render.pdf_archive import archival
-from pipeline.render.printjob import Embedded
+from pipeline.render.printjob import NO_SYSTEM_FONTS, Embedded, content
 from pipeline.problems import ContentError, Problem
 
 LOGGER = logging.getLogger("weasyprint")
@@ -32,16 +33,16 @@ class AllowListFetcher(URLFetcher):
     published addresses, and no request can reach a file or host outside this list.
     """
 
-    def __init__(self, files: dict[str, Path]):
+    def __init__(self, files: dict[str, Path | bytes]):
         super().__init__()
         self.files = files
 
     def fetch(self, url, headers=None):
-        path = self.files.get(url.split("#")[0])
-        if path is None:
+        file = self.files.get(url.split("#")[0])
+        if file is None:
             raise ValueError(f"refused: {url} is not a file of this release or theme")
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": mime})
+        mime = mimetypes.guess_type(url.split("#")[0].rsplit("/", 1)[-1])[0] or "application/octet-stream"
+        return URLFetcherResponse(url, body=content(file), headers={"Content-Type": mime})
 
 
 class _Collect(logging.Handler):
@@ -56,21 +57,19 @@ class _Collect(logging.Handler):
 
 
 _THEMES: dict[tuple, tuple] = {}
-# Fontconfig reads this instead of the machine's configuration: it names no folder of fonts, so a PDF is made
-# from the theme's fonts alone, the same on every machine, whatever fonts (and font settings) it has.
-NO_SYSTEM_FONTS = Path(__file__).with_name("no-system-fonts.conf")
 
 
-def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path], font_list: str = ""):
+def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path | bytes], font_list: str = ""):
     """The theme's print stylesheets and fonts, parsed and loaded once per process, not once per PDF.
 
     Known by what the files hold, not only their names: a long-lived process (a preview, a library
     caller) prints with the stylesheets as they are now. The stylesheets' text is compared; the
-    fonts, which can be large, by size and time of change. A page in another script loads its fonts
+    fonts, which can be large, by size and time of change (or, carried in the job, by their digest). A page in
+    another script loads its fonts
     besides: a few such sets are kept, so that releases in two languages do not take turns loading.
     """
-    texts = {url: theme_files[url].read_bytes() for url in stylesheets}
-    key = (tuple(texts.items()), font_list, tuple(sorted((url, _signature(path)) for url, path in theme_files.items()
+    texts = {url: content(theme_files[url]) for url in stylesheets}
+    key = (tuple(texts.items()), font_list, tuple(sorted((url, _known_by(file)) for url, file in theme_files.items()
                                               if url.rsplit(".", 1)[-1].lower() in _FONT_SUFFIXES)))
     if key not in _THEMES:
         if len(_THEMES) >= 4:
@@ -97,6 +96,10 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path], fo
 _FONT_SUFFIXES = {"ttf", "otf", "woff", "woff2", "ttc"}
 
 
+def _known_by(file: Path | bytes) -> tuple:
+    return ("sha256", hashlib.sha256(file).digest()) if isinstance(file, bytes) else _signature(file)
+
+
 def _font_configuration() -> FontConfiguration:
     """WeasyPrint's font configuration, made from an empty Fontconfig one: only @font-face fonts are in it."""
     before = os.environ.get("FONTCONFIG_FILE")
@@ -111,12 +114,12 @@ def _font_configuration() -> FontConfiguration:
 
 
 def render_pdf(
-    html: str, base_url: str, files: dict[str, Path], path: str, source: Path, embedded: list[Embedded],
-    stylesheets: tuple[str, ...], theme_files: dict[str, Path], font_list: str = "",
+    html: str, base_url: str, files: dict[str, Path | bytes], path: str, source: Path, embedded: list[Embedded],
+    stylesheets: tuple[str, ...], theme_files: dict[str, Path | bytes], font_list: str = "",
 ) -> tuple[Artifact, int]:
     """Render one release page to (PDF, number of pages); any WeasyPrint warning (a missing image or font) fails it.
 
-    `files` maps the public URLs the page may load to files; `stylesheets` are the public URLs of the
+    `files` maps the public URLs the page may load to files (or their bytes); `stylesheets` are the public URLs of the
     theme's print stylesheets, which the printable page does not link, among `theme_files`; `font_list` names the
     fonts of the page's scripts.
     """

@@ -11,6 +11,9 @@ from pathlib import Path
 # Alt text of a decorative image in the page the PDF is made from: WeasyPrint demands
 # alt text, and pdf_archive.py turns figures carrying this mark into artifacts.
 DECORATIVE = "\u2063"
+# Fontconfig reads this instead of the machine's configuration: it names no folder of fonts, so a PDF is made
+# from the theme's fonts alone, the same on every machine, whatever fonts (and font settings) it has.
+NO_SYSTEM_FONTS = Path(__file__).with_name("no-system-fonts.conf")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,14 +56,19 @@ class PrintJob:
 
     html: str  # the printable page
     base_url: str  # the release's public address: links in the PDF are the published ones
-    files: dict[str, Path]  # public URL -> file, the only files the page may load
+    files: dict[str, Path | bytes]  # public URL -> file or its bytes (on a cluster), the only files the page may load
     path: str  # the PDF's path under dist/
     source: Path  # the release's source, where problems are reported and what the PDF embeds
     embedded: list[Embedded]  # carried in the PDF, listed in /AF
     stylesheets: tuple[str, ...]  # public URLs of the theme's print stylesheets, in order
-    theme_files: dict[str, Path]
+    theme_files: dict[str, Path | bytes]
     seconds: int = 180  # the most the PDF may take
     font_list: str = ""  # the rule that names the fonts of the page's scripts, after the theme's site.css
+
+
+def content(file: Path | bytes) -> bytes:
+    """What a file of a PrintJob holds: read here, or carried in the job."""
+    return file if isinstance(file, bytes) else file.read_bytes()
 
 
 @dataclass(frozen=True, slots=True)
