@@ -127,13 +127,53 @@ def run(n: int, jobs: int, sample: int, work: Path) -> dict:
     serving = serve_latency(folder, sources, n, jobs)
     floor, floor_rss = measure([sys.executable, str(ROOT / "bench" / "floor.py"), str(folder / "dist"), str(jobs)], folder)
     naive = naive_time(sorted(sources.rglob("*.md"))[:sample], folder) * n / sample if sample else None
+    cluster = cluster_export(work / f"n{n}-cluster", sources, full, n)
     return {
         "n": n, "jobs": jobs, "full": full, "floor": floor, "naive": naive, "noop": noop,
         "one_change": statistics.median(edits), "one_change_each": edits, "verify": verify,
         "check_cold": check_cold, "check_unexported": check_unexported, "check_warm": check_warm, "check_one_change": check_one, **serving, "peak_rss_mb": max(full_rss.values()), "rss_mb_by_process": full_rss,
         "floor_rss_mb": max(floor_rss.values()),
         "full_over_floor": full / floor, "verify_over_full": verify / full, "naive_over_full": naive / full if naive else None,
+        **cluster,
     }
+
+
+def cluster_export(work: Path, sources: Path, full: float, n: int) -> dict[str, float]:
+    """The full export again, its PDFs printed by two Dask workers (`dask worker --nthreads 1`, two processes as
+    -j 2 has) on this machine; and what going through the scheduler costs a job by itself."""
+    from distributed import Client
+
+    dask = str(Path(sys.executable).parent / "dask")
+    work.mkdir()
+    shutil.copytree(sources, work / "sources")
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "cwd": work}
+    processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
+                                   "--scheduler-file", str(work / "scheduler.json")], **quiet)]
+    try:
+        while not (work / "scheduler.json").is_file() or not (work / "scheduler.json").read_text().strip():
+            time.sleep(0.1)
+        address = json.loads((work / "scheduler.json").read_text())["address"]
+        processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
+                      for _ in range(2)]
+        with Client(address) as client:
+            client.wait_for_workers(2)
+            seconds = measure([str(Path(sys.executable).parent / "press"), "export", "sources", "-o", "dist", "--now",
+                               NOW, "-q", "--cluster", address], work)[0]
+            page = max((p.read_bytes() for p in (work / "dist").rglob("index.html")), key=len)  # a job's size, about
+            trips = []
+            for _ in range(100):
+                start = time.perf_counter()
+                client.submit(len, page, pure=False).result()
+                trips.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            client.gather([client.submit(len, page, pure=False) for _ in range(n)])
+            throughput = time.perf_counter() - start
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait()
+    return {"cluster_full": seconds, "cluster_over_full": seconds / full, "cluster_ms_per_release": (seconds - full) / n * 1000,
+            "scheduler_roundtrip_ms": statistics.median(trips) * 1000, "scheduler_ms_per_job": throughput / n * 1000}
 
 
 def serve_latency(folder: Path, sources: Path, n: int, jobs: int) -> dict[str, float]:
@@ -207,6 +247,10 @@ def main() -> None:
               f"one release changed {r['check_one_change']:.2f} s, never exported {r['check_unexported']:.1f} s")
         print(f"{'':>6} press serve, from a save to the new page: {r['serve_page']:.2f} s, to the new PDF: "
               f"{r['serve_pdf']:.2f} s (median of three)")
+        print(f"{'':>6} press export --cluster, two local Dask workers: {r['cluster_full']:.1f} s ({r['cluster_over_full']:.2f} "
+              f"of the full export with -j {r['jobs']}, {r['cluster_ms_per_release']:+.0f} ms a release); a job alone "
+              f"through the scheduler: {r['scheduler_roundtrip_ms']:.1f} ms there and back, "
+              f"{r['scheduler_ms_per_job']:.2f} ms each of {r['n']} at once")
     target = ROOT / "bench" / "results" / f"n{args.n}.json"
     target.write_text(json.dumps({"machine": machine, "jobs": args.jobs, "runs": results}, indent=2) + "\n")
     print(f"written to {target.relative_to(ROOT)}")

@@ -108,6 +108,8 @@ class ClusterPrinter:
             raise PrinterFault(*differing)
         threads = self.client.nthreads()
         self.workers = len(threads)
+        for worker in threads:  # their WeasyPrint import overlaps with the build's first releases, as a local worker's
+            distributed.fire_and_forget(self.client.submit(_warm, workers=[worker], pure=False))
         self.say(f"printing on {self.workers} Dask worker{'s' * (self.workers != 1)} at {self.address}")
         for worker, count in sorted(threads.items()):
             if count > 1:  # the layout is Python code: threads of one process take turns
@@ -233,6 +235,10 @@ def print_shipped(job: PrintJob, expected: dict[str, str]) -> Printed:
         files = {url: _fetched(file) for url, file in job.files.items()}
         theme_files = {url: files[url] if url in files else _fetched(file) for url, file in job.theme_files.items()}
         return print_pdf(replace(job, files=files, theme_files=theme_files))
+
+
+def _warm() -> None:
+    import pipeline.render.pdf  # noqa: F401  a second's import, paid before the first job
 
 
 def _fetched(file: bytes | Stored) -> bytes:
