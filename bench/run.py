@@ -15,6 +15,7 @@ import os
 import platform
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -157,8 +158,11 @@ def cluster_export(work: Path, sources: Path, full: float, n: int) -> dict[str, 
                       for _ in range(2)]
         with Client(address) as client:
             client.wait_for_workers(2)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
             seconds = measure([str(Path(sys.executable).parent / "press"), "export", "sources", "-o", "dist", "--now",
                                NOW, "-q", "--cluster", address], work)[0]
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the export and its pandoc runs: no PDF is printed here
+            local_cpu = (after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime) / n
             page = max((p.read_bytes() for p in (work / "dist").rglob("index.html")), key=len)  # a job's size, about
             trips = []
             for _ in range(100):
@@ -173,6 +177,7 @@ def cluster_export(work: Path, sources: Path, full: float, n: int) -> dict[str, 
             process.terminate()
             process.wait()
     return {"cluster_full": seconds, "cluster_over_full": seconds / full, "cluster_ms_per_release": (seconds - full) / n * 1000,
+            "cluster_local_cpu_ms_per_release": local_cpu * 1000,
             "scheduler_roundtrip_ms": statistics.median(trips) * 1000, "scheduler_ms_per_job": throughput / n * 1000}
 
 
@@ -250,7 +255,8 @@ def main() -> None:
         print(f"{'':>6} press export --cluster, two local Dask workers: {r['cluster_full']:.1f} s ({r['cluster_over_full']:.2f} "
               f"of the full export with -j {r['jobs']}, {r['cluster_ms_per_release']:+.0f} ms a release); a job alone "
               f"through the scheduler: {r['scheduler_roundtrip_ms']:.1f} ms there and back, "
-              f"{r['scheduler_ms_per_job']:.2f} ms each of {r['n']} at once")
+              f"{r['scheduler_ms_per_job']:.2f} ms each of {r['n']} at once; the export's own work, which stays on its "
+              f"machine: {r['cluster_local_cpu_ms_per_release']:.0f} ms of a core a release")
     target = ROOT / "bench" / "results" / f"n{args.n}.json"
     target.write_text(json.dumps({"machine": machine, "jobs": args.jobs, "runs": results}, indent=2) + "\n")
     print(f"written to {target.relative_to(ROOT)}")
