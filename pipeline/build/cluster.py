@@ -1,10 +1,13 @@
 """Printing on a Dask cluster (`press export --cluster tcp://HOST:8786`): the only module that imports Dask.
 
 The build prepares every release on this machine, as for a local export, and sends each PDF to be printed as
-a job that holds all it needs: the printable page, the release's own files (its images) as bytes, and the
-press room's files (the theme's stylesheets and fonts, the logo) by content hash, which a worker fetches from
-the scheduler once and keeps. Workers need no shared file system and never write dist/: the PDF comes back as
-bytes, and the build writes it as it writes one printed here.
+a job that holds all it needs: the printable page, the release's own files it names (its images) as bytes,
+and the press room's files (the theme's stylesheets and fonts, the logo) by content hash, which a worker
+fetches from the scheduler once and keeps. Workers need no shared file system and never write dist/: the PDF
+comes back as bytes, and the build writes it as it writes one printed here.
+
+A worker prints as a local export does, in processes of its own (build/printer.py), with the same limits of
+time and memory: a release that hangs or crashes the drawing fails alone, and the worker goes on.
 """
 
 from __future__ import annotations
@@ -14,11 +17,14 @@ import ctypes
 import ctypes.util
 import functools
 import hashlib
+import logging
+import multiprocessing
 import os
 import platform
 import threading
 import time
 import uuid
+import warnings
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -27,13 +33,15 @@ from pathlib import Path
 import distributed
 
 from pipeline import __version__
-from pipeline.build.printer import PrinterFault, print_pdf
-from pipeline.render.printjob import NO_SYSTEM_FONTS, Printed, PrintJob
+from pipeline.build.printer import Printer, PrinterFault
+from pipeline.render.printjob import NO_SYSTEM_FONTS, Printed, PrintJob, content
 from pipeline.problems import Problem
 
 CONNECT_SECONDS = 10
 PATIENCE_SECONDS = 60  # how long an export waits for a cluster without workers before it stops
 STORE_MEGABYTES = 512  # the press room's files a worker keeps between jobs
+# What the client raises when the scheduler is gone or the connection breaks.
+CONNECTION_LOST = (OSError, TimeoutError, distributed.client.FutureCancelledError, distributed.client.ClosedClientError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,50 +52,51 @@ class Stored:
     name: str
 
 
-class WorkerDiffers(Exception):
-    """A worker that would print other bytes than this machine: another version of the pipeline or its libraries."""
+class ClusterFault(Exception):
+    """Raised on a worker that cannot print as the export expects (another version, a file missing): the export stops."""
 
 
 class ClusterPrinter:
     """Prints on the Dask cluster whose scheduler is at `address`, answering as the local Printer does: a Future of
     each job's Printed, the same bytes whatever worker printed it.
 
-    It connects when the first release is to be printed, and checks that every worker would print what this
-    machine would (`identity`). A worker that dies has its jobs run again by Dask elsewhere; one job that ends
-    every worker it runs on fails its release alone. `say` tells the user what a wait is for.
+    It connects when the first job comes, and checks that every worker would print what this machine would
+    (`identity`). A worker that dies has its jobs run again by Dask elsewhere. `say` tells the user what a wait
+    is for; `patience` is how long a cluster may have no worker while jobs wait.
     """
 
-    kept = False  # one export; a preview prints locally
+    kept = False  # one export; press serve prints locally
 
     def __init__(self, address: str, say: Callable[[str], None] = lambda line: None, patience: float = PATIENCE_SECONDS):
         self.address, self.say, self.patience = address, say, patience
         self.client: distributed.Client | None = None
-        self.workers = 0  # worker processes, each printing one PDF at a time
+        self.workers = 0  # PDFs the cluster prints at once: its workers' threads, each with a print process
         self.expected: dict[str, str] = {}
-        self.names = f"press-{uuid.uuid4().hex[:12]}"  # this export's files on the scheduler, removed at its end
-        self.published: dict[str, str] = {}  # digest -> name
+        self.prefix = f"press-{uuid.uuid4().hex[:12]}"  # of this export's files on the scheduler, removed at its end
+        self.published: dict[str, str] = {}  # digest -> name on the scheduler
         self.digests: dict[Path, tuple[tuple, str]] = {}  # file -> (size and time of change, sha256)
         self.pending: dict[concurrent.futures.Future, distributed.Future] = {}
         self.lock = threading.Lock()
         self.over = threading.Event()
 
     def start_workers(self, count: int) -> None:
-        """Connect once something is to be printed; the cluster's workers are already running."""
-        if count and self.client is None:
-            self._connect()
+        """The cluster's workers are already running: nothing to start. The connection waits for the first job, so
+        that an export with nothing to print needs no cluster."""
 
     def _connect(self) -> None:
         self.say(f"connecting to the Dask scheduler at {self.address}")
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # its own lines would come between ours
+        warnings.filterwarnings("ignore", module="distributed")  # a version table: the check below says it in one line
         try:
             self.client = distributed.Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False)
-        except (OSError, TimeoutError, ValueError) as exc:
+        except (*CONNECTION_LOST, ValueError) as exc:
             raise PrinterFault(f"the Dask scheduler at {self.address} cannot be reached ({_reason(exc)}); start it "
                                "with 'dask scheduler' on that machine, or check the address (tcp://HOST:8786)") from None
         try:
             self.client.wait_for_workers(1, timeout=self.patience)
         except TimeoutError:
             raise PrinterFault(f"the Dask scheduler at {self.address} has no workers (waited {self.patience:.0f} s); "
-                               f"start them with 'dask worker {self.address} --nthreads 1' on each machine") from None
+                               f"start them with 'dask worker {self.address}' on each machine that is to print") from None
         self.expected = identity()
         self._check_workers()
         threading.Thread(target=self._watch, daemon=True, name="press-cluster-watch").start()
@@ -101,26 +110,30 @@ class ClusterPrinter:
                 differing.append(f"the Dask worker at {worker} cannot run press-pipeline ({_reason(theirs)}); install "
                                  f"press-pipeline[cluster] {__version__} there, as here, and start the worker again")
             elif theirs != self.expected:
-                differing.append(f"the Dask worker at {worker} would print other PDFs than this machine: "
-                                 f"{differences(theirs, self.expected)}; install the same press-pipeline and "
-                                 "libraries there as here, and start the worker again")
+                differing.append(worker_differs(worker, theirs, self.expected))
         if differing:
             raise PrinterFault(*differing)
         threads = self.client.nthreads()
-        self.workers = len(threads)
-        for worker in threads:  # their WeasyPrint import overlaps with the build's first releases, as a local worker's
-            distributed.fire_and_forget(self.client.submit(_warm, workers=[worker], pure=False))
-        self.say(f"printing on {self.workers} Dask worker{'s' * (self.workers != 1)} at {self.address}")
-        for worker, count in sorted(threads.items()):
-            if count > 1:  # the layout is Python code: threads of one process take turns
-                self.say(f"note: the Dask worker at {worker} has {count} threads but prints one PDF at a time; start "
-                         f"it as 'dask worker {self.address} --nworkers {count} --nthreads 1' to print {count} at once")
+        self.workers = sum(threads.values())
+        self.say(f"printing on {len(threads)} Dask worker{'s' * (len(threads) != 1)} at {self.address}, "
+                 f"{self.workers} PDF{'s' * (self.workers != 1)} at a time")
+        for worker in threads:  # their print processes start while the build converts the first releases
+            distributed.fire_and_forget(self.client.submit(_warm, workers=[worker], allow_other_workers=True, pure=False))
 
     def submit(self, job: PrintJob) -> concurrent.futures.Future:
-        self.start_workers(1)
         answer: concurrent.futures.Future = concurrent.futures.Future()
-        remote = self.client.submit(print_shipped, self._shipped(job), self.expected, pure=False,
-                                    key=f"press-pdf-{uuid.uuid4().hex}")
+        try:
+            shipped = self._shipped(job)
+        except OSError as exc:  # a file of the release that cannot be read: its own problem, as in a local export
+            answer.set_exception(exc)
+            return answer
+        try:
+            if self.client is None:
+                self._connect()
+            remote = self.client.submit(print_shipped, shipped, self.expected, key=f"press-pdf-{uuid.uuid4().hex}")
+        except CONNECTION_LOST as exc:
+            raise PrinterFault(f"the connection to the Dask scheduler at {self.address} was lost ({_reason(exc)}); "
+                               "check that it runs, and export again") from None
         with self.lock:
             self.pending[answer] = remote
         remote.add_done_callback(functools.partial(self._arrived, answer, job))
@@ -131,18 +144,20 @@ class ClusterPrinter:
         with self.lock:
             if self.pending.pop(answer, None) is None:  # stopped, or failed by the watch
                 return
+        if remote.status == "cancelled":
+            answer.set_exception(PrinterFault(f"the connection to the Dask scheduler at {self.address} was lost; "
+                                              "check that it runs, and export again"))
+            return
         try:
-            if remote.status == "cancelled":
-                raise PrinterFault(f"the connection to the Dask scheduler at {self.address} was lost; check that the "
-                                   "scheduler runs, and export again")
             answer.set_result(remote.result())
         except distributed.KilledWorker:
-            answer.set_result(Printed(problems=(Problem(job.source, 1, "error", "the PDF could not be made: every Dask "
-                                                        "worker that printed it stopped (it ran out of memory, or "
-                                                        "crashed); shorten the release, or use fewer or smaller images"),)))
-        except WorkerDiffers as exc:
+            answer.set_result(Printed(problems=(Problem(job.source, 1, "error", "the PDF could not be made: each Dask "
+                                                        "worker that printed it stopped (out of memory, or stopped "
+                                                        "from outside); export again, and if it happens again, "
+                                                        "shorten the release or use fewer or smaller images"),)))
+        except ClusterFault as exc:
             answer.set_exception(PrinterFault(str(exc)))
-        except BaseException as exc:  # as from a local worker: the release fails with it, or the export stops
+        except BaseException as exc:  # as from a local worker: the release fails with it
             answer.set_exception(exc)
 
     def outcome(self, future: concurrent.futures.Future, job: PrintJob) -> Printed | BaseException:
@@ -164,7 +179,7 @@ class ClusterPrinter:
             if alone_since and time.monotonic() - alone_since > self.patience:
                 self._fail_pending(PrinterFault(f"the Dask cluster at {self.address} has had no workers for "
                                                 f"{self.patience:.0f} seconds; start them with 'dask worker "
-                                                f"{self.address} --nthreads 1', and export again"))
+                                                f"{self.address}', and export again"))
 
     def _fail_pending(self, fault: PrinterFault) -> None:
         with self.lock:
@@ -175,13 +190,10 @@ class ClusterPrinter:
     def _shipped(self, job: PrintJob) -> PrintJob:
         """`job` as a worker receives it: the release's own files as bytes, the press room's by content hash."""
         def carried(url: str, file: Path | bytes) -> bytes | Stored:
-            if isinstance(file, bytes) or url.startswith(job.base_url):
-                return file if isinstance(file, bytes) else file.read_bytes()
-            return self._stored(file)
+            return content(file) if isinstance(file, bytes) or url.startswith(job.base_url) else self._stored(file)
 
         files = {url: carried(url, file) for url, file in job.files.items()}
-        theme_files = {url: files[url] if url in files else carried(url, file) for url, file in job.theme_files.items()}
-        return replace(job, files=files, theme_files=theme_files)
+        return replace(job, files=files, theme_files={url: files[url] for url in job.theme_files})
 
     def _stored(self, path: Path) -> Stored:
         info = path.stat()
@@ -190,7 +202,9 @@ class ClusterPrinter:
             data = path.read_bytes()
             known = self.digests[path] = ((info.st_size, info.st_mtime_ns), hashlib.sha256(data).hexdigest())
             if known[1] not in self.published:
-                name = f"{self.names}-{known[1]}"
+                if self.client is None:
+                    self._connect()
+                name = f"{self.prefix}-{known[1]}"
                 self.client.publish_dataset(data, name=name, override=True)
                 self.published[known[1]] = name
         return Stored(known[1], self.published[known[1]])
@@ -199,55 +213,86 @@ class ClusterPrinter:
         """Nothing more will be submitted; the cluster's workers stay, for other exports."""
 
     def close(self, stopped: bool = False) -> None:
-        """Cancel what is still printing when `stopped` (Ctrl-C, an error), remove this export's files from the
-        scheduler, and disconnect."""
+        """Cancel what is still to print when `stopped` (Ctrl-C, an error), take this export's files off the
+        scheduler, and disconnect; a scheduler already gone is not waited for."""
         self.over.set()
-        if self.client is None:
+        client, self.client = self.client, None
+        if client is None:
             return
         with self.lock:
             remote, self.pending = list(self.pending.values()), {}
         try:
-            if remote:
-                self.client.cancel(remote, force=True)
-            for name in self.published.values():
-                self.client.unpublish_dataset(name)
-        except Exception:  # a scheduler already gone keeps nothing of this export
+            if client.status == "running":
+                if remote:
+                    client.cancel(remote, force=True)
+                for name in self.published.values():
+                    client.unpublish_dataset(name)
+            client.close(timeout=CONNECT_SECONDS)
+        except Exception:  # nothing of this export is left to keep on a scheduler that is gone
             pass
-        self.client.close()
-        self.client = None
 
-    end = close
+
+def worker_differs(worker: str, theirs: dict[str, str], ours: dict[str, str]) -> str:
+    """'the Dask worker at tcp://… would print other PDFs than this machine: Pango 1.50.12 there, 1.56.3 here; …'."""
+    keys = [*ours, *(key for key in theirs if key not in ours)]
+    found = "; ".join(f"{key} {theirs.get(key, 'missing')} there, {ours.get(key, 'missing')} here" for key in keys
+                      if theirs.get(key) != ours.get(key))
+    return (f"the Dask worker at {worker} would print other PDFs than this machine: {found}; install the same "
+            "press-pipeline and libraries there as here, and start the worker again")
 
 
 # On a worker.
 
 _STORE: dict[str, bytes] = {}  # the press room's files this worker process has fetched, by sha256
-_PRINTING = threading.RLock()  # one PDF at a time: WeasyPrint's warnings and fonts are the process's own
+_PRINTER: list[Printer] = []  # this worker's print processes, one for each of its threads
+_STARTING = threading.Lock()  # the Printer is shared by the worker's threads
 
 
 def print_shipped(job: PrintJob, expected: dict[str, str]) -> Printed:
     """On a worker: one release's PDF from its shipped job, once the worker is known to print as `expected`."""
-    with _PRINTING:
-        if (mine := identity()) != expected:
-            raise WorkerDiffers(f"the Dask worker at {distributed.get_worker().address} would print other PDFs than "
-                                f"the export's machine: {differences(mine, expected)}; install the same "
-                                "press-pipeline and libraries there, and start the worker again")
-        files = {url: _fetched(file) for url, file in job.files.items()}
-        theme_files = {url: files[url] if url in files else _fetched(file) for url, file in job.theme_files.items()}
-        return print_pdf(replace(job, files=files, theme_files=theme_files))
+    if (mine := identity()) != expected:
+        raise ClusterFault(worker_differs(distributed.get_worker().address, mine, expected))
+    files = {url: _fetched(file) for url, file in job.files.items()}
+    job = replace(job, files=files, theme_files={url: files[url] for url in job.theme_files})
+    printer = _printer()
+    with _STARTING:
+        future = printer.submit(job)
+    future.exception()  # waits, without keeping the other threads from submitting theirs
+    with _STARTING:
+        printed = printer.outcome(future, job)
+    if isinstance(printed, BaseException):  # its print process stopped, even alone: the export says so of the release
+        raise printed
+    return printed
+
+
+def _printer() -> Printer:
+    with _STARTING:
+        if not _PRINTER:
+            # Dask starts a worker as a daemonic process, which multiprocessing forbids to start others: the rule
+            # keeps children from outliving it, and the print processes end with the worker (orphans.end_with).
+            multiprocessing.current_process()._config["daemon"] = False
+            _PRINTER.append(Printer(distributed.get_worker().state.nthreads, kept=True, fork=False))
+            _PRINTER[0].start_workers(_PRINTER[0].jobs)
+        return _PRINTER[0]
 
 
 def _warm() -> None:
-    import pipeline.render.pdf  # noqa: F401  a second's import, paid before the first job
+    _printer()  # their WeasyPrint import, a second or two, is paid before the first job
 
 
 def _fetched(file: bytes | Stored) -> bytes:
     if isinstance(file, bytes):
         return file
+    if not isinstance(file, Stored):  # a job carries its files, never a path to read here
+        raise ClusterFault(f"a job named a file by {type(file).__name__}, not by its content")
     if file.digest not in _STORE:
-        data = distributed.get_client().get_dataset(file.name)
-        if hashlib.sha256(data).hexdigest() != file.digest:
-            raise ValueError(f"the file {file.name} arrived damaged")
+        try:
+            data = distributed.get_client().get_dataset(file.name)
+        except KeyError:
+            raise ClusterFault(f"the file {file.name} is no longer on the Dask scheduler (was it restarted?); "
+                               "export again") from None
+        if not isinstance(data, bytes) or hashlib.sha256(data).hexdigest() != file.digest:
+            raise ClusterFault(f"the file {file.name} arrived damaged from the Dask scheduler; export again")
         if sum(map(len, _STORE.values())) + len(data) > STORE_MEGABYTES * 2**20:
             _STORE.clear()
         _STORE[file.digest] = data
@@ -260,21 +305,20 @@ def _fetched(file: bytes | Stored) -> bytes:
 def identity() -> dict[str, str]:
     """This process's pipeline and the libraries it prints with; the fonts come with every job, and the print
     configuration must reach no other (`fonts outside the theme`)."""
-    from pipeline.build.export import code_fingerprint
+    from pipeline.build.export import pipeline_code, rendering_libraries
 
-    with _PRINTING:  # the font count sets FONTCONFIG_FILE for a moment, as a print does
-        return {
-            "press-pipeline": f"{__version__} (code {code_fingerprint()[:12]})",
-            "Python": platform.python_version(),
-            "zlib": zlib.ZLIB_RUNTIME_VERSION,
-            **_text_libraries(),
-        }
-
-
-def differences(there: dict[str, str], here: dict[str, str]) -> str:
-    """'Pango 1.50.12 there, 1.56.3 here; ...'."""
-    return "; ".join(f"{key} {there.get(key, 'missing')} there, {value} here" for key, value in here.items()
-                     if there.get(key) != value)
+    libraries = {}
+    for folder in rendering_libraries():  # 'weasyprint-66.0.dist-info'
+        name, version = folder.removesuffix(".dist-info").split("-", 1)
+        libraries[name] = f"{libraries[name]} and {version}" if name in libraries else version
+    return {
+        "press-pipeline": __version__,
+        "its code": pipeline_code()[:12],
+        **libraries,
+        "Python": platform.python_version(),
+        "zlib": zlib.ZLIB_RUNTIME_VERSION,
+        **_text_libraries(),
+    }
 
 
 def _text_libraries() -> dict[str, str]:
@@ -309,7 +353,7 @@ def _text_libraries() -> dict[str, str]:
 
 def _fonts_reached(fontconfig) -> int:
     """How many fonts Fontconfig finds under the print configuration, which names no folder: none, on a sound
-    worker (a PDF's fonts are the theme's, carried in its job)."""
+    machine (a PDF's fonts are the theme's, carried in its job)."""
     fontconfig.FcInitLoadConfigAndFonts.restype = ctypes.c_void_p
     fontconfig.FcConfigGetFonts.restype = ctypes.POINTER(ctypes.c_int)  # an FcFontSet, whose first field is its count
     fontconfig.FcConfigGetFonts.argtypes = [ctypes.c_void_p, ctypes.c_int]

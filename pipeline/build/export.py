@@ -23,13 +23,12 @@ import orjson
 from pipeline.build.cache import STAMP, Cache, FileDigests, Remembered, digest, file_digest, stamp, touched_since, unchanged
 from pipeline.build.output import (MACHINE_FAULTS, MANIFEST, PRESS_COPIES, PRESS_COPIES_INDEX, InPlace, OutputRefused, Snapshot,
                                    read_manifest, remove_stale, sha256, write_bytes, write_manifest)
-from pipeline.build.printer import Printer, PrinterFault
+from pipeline.build.printer import Printer, PrinterFault, PrintsPDFs
 from pipeline.problems import Problem, Problems, file_lines, line_starting
 from pipeline.render.theme import Theme, find_theme
 from pipeline.build.record import CHUNK, Outcome, ProblemLine, ReleaseFacts, Settings, Status, problem_lines
 
 if TYPE_CHECKING:
-    from pipeline.build.cluster import ClusterPrinter
     from pipeline.source.model import Release, Site
 
 
@@ -92,7 +91,7 @@ class _Run:
 def export(
     sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool = False,
     embargoed: Path | None = None, jobs: int = 1, force: bool = False, cache_dir: Path | None = None,
-    preview: bool = False, printer: Printer | ClusterPrinter | None = None, remembered: Remembered | None = None,
+    preview: bool = False, printer: PrintsPDFs | None = None, remembered: Remembered | None = None,
 ) -> Summary:
     """Build every public release of `sources` into `dist`; a broken site.yaml writes nothing at all.
 
@@ -140,15 +139,15 @@ def scratch(folder: Path) -> Iterator[None]:
 
 def _export_with_scratch(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool,
                          embargoed: Path | None, jobs: int, force: bool, cache_dir: Path, preview: bool,
-                         printer: Printer | None, remembered: Remembered | None) -> Summary:
+                         printer: PrintsPDFs | None, remembered: Remembered | None) -> Summary:
     printer = printer or Printer(jobs)
+    if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
+        # Only a hint, from modification times; what is printed is decided by content. But it lets the
+        # workers start their second-long WeasyPrint import now, before anything else is read.
+        printer.start_workers(1)
     output = InPlace(dist) if preview else Snapshot(dist)
     stopped = True
     try:
-        if force or touched_since(cache_dir / STAMP, [sources, sources.resolve().parent / "themes"]):
-            # Only a hint, from modification times; what is printed is decided by content. But it lets the
-            # workers start their second-long WeasyPrint import now, before anything else is read.
-            printer.start_workers(1)
         check_output(dist, sources)
         summary = _export(sources, output.begin(), now, reporter, debug, embargoed, printer, force, cache_dir, preview,
                           remembered)
@@ -212,7 +211,7 @@ def machine_fault(exc: OSError, dist: Path, reporter: Reporter, output: Snapshot
 
 
 def _export(sources: Path, dist: Path, now: datetime, reporter: Reporter, debug: bool, embargoed: Path | None,
-            printer: Printer, force: bool, cache_dir: Path, preview: bool = False,
+            printer: PrintsPDFs, force: bool, cache_dir: Path, preview: bool = False,
             remembered: Remembered | None = None) -> Summary:
     from pipeline.source.load import release_files  # after the hint above: these imports take a tenth of a second
 
@@ -283,7 +282,7 @@ def press_room(sources: Path) -> tuple[Site | None, Theme | None, list[Problem]]
     return site, theme, problems.items
 
 
-def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: Printer, force: bool,
+def _build(keyed: list[tuple[Path, str, str]], settings: Settings, cache: Cache, printer: PrintsPDFs, force: bool,
            run: _Run) -> Summary:
     """Every release from the cache or rendered, reported, then listed: the listings, feeds and manifest."""
     from pipeline.build.collection import build_collection
@@ -408,7 +407,7 @@ def _stale_links(outcomes: dict[str, Outcome], index: dict[str, list | None], se
     return again
 
 
-def _render_all(todo: list[tuple[Release, Outcome]], settings: Settings, printer: Printer, index: dict[str, list],
+def _render_all(todo: list[tuple[Release, Outcome]], settings: Settings, printer: PrintsPDFs, index: dict[str, list],
                 outcomes: dict[str, Outcome]) -> Iterator[Outcome]:
     """The outcomes of the releases to render, as they come.
 
@@ -710,7 +709,7 @@ def _private_files(outcomes: dict[str, Outcome], site: Site) -> dict[str, str]:
     return private
 
 
-def _render(todo: list[tuple[Release, Outcome]], settings: Settings, printer: Printer, index: dict[str, list],
+def _render(todo: list[tuple[Release, Outcome]], settings: Settings, printer: PrintsPDFs, index: dict[str, list],
             last: bool = True) -> Iterator[Outcome]:
     """Outcomes of the releases to render as they finish: batches prepared here while the printer makes their PDFs.
 
@@ -788,20 +787,30 @@ RENDERING_LIBRARIES = ("pypandoc_binary", "weasyprint", "pydyf", "tinycss2", "cs
 def code_fingerprint() -> str:
     """What the installed pipeline is: its own source files and the versions of the libraries that render.
 
-    A changed pipeline renders everything again even when its version number stays the same. The
-    versions are read from the names of the libraries' installed metadata folders
-    ('weasyprint-66.0.dist-info'): a listing, far cheaper than asking importlib.metadata.
-    """
+    A changed pipeline renders everything again even when its version number stays the same."""
+    return digest(pipeline_code(), *rendering_libraries())
+
+
+@functools.cache
+def pipeline_code() -> str:
+    """A digest of this package's own source files."""
     package = Path(__file__).resolve().parent.parent
-    parts = [p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes()
-             for p in sorted(package.rglob("*.py"))]
+    return digest(*[p.relative_to(package).as_posix().encode() + b"\0" + p.read_bytes()
+                    for p in sorted(package.rglob("*.py"))])
+
+
+@functools.cache
+def rendering_libraries() -> tuple[str, ...]:
+    """The installed libraries that render, as the names of their metadata folders ('weasyprint-66.0.dist-info'):
+    a listing, far cheaper than asking importlib.metadata."""
     wanted = re.compile(rf"^({'|'.join(RENDERING_LIBRARIES)})-[^-]+\.dist-info$", re.I)
+    found: list[str] = []
     for folder in sys.path:
         try:
-            parts += sorted(name.lower() for name in os.listdir(folder or ".") if wanted.match(name))
+            found += sorted(name.lower() for name in os.listdir(folder or ".") if wanted.match(name))
         except OSError:
             continue
-    return digest(*parts)
+    return tuple(found)
 
 
 def clashes(outcomes: dict[str, Outcome], before: dict[str, dict], kept: dict[str, dict]) -> list[tuple[str, ProblemLine]]:

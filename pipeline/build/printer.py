@@ -7,18 +7,30 @@ it starts, so the import overlaps with the build's own work.
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import signal
-import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from typing import Protocol
 
 from pipeline.limits import PDF_MEGABYTES
 from pipeline.orphans import end_with
 from pipeline.render.printjob import Printed, PrintJob
 from pipeline.problems import ContentError, Problem
+
+
+class PrintsPDFs(Protocol):
+    """What the export needs of a printer: the Printer below, or a cluster's (build/cluster.py)."""
+
+    kept: bool  # whether its workers outlive one export
+    workers: int  # how many PDFs it prints at once
+
+    def start_workers(self, count: int) -> None: ...  # `count` releases will be printed
+    def submit(self, job: PrintJob) -> Future: ...
+    def outcome(self, future: Future, job: PrintJob) -> Printed | BaseException: ...
+    def done(self) -> None: ...  # nothing more will be submitted
+    def close(self, stopped: bool = False) -> None: ...
 
 
 class PrinterFault(Exception):
@@ -41,14 +53,8 @@ def _too_long(signum, frame) -> None:
 def _limit_time(seconds: int) -> None:
     """Stop the job after `seconds`: the timer raises _TooLong then, and again every tenth of a second, since
     WeasyPrint catches every exception around an SVG drawing; and the kernel ends the worker at twice the
-    limit in processor time, for a drawing that never comes back to Python.
-
-    A cluster's worker prints in a thread of its own, where no signal arrives and a limit of the process would
-    end the others' work too: there a watchdog thread raises _TooLong in the printing thread instead."""
+    limit in processor time, for a drawing that never comes back to Python."""
     _late[0] = False
-    if threading.current_thread() is not threading.main_thread():
-        _Watchdog(seconds).start()
-        return
     signal.signal(signal.SIGALRM, _too_long)  # a worker runs its jobs in its main thread, where signals arrive
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
@@ -63,9 +69,6 @@ def _limit_time(seconds: int) -> None:
 
 
 def _end_time_limit() -> None:
-    if threading.current_thread() is not threading.main_thread():
-        _Watchdog.stop()
-        return
     signal.setitimer(signal.ITIMER_REAL, 0)
     try:
         import resource
@@ -73,41 +76,6 @@ def _end_time_limit() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (resource.getrlimit(resource.RLIMIT_CPU)[1],) * 2)
     except (ImportError, ValueError, OSError):
         pass
-
-
-class _Watchdog(threading.Thread):
-    """Raises _TooLong in the thread that started it, after `seconds` and every tenth of a second after that."""
-
-    running: dict[int, _Watchdog] = {}  # by the printing thread's id
-
-    def __init__(self, seconds: float):
-        super().__init__(daemon=True, name="press-pdf-time-limit")
-        self.seconds, self.target, self.over = seconds, threading.get_ident(), threading.Event()
-
-    def start(self) -> None:
-        _Watchdog.running[self.target] = self
-        super().start()
-
-    def run(self) -> None:
-        wait = self.seconds
-        while not self.over.wait(wait):
-            _late[0] = True
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.target), ctypes.py_object(_TooLong))
-            wait = 0.1
-
-    @classmethod
-    def stop(cls) -> None:
-        watchdog = cls.running.pop(threading.get_ident(), None)
-        if watchdog is None:
-            return
-        watchdog.over.set()
-        while watchdog.is_alive():
-            try:
-                watchdog.join()
-            except _TooLong:  # a tick while it was being stopped: the time had run out, as _late says
-                pass
-        # One raised just before it stopped would come out later, in code that is not printing.
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(watchdog.target), None)
 
 
 def print_pdf(job: PrintJob) -> Printed:
@@ -162,9 +130,10 @@ class Printer:
     build's own checking and converting; more are added if more work shows up.
     """
 
-    def __init__(self, jobs: int, work=print_pdf, kept: bool = False):
+    def __init__(self, jobs: int, work=print_pdf, kept: bool = False, fork: bool = True):
         self.jobs = jobs
-        self.kept = kept  # for many builds (press serve): workers stay, warm, until end()
+        self.kept = kept  # for many builds (press serve, a cluster's worker): workers stay, warm, until end()
+        self.fork = fork  # False where threads already run (a cluster's worker): every pool is spawned
         self.work = work  # what a worker does with a job (a test may give its own)
         self.pools: list[tuple[ProcessPoolExecutor, int]] = []  # (pool, workers)
         self.sent: list[int] = []
@@ -182,7 +151,7 @@ class Printer:
             return
         # fork starts a worker at once with what this process imported, but only before any thread exists:
         # the first pool starts its threads, so a pool added later uses spawn.
-        self.pools.append((self._start_pool(wanted - self.workers, fork=not self.pools), wanted - self.workers))
+        self.pools.append((self._start_pool(wanted - self.workers, fork=self.fork and not self.pools), wanted - self.workers))
         self.sent.append(0)
 
     def submit(self, job: PrintJob) -> Future:

@@ -288,8 +288,11 @@ def print_job(doc: Document, env, theme: Theme, photos: Path, banner: str | None
     files = dict(theme_files)
     if logo := logo_file(site, photos):  # cleaned: WeasyPrint embeds a JPEG's bytes as they are
         files[site.url + site_file_path(site, site.logo.src)] = logo
-    files |= {base + file_href(name): path for name, path in doc.files.items()}
-    files |= {base + file_href(name): p.path(name) for p in doc.photos.values() for name in p.published}
+    # Of the release's own files, those the printable page names (an image, not its other sizes or an attachment):
+    # a job sent to a cluster carries them.
+    files |= {base + file_href(name): path for name, path in doc.files.items() if file_href(name) in printable}
+    files |= {base + file_href(name): p.path(name) for p in doc.photos.values() for name in p.published
+              if file_href(name) in printable}
     stylesheets = tuple(site.url + "theme/" + name for name in with_scripts(PRINT_STYLESHEETS, needed, printed=True)
                         if site.url + "theme/" + name in theme_files)
     embedded = embedded_for(r, press_copy)

@@ -138,7 +138,7 @@ def export(
     manifest.json.
     """
     check_folders(sources, dist, embargoed)
-    printer = cluster_printer(cluster, quiet) if cluster else None
+    printer = cluster_printer(cluster, quiet) if cluster is not None else None
     now = now or datetime.now(timezone.utc)
     reporter = ConsoleReporter(quiet)
     try:
@@ -179,6 +179,8 @@ def cluster_printer(address: str, quiet: bool):
     """What prints on the Dask cluster at `address`; a usage error when Dask is not installed, or with --jobs."""
     if click.get_current_context().get_parameter_source("jobs") == click.core.ParameterSource.COMMANDLINE:
         raise click.UsageError("--jobs and --cluster do not go together: with --cluster, the cluster's workers print")
+    if not address.strip():
+        raise click.UsageError("--cluster needs the address of a Dask scheduler, such as tcp://HOST:8786")
     try:
         from pipeline.build.cluster import ClusterPrinter
     except ImportError as exc:

@@ -7,6 +7,7 @@ import logging
 import mimetypes
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 import pikepdf
 import weasyprint
@@ -41,7 +42,8 @@ class AllowListFetcher(URLFetcher):
         file = self.files.get(url.split("#")[0])
         if file is None:
             raise ValueError(f"refused: {url} is not a file of this release or theme")
-        mime = mimetypes.guess_type(url.split("#")[0].rsplit("/", 1)[-1])[0] or "application/octet-stream"
+        name = file.name if isinstance(file, Path) else unquote(url.split("#")[0].rsplit("/", 1)[-1])
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
         return URLFetcherResponse(url, body=content(file), headers={"Content-Type": mime})
 
 
@@ -86,7 +88,7 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path | by
                 sheets.append(weasyprint.CSS(string=texts[url].decode("utf-8"), base_url=url, url_fetcher=fetcher,
                                              font_config=fonts))
                 if url.endswith("/css/site.css") and font_list:  # the theme's rules, then its own (custom.css)
-                    sheets.append(weasyprint.CSS(string=font_list, font_config=fonts))
+                    sheets.append(weasyprint.CSS(string=font_list, url_fetcher=fetcher, font_config=fonts))
         finally:
             LOGGER.removeHandler(collect)
         _THEMES[key] = (fonts, sheets, tuple(collect.messages))
