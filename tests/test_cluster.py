@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -53,11 +54,10 @@ class Cluster:
                                                    env=env, start_new_session=True))
 
     def tasks(self) -> list:
-        """The tasks the scheduler holds: none soon after an export is over or stopped, nor its files."""
+        """The tasks the scheduler holds: none soon after an export is over or stopped."""
         deadline = time.monotonic() + 10  # the scheduler forgets a client's tasks as it hears it left
         while True:
             held = self.client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.tasks))
-            held += list(self.client.list_datasets())
             if not held or time.monotonic() > deadline:
                 return held
             time.sleep(0.1)
@@ -125,7 +125,10 @@ def test_the_example_press_room_printed_on_a_cluster_is_byte_identical(example_d
     run = export(str(tmp_path / "sources"), "-o", str(tmp_path / "dist"), "--now", NOW, "--cluster", cluster.address)
     assert f"printing on 2 Dask workers at {cluster.address}, 2 PDFs at a time" in run.stderr
     assert tree(tmp_path / "dist") == tree(example_dist)
-    assert cluster.tasks() == [], "the export's jobs and theme files are taken off the scheduler when it ends"
+    assert cluster.tasks() == [], "the export's jobs are taken off the scheduler when it ends"
+    files = cluster.client.list_datasets()
+    assert files and all(re.fullmatch(r"press-file-[0-9a-f]{64}", name) for name in files), \
+        "the press room's files stay, by their hash, for the next export"
 
 
 def test_the_benchmark_corpus_printed_by_two_workers_is_byte_identical_to_a_local_export(corpus, cluster, tmp_path):
@@ -278,8 +281,8 @@ def test_an_export_whose_workers_all_die_stops_after_waiting_and_publishes_nothi
                              printer=ClusterPrinter(cluster.address, patience=3))
         assert summary.published_nothing and not (tmp_path / "dist").exists()
         assert reporter.problems == [f"{tmp_path / 'dist'}: error: the Dask cluster at {cluster.address} has had no workers "
-                                     f"for 3 seconds; start them with 'dask worker {cluster.address}', and "
-                                     f"export again; nothing was published: {tmp_path / 'dist'} is as it was"]
+                                     f"for 3 seconds; check that its scheduler and workers run ('dask worker "
+                                     f"{cluster.address}' starts one), and export again; nothing was published: {tmp_path / 'dist'} is as it was"]
         assert time.monotonic() - started < 30
         assert cluster.tasks() == []
     finally:
@@ -328,3 +331,28 @@ def test_a_print_process_killed_on_a_worker_has_its_pdfs_printed_again(corpus, c
     assert len(killed) >= 2, "each worker's print process was killed"
     assert summary.ok and summary.new == 24
     assert tree(tmp_path / "dist") == local
+
+
+def test_an_address_that_is_no_dask_scheduler_is_said_at_once(project):
+    """A web server where the scheduler should be (its dashboard's port, say) would keep Dask's client waiting."""
+    import http.server
+    import threading
+
+    write_tree(project, {"sources/site.yaml": SITE, "sources/2026/2026-11-26-a.md": release("title: A\ndate: 2026-11-26\n")})
+    server = http.server.HTTPServer(("127.0.0.1", 0), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        run = export("sources", "--now", NOW, "--cluster", f"tcp://127.0.0.1:{server.server_port}", expect=1)
+        assert time.monotonic() - started < 20
+        [problem] = run.problems
+        assert problem.startswith(f"dist: error: the Dask scheduler at tcp://127.0.0.1:{server.server_port} cannot be "
+                                  "reached (")
+    finally:
+        server.shutdown()
+    for address, why in (("http://127.0.0.1:8786", "unknown address scheme 'http'"),
+                         ("tcp://127.0.0.1:port", "invalid literal for int()")):
+        run = export("sources", "--now", NOW, "--cluster", address, expect=1)
+        [problem] = run.problems
+        assert problem.startswith(f"dist: error: '{address}' is not the address of a Dask scheduler ({why}")
+        assert "Traceback" not in run.stderr

@@ -72,8 +72,7 @@ class ClusterPrinter:
         self.client: distributed.Client | None = None
         self.workers = 0  # PDFs the cluster prints at once: its workers' threads, each with a print process
         self.expected: dict[str, str] = {}
-        self.prefix = f"press-{uuid.uuid4().hex[:12]}"  # of this export's files on the scheduler, removed at its end
-        self.published: dict[str, str] = {}  # digest -> name on the scheduler
+        self.published: set[str] = set()  # digests of the files this export put on the scheduler
         self.digests: dict[Path, tuple[tuple, str]] = {}  # file -> (size and time of change, sha256)
         self.pending: dict[concurrent.futures.Future, distributed.Future] = {}
         self.lock = threading.Lock()
@@ -85,14 +84,16 @@ class ClusterPrinter:
 
     def _connect(self) -> None:
         self.say(f"connecting to the Dask scheduler at {self.address}")
-        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # its own lines would come between ours
-        warnings.filterwarnings("ignore", module="distributed")  # a version table: the check below says it in one line
+        _quiet_dask()
+        _reachable(self.address)
         try:
             self.client = distributed.Client(self.address, timeout=CONNECT_SECONDS, set_as_default=False)
         except (*CONNECTION_LOST, ValueError) as exc:
             raise PrinterFault(f"the Dask scheduler at {self.address} cannot be reached ({_reason(exc)}); start it "
                                "with 'dask scheduler' on that machine, or check the address (tcp://HOST:8786)") from None
         try:
+            if not self.client.nthreads():
+                self.say(f"the Dask scheduler has no workers yet: waiting up to {self.patience:.0f} s for one")
             self.client.wait_for_workers(1, timeout=self.patience)
         except TimeoutError:
             raise PrinterFault(f"the Dask scheduler at {self.address} has no workers (waited {self.patience:.0f} s); "
@@ -106,9 +107,12 @@ class ClusterPrinter:
         answers = self.client.run(identity, on_error="return")
         differing = []
         for worker, theirs in sorted(answers.items()):
-            if isinstance(theirs, BaseException):
+            if isinstance(theirs, (ImportError, AttributeError, TypeError)):  # no pipeline there, or another one
                 differing.append(f"the Dask worker at {worker} cannot run press-pipeline ({_reason(theirs)}); install "
                                  f"press-pipeline[cluster] {__version__} there, as here, and start the worker again")
+            elif isinstance(theirs, BaseException):
+                differing.append(f"the Dask worker at {worker} did not answer ({_reason(theirs)}); check that it runs, "
+                                 "and export again")
             elif theirs != self.expected:
                 differing.append(worker_differs(worker, theirs, self.expected))
         if differing:
@@ -117,21 +121,19 @@ class ClusterPrinter:
         self.workers = sum(threads.values())
         self.say(f"printing on {len(threads)} Dask worker{'s' * (len(threads) != 1)} at {self.address}, "
                  f"{self.workers} PDF{'s' * (self.workers != 1)} at a time")
-        for worker in threads:  # their print processes start while the build converts the first releases
-            distributed.fire_and_forget(self.client.submit(_warm, workers=[worker], allow_other_workers=True, pure=False))
+        self.client.run(_warm, wait=False)  # their print processes start while the build converts the first releases
 
     def submit(self, job: PrintJob) -> concurrent.futures.Future:
         answer: concurrent.futures.Future = concurrent.futures.Future()
         try:
-            shipped = self._shipped(job)
-        except OSError as exc:  # a file of the release that cannot be read: its own problem, as in a local export
-            answer.set_exception(exc)
-            return answer
-        try:
             if self.client is None:
                 self._connect()
-            remote = self.client.submit(print_shipped, shipped, self.expected, key=f"press-pdf-{uuid.uuid4().hex}")
+            remote = self.client.submit(print_shipped, self._shipped(job), self.expected,
+                                        key=f"press-pdf-{uuid.uuid4().hex}")
         except CONNECTION_LOST as exc:
+            if isinstance(exc, OSError) and exc.filename:  # a file that cannot be read: the release's own problem
+                answer.set_exception(exc)
+                return answer
             raise PrinterFault(f"the connection to the Dask scheduler at {self.address} was lost ({_reason(exc)}); "
                                "check that it runs, and export again") from None
         with self.lock:
@@ -167,19 +169,26 @@ class ClusterPrinter:
         return failed or future.result()
 
     def _watch(self) -> None:
-        """Stops the export if the cluster has had no worker for `patience` seconds while jobs wait: Dask would
-        wait for one for ever."""
-        alone_since = None
+        """Stops the export if, while jobs wait, the cluster has had no worker, or its scheduler has not answered,
+        for `patience` seconds: Dask would wait for ever."""
+        waiting_since = None
         while not self.over.wait(2):
             try:
-                workers = len(self.client.nthreads()) if self.pending else 1
-            except Exception:  # the connection is being lost: the jobs' own answers say so
-                continue
-            alone_since = None if workers else alone_since or time.monotonic()
-            if alone_since and time.monotonic() - alone_since > self.patience:
-                self._fail_pending(PrinterFault(f"the Dask cluster at {self.address} has had no workers for "
-                                                f"{self.patience:.0f} seconds; start them with 'dask worker "
-                                                f"{self.address}', and export again"))
+                workers = len(self.client.nthreads(callback_timeout=5)) if self.pending else 1
+                silent = False
+            except Exception:  # no answer: a scheduler stopped, or a connection being lost
+                workers, silent = 0, True
+            if not workers and waiting_since is None:
+                waiting_since = time.monotonic()
+                self.say(f"the Dask cluster {'does not answer' if silent else 'has no workers'}: waiting up to "
+                         f"{self.patience:.0f} s")
+            elif workers:
+                waiting_since = None
+            if waiting_since and time.monotonic() - waiting_since > self.patience:
+                why = "has not answered" if silent else "has had no workers"
+                self._fail_pending(PrinterFault(f"the Dask cluster at {self.address} {why} for {self.patience:.0f} "
+                                                f"seconds; check that its scheduler and workers run ('dask worker "
+                                                f"{self.address}' starts one), and export again"))
 
     def _fail_pending(self, fault: PrinterFault) -> None:
         with self.lock:
@@ -202,19 +211,18 @@ class ClusterPrinter:
             data = path.read_bytes()
             known = self.digests[path] = ((info.st_size, info.st_mtime_ns), hashlib.sha256(data).hexdigest())
             if known[1] not in self.published:
-                if self.client is None:
-                    self._connect()
-                name = f"{self.prefix}-{known[1]}"
-                self.client.publish_dataset(data, name=name, override=True)
-                self.published[known[1]] = name
-        return Stored(known[1], self.published[known[1]])
+                # Named by content: exports that run at once share it, and the scheduler keeps one copy of each
+                # version of a file until it restarts (a theme's files: a few megabytes).
+                self.client.publish_dataset(data, name=f"press-file-{known[1]}", override=True)
+                self.published.add(known[1])
+        return Stored(known[1], f"press-file-{known[1]}")
 
     def done(self) -> None:
         """Nothing more will be submitted; the cluster's workers stay, for other exports."""
 
     def close(self, stopped: bool = False) -> None:
-        """Cancel what is still to print when `stopped` (Ctrl-C, an error), take this export's files off the
-        scheduler, and disconnect; a scheduler already gone is not waited for."""
+        """Cancel what is still to print when `stopped` (Ctrl-C, an error), and disconnect; a scheduler that is gone
+        or does not answer is not waited for long."""
         self.over.set()
         client, self.client = self.client, None
         if client is None:
@@ -222,14 +230,52 @@ class ClusterPrinter:
         with self.lock:
             remote, self.pending = list(self.pending.values()), {}
         try:
-            if client.status == "running":
-                if remote:
-                    client.cancel(remote, force=True)
-                for name in self.published.values():
-                    client.unpublish_dataset(name)
+            if remote and client.status == "running":
+                client.cancel(remote, force=True)  # a message sent, not an answer awaited
             client.close(timeout=CONNECT_SECONDS)
-        except Exception:  # nothing of this export is left to keep on a scheduler that is gone
+        except Exception:  # a scheduler that is gone keeps nothing of this export worth waiting for
             pass
+
+
+def _reachable(address: str) -> None:
+    """A usable address, and a Dask scheduler that answers there within CONNECT_SECONDS: Dask's own client waits
+    for ever for a server that is not one (a web page's port), or a scheduler that is stopped."""
+    import asyncio
+
+    from distributed.comm import connect, parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        parse_host_port(location)
+    except ValueError as exc:
+        raise PrinterFault(f"'{address}' is not the address of a Dask scheduler ({_reason(exc)}); give it as "
+                           "tcp://HOST:8786") from None
+    if scheme == "tls" and distributed.Security().get_connection_args("client")["ssl_context"] is None:
+        raise PrinterFault(f"{address} needs Dask's TLS settings (distributed.comm.tls: ca-file, and client: cert "
+                           "and key, in Dask's configuration or its DASK_DISTRIBUTED__COMM__TLS__ variables)")
+
+    async def answer() -> None:
+        comm = await connect(address, timeout=CONNECT_SECONDS, **distributed.Security().get_connection_args("client"))
+        await comm.close()
+
+    try:
+        asyncio.run(asyncio.wait_for(answer(), CONNECT_SECONDS + 2))
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise PrinterFault(f"the Dask scheduler at {address} cannot be reached ({_reason(exc)}); start it with "
+                           "'dask scheduler' on that machine, or check the address (tcp://HOST:8786)") from None
+
+
+def _quiet_dask() -> None:
+    """Dask's own log lines and warnings would come between the export's; its failures are said as problems."""
+    warnings.filterwarnings("ignore", module="distributed")  # a version table: the worker check says it in one line
+    for name in [*logging.root.manager.loggerDict, "distributed"]:
+        if name.startswith("distributed"):
+            logger = logging.getLogger(name)
+            logger.setLevel(logging.CRITICAL + 1)
+            for handler in logger.handlers:
+                handler.setLevel(logging.CRITICAL + 1)
 
 
 def worker_differs(worker: str, theirs: dict[str, str], ours: dict[str, str]) -> str:
@@ -276,8 +322,10 @@ def _printer() -> Printer:
         return _PRINTER[0]
 
 
-def _warm() -> None:
-    _printer()  # their WeasyPrint import, a second or two, is paid before the first job
+async def _warm() -> None:
+    """Started on each worker as the export connects: its print processes' WeasyPrint import, a second or two,
+    is paid before the first job (a coroutine, as Dask runs what it does not wait for)."""
+    _printer()
 
 
 def _fetched(file: bytes | Stored) -> bytes:
