@@ -151,7 +151,10 @@ def cluster_export(work: Path, sources: Path, full: float, n: int) -> dict[str, 
     processes = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
                                    "--scheduler-file", str(work / "scheduler.json")], **quiet)]
     try:
+        deadline = time.monotonic() + 60
         while not (work / "scheduler.json").is_file() or not (work / "scheduler.json").read_text().strip():
+            if time.monotonic() > deadline:
+                raise SystemExit("dask scheduler did not start within 60 s")
             time.sleep(0.1)
         address = json.loads((work / "scheduler.json").read_text())["address"]
         processes += [subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard"], **quiet)
