@@ -66,9 +66,9 @@ def _theme_styles(stylesheets: tuple[str, ...], theme_files: dict[str, Path | by
 
     Known by what the files hold, not only their names: a long-lived process (a preview, a library
     caller) prints with the stylesheets as they are now. The stylesheets' text is compared; the
-    fonts, which can be large, by size and time of change (or, carried in the job, by their digest). A page in
-    another script loads its fonts
-    besides: a few such sets are kept, so that releases in two languages do not take turns loading.
+    fonts, which can be large, by size and time of change (or, carried in the job, by their digest). A page
+    in another script loads its fonts besides: a few such sets are kept, so that releases in two languages
+    do not take turns loading.
     """
     texts = {url: content(theme_files[url]) for url in stylesheets}
     key = (tuple(texts.items()), font_list, tuple(sorted((url, _known_by(file)) for url, file in theme_files.items()
@@ -121,9 +121,9 @@ def render_pdf(
 ) -> tuple[Artifact, int]:
     """Render one release page to (PDF, number of pages); any WeasyPrint warning (a missing image or font) fails it.
 
-    `files` maps the public URLs the page may load to files (or their bytes); `stylesheets` are the public URLs of the
-    theme's print stylesheets, which the printable page does not link, among `theme_files`; `font_list` names the
-    fonts of the page's scripts.
+    `files` maps the public URLs the page may load to files (or their bytes); `stylesheets` are the public URLs
+    of the theme's print stylesheets, which the printable page does not link, among `theme_files`; `font_list`
+    names the fonts of the page's scripts.
     """
     fonts, sheets, theme_warnings = _theme_styles(stylesheets, theme_files, font_list)
     collect = _Collect()
