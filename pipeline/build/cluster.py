@@ -260,10 +260,20 @@ def _reachable(address: str) -> None:
         comm = await connect(address, timeout=CONNECT_SECONDS, **distributed.Security().get_connection_args("client"))
         await comm.close()
 
-    try:
-        asyncio.run(asyncio.wait_for(answer(), CONNECT_SECONDS + 2))
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise PrinterFault(f"the Dask scheduler at {address} cannot be reached ({_reason(exc)}); start it with "
+    def probe() -> None:  # in a thread of its own: the caller may already run an event loop (a notebook)
+        try:
+            asyncio.run(asyncio.wait_for(answer(), CONNECT_SECONDS + 2))
+        except BaseException as exc:
+            failed.append(exc)
+
+    failed: list[BaseException] = []
+    prober = threading.Thread(target=probe, daemon=True, name="press-cluster-probe")
+    prober.start()
+    prober.join(CONNECT_SECONDS + 5)
+    if prober.is_alive():
+        failed.append(TimeoutError(f"no answer in {CONNECT_SECONDS} s"))
+    if failed:
+        raise PrinterFault(f"the Dask scheduler at {address} cannot be reached ({_reason(failed[0])}); start it with "
                            "'dask scheduler' on that machine, or check the address (tcp://HOST:8786)") from None
 
 
